@@ -1,0 +1,1 @@
+"""Co-production groups, sessions, agendas and the per-session event log."""

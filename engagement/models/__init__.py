@@ -1,0 +1,1 @@
+"""Engagement models, one module per concept (consultations, profiles, decisions)."""

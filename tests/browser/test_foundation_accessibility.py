@@ -1,0 +1,71 @@
+"""axe-core (WCAG 2.2 A and AA) on the foundation's pages in headless Chromium, plus the
+keyboard basics: the skip link is the first thing Tab reaches and it moves focus to main."""
+
+import pytest
+
+from coproduce.home.models import ContentPage
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def content_page(home_page):
+    page = home_page.add_child(
+        instance=ContentPage(
+            title="About co-production",
+            slug="about",
+            summary="People who use services shape them.",
+            body=[
+                ("heading", "What it means"),
+                ("paragraph", "<p>Nothing about me, without me.</p>"),
+                ("inset_text", {"body": "<p>Ask for easy read or large print.</p>"}),
+            ],
+        )
+    )
+    page.save_revision().publish()
+    return page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/about/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/login/code/",
+        "/search/?q=care",
+    ],
+)
+def test_page_has_no_axe_violations(live_server, page, assert_accessible, content_page, path):
+    page.goto(f"{live_server.url}{path}")
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
+
+
+def test_sign_up_error_state_has_no_axe_violations(live_server, page, assert_accessible, home_page):
+    page.goto(f"{live_server.url}/accounts/signup/")
+    page.get_by_label("Email").fill("someone@example.org")
+    page.get_by_role("button", name="Sign Up").click()
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    assert_accessible(page)
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(live_server, page, home_page):
+    page.goto(f"{live_server.url}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "maincontent"
+
+
+def test_log_in_by_keyboard_only(live_server, page, participant):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").focus()
+    page.keyboard.type(participant.email)
+    page.keyboard.press("Tab")  # the "Forgot your password?" link in the hint
+    page.keyboard.press("Tab")
+    page.keyboard.type("correct horse battery staple")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.get_by_role("link", name="Log out").is_visible()
