@@ -67,6 +67,20 @@ def test_log_in_with_a_one_time_code(client, participant):
     assert client.session["_auth_user_id"] == str(participant.pk)
 
 
+def test_account_emails_are_signed_with_the_organisation_name(client, participant):
+    from wagtail.models import Site
+
+    from coproduce.home.models import OrganisationSettings
+
+    organisation = OrganisationSettings.for_site(Site.objects.get(is_default_site=True))
+    organisation.organisation_name = "Northshire Health and Care Partnership"
+    organisation.save()
+    client.post(reverse("account_request_login_code"), {"email": participant.email})
+    body = mail.outbox[-1].body
+    assert "From Northshire Health and Care Partnership" in body
+    assert "testserver" not in body
+
+
 def test_a_wrong_code_does_not_log_in(client, participant):
     response = client.post(reverse("account_request_login_code"), {"email": participant.email})
     client.post(response["Location"], {"code": "WRONG1"})

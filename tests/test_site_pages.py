@@ -80,5 +80,8 @@ def test_public_pages_forbid_inline_script_and_style(client, home_page):
     assert "<script>" not in html and "style=" not in html
 
 
-def test_unknown_page_is_404(client, home_page):
-    assert client.get("/no-such-page/").status_code == 404
+def test_unknown_page_is_404_on_the_site_layout(client, home_page):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html and 'class="nhsuk-header' in html

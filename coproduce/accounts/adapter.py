@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth.models import Group
+from wagtail.models import Site
 
 from . import roles
 
@@ -13,3 +14,17 @@ class AccountAdapter(DefaultAccountAdapter):
             group, _ = Group.objects.get_or_create(name=roles.PARTICIPANT)
             user.groups.add(group)
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        # Emails are signed with the organisation's name from the site settings, not the
+        # server's host name.
+        from coproduce.home.models import OrganisationSettings
+
+        site = Site.objects.filter(is_default_site=True).first()
+        organisation = OrganisationSettings.for_site(site) if site else None
+        context = {
+            "organisation_name": organisation.organisation_name if organisation else "Coproduce",
+            "organisation": organisation,
+            **context,
+        }
+        super().send_mail(template_prefix, email, context)

@@ -34,7 +34,9 @@ def content_page(home_page):
         "/accounts/login/",
         "/accounts/signup/",
         "/accounts/login/code/",
+        "/accounts/password/reset/",
         "/search/?q=care",
+        "/no-such-page/",
     ],
 )
 def test_page_has_no_axe_violations(live_server, page, assert_accessible, content_page, path):
