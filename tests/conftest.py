@@ -139,6 +139,19 @@ def home_page(db):
     return HomePage.objects.get()
 
 
+@pytest.fixture
+def make_content_page(home_page):
+    """Publish a ContentPage under the home page: `make_content_page(title=..., body=[...])`."""
+    from coproduce.home.models import ContentPage
+
+    def make(**fields):
+        page = home_page.add_child(instance=ContentPage(**fields))
+        page.save_revision().publish()
+        return page
+
+    return make
+
+
 def pytest_report_header(config):
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     layer = settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]

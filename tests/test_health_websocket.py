@@ -19,10 +19,14 @@ def redis_layer(url: str, prefix: str) -> dict:
     }
 
 
-async def _ping_pong(origin=b"http://localhost"):
-    communicator = WebsocketCommunicator(
+def _health_socket(origin: bytes = b"http://localhost") -> WebsocketCommunicator:
+    return WebsocketCommunicator(
         application, "/ws/health/", headers=[(b"origin", origin), (b"host", b"localhost")]
     )
+
+
+async def _ping_pong():
+    communicator = _health_socket()
     connected, _ = await communicator.connect()
     try:
         assert connected
@@ -62,11 +66,7 @@ async def test_health_round_trip_through_redis(redis_url):
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_websocket_from_a_foreign_origin_is_refused():
-    communicator = WebsocketCommunicator(
-        application,
-        "/ws/health/",
-        headers=[(b"origin", b"https://evil.example.com"), (b"host", b"localhost")],
-    )
+    communicator = _health_socket(origin=b"https://evil.example.com")
     connected, _ = await communicator.connect()
     assert not connected
     await communicator.disconnect()
@@ -75,11 +75,7 @@ async def test_websocket_from_a_foreign_origin_is_refused():
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_a_bad_message_gets_an_error_and_the_connection_stays_open():
-    communicator = WebsocketCommunicator(
-        application,
-        "/ws/health/",
-        headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
-    )
+    communicator = _health_socket()
     await communicator.connect()
     await communicator.receive_json_from()
     await communicator.send_to(text_data="not json")

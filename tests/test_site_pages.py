@@ -4,23 +4,19 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Site
 
-from coproduce.home.models import ContentPage, OrganisationSettings
+from coproduce.home.models import OrganisationSettings
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def content_page(home_page):
-    page = home_page.add_child(
-        instance=ContentPage(
-            title="About personal health budgets",
-            slug="phb",
-            summary="How a personal health budget can pay for a wheelchair.",
-            body=[("paragraph", "<p>Choice and control over your wheelchair.</p>")],
-        )
+def content_page(make_content_page):
+    return make_content_page(
+        title="About personal health budgets",
+        slug="phb",
+        summary="How a personal health budget can pay for a wheelchair.",
+        body=[("paragraph", "<p>Choice and control over your wheelchair.</p>")],
     )
-    page.save_revision().publish()
-    return page
 
 
 def test_home_page_has_nhsuk_header_and_one_h1(client, home_page):

@@ -3,27 +3,21 @@ keyboard basics: the skip link is the first thing Tab reaches and it moves focus
 
 import pytest
 
-from coproduce.home.models import ContentPage
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def content_page(home_page):
-    page = home_page.add_child(
-        instance=ContentPage(
-            title="About co-production",
-            slug="about",
-            summary="People who use services shape them.",
-            body=[
-                ("heading", "What it means"),
-                ("paragraph", "<p>Nothing about me, without me.</p>"),
-                ("inset_text", {"body": "<p>Ask for easy read or large print.</p>"}),
-            ],
-        )
+def content_page(make_content_page):
+    return make_content_page(
+        title="About co-production",
+        slug="about",
+        summary="People who use services shape them.",
+        body=[
+            ("heading", "What it means"),
+            ("paragraph", "<p>Nothing about me, without me.</p>"),
+            ("inset_text", {"body": "<p>Ask for easy read or large print.</p>"}),
+        ],
     )
-    page.save_revision().publish()
-    return page
 
 
 @pytest.mark.parametrize(
