@@ -65,3 +65,13 @@ def test_log_in_by_keyboard_only(live_server, page, participant):
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
     assert page.get_by_role("link", name="Log out").is_visible()
+
+
+@pytest.mark.parametrize("path", ["/accounts/email/", "/accounts/password/change/"])
+def test_signed_in_account_pages_have_no_axe_violations(
+    live_server, page, assert_accessible, log_in, participant, path
+):
+    log_in(page, participant)
+    page.goto(f"{live_server.url}{path}")
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
