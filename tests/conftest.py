@@ -4,6 +4,7 @@ that is missing is skipped on a laptop and fails in CI (CI=true), so CI always e
 
 import importlib
 import os
+import uuid
 
 import pytest
 from django.conf import settings
@@ -76,14 +77,16 @@ def redis_url():
 
 
 @pytest.fixture(autouse=True)
-def _isolated_channel_layer_prefix(settings, request):
-    # Each test gets its own channel-layer and cache prefixes, so parallel runs sharing one
-    # Redis never see each other's messages.
+def _isolated_redis_prefixes(settings, request):
+    # Each test gets its own channel-layer and cache key prefixes, so tests never see each
+    # other's messages or cached rate limits, even across runs sharing one Redis.
+    prefix = f"test-{os.getpid()}-{uuid.uuid4().hex[:12]}"
     layer = settings.CHANNEL_LAYERS["default"]
     if "CONFIG" in layer:
-        config = dict(layer["CONFIG"])
-        config["prefix"] = f"test-{os.getpid()}-{abs(hash(request.node.nodeid))}"
-        settings.CHANNEL_LAYERS = {"default": {**layer, "CONFIG": config}}
+        settings.CHANNEL_LAYERS = {
+            "default": {**layer, "CONFIG": {**layer["CONFIG"], "prefix": prefix}}
+        }
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
     from channels.layers import channel_layers
 
     channel_layers.backends.clear()
