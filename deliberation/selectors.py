@@ -61,6 +61,7 @@ def _polls(session: Session) -> list[dict]:
                 "counts": tally,
                 "total": sum(tally),
                 "open": poll.is_open,
+                "rows": list(zip(poll.choices, tally, strict=True)),
             }
         )
     return result
