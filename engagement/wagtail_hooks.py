@@ -1,9 +1,12 @@
 """Admin screens: the expertise taxonomy, managed by Editors as snippets."""
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from engagement.models import ExperienceArea, Language, Locality, Skill
+from engagement.selectors.profiles import PROFILE_RELATIONS
+from engagement.services.profiles import profile_refresh_search_text
 
 
 class ExperienceAreaViewSet(SnippetViewSet):
@@ -47,3 +50,12 @@ class ExpertiseTaxonomyGroup(SnippetViewSetGroup):
 
 
 register_snippet(ExpertiseTaxonomyGroup)
+
+
+@hooks.register("after_edit_snippet")
+def refresh_directory_after_term_edit(request, instance):
+    # The directory searches a denormalised copy of each profile's term names; a renamed term
+    # must be found under its new name.
+    if isinstance(instance, ExperienceArea | Skill | Locality | Language):
+        for profile in instance.profiles.prefetch_related(*PROFILE_RELATIONS):
+            profile_refresh_search_text(profile=profile)

@@ -247,9 +247,7 @@ class InvitationResponseForm(forms.Form):
 
 
 class ClaimForm(forms.Form):
-    claimant = forms.ModelChoiceField(
-        label=_("Who the claim is for"), queryset=None, required=True
-    )
+    claimant = forms.ModelChoiceField(label=_("Who the claim is for"), queryset=None, required=True)
     worked_on = forms.DateField(
         label=_("Date of the session or task"),
         help_text=_("For example, 2026-11-17."),
@@ -270,8 +268,7 @@ class ClaimForm(forms.Form):
         choices=PaymentClaim.PaymentChoice.choices,
         widget=forms.RadioSelect,
         help_text=_(
-            "Payments can affect some welfare benefits. Whatever you choose, we pay your "
-            "expenses."
+            "Payments can affect some welfare benefits. Whatever you choose, we pay your expenses."
         ),
     )
     expenses_amount = forms.DecimalField(
@@ -331,6 +328,8 @@ class ClaimReviewForm(forms.Form):
 
 class EraseAccountForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_("I understand my account and personal data will be deleted and cannot be recovered"),
+        label=_(
+            "I understand my account and personal data will be deleted and cannot be recovered"
+        ),
         error_messages={"required": _("Tick the box to confirm you want to delete your account")},
     )

@@ -26,7 +26,9 @@ class Opportunity(models.Model):
     summary = models.CharField(_("summary"), max_length=300)
     what_it_involves = models.TextField(_("what it involves"))
     time_commitment = models.CharField(
-        _("time commitment"), max_length=200, help_text=_("For example, 2 hours a month for a year.")
+        _("time commitment"),
+        max_length=200,
+        help_text=_("For example, 2 hours a month for a year."),
     )
     format = models.CharField(_("format"), max_length=10, choices=Format.choices)
     hourly_rate = models.DecimalField(
@@ -57,7 +59,8 @@ class Opportunity(models.Model):
         verbose_name_plural = _("opportunities")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(hourly_rate__gte=0), name="engagement_opportunity_rate_not_negative"
+                condition=models.Q(hourly_rate__gte=0),
+                name="engagement_opportunity_rate_not_negative",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["open", "closed"]),
@@ -98,6 +101,9 @@ class ExpressionOfInterest(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.profile} – {self.opportunity}"
+
 
 class Invitation(models.Model):
     """A commissioner or facilitator inviting an expert to an opportunity."""
@@ -107,7 +113,9 @@ class Invitation(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
 
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="invitations")
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="invitations"
+    )
     profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="invitations")
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations_sent"
@@ -128,6 +136,9 @@ class Invitation(models.Model):
                 name="engagement_invitation_status_valid",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.profile} – {self.opportunity} ({self.get_status_display()})"
 
 
 class PaymentClaim(models.Model):
@@ -161,7 +172,9 @@ class PaymentClaim(models.Model):
     expenses_amount = models.DecimalField(
         _("expenses (£)"), max_digits=8, decimal_places=2, default=Decimal("0")
     )
-    expenses_description = models.CharField(_("what the expenses were for"), max_length=255, blank=True)
+    expenses_description = models.CharField(
+        _("what the expenses were for"), max_length=255, blank=True
+    )
     payment_choice = models.CharField(_("payment"), max_length=10, choices=PaymentChoice.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     query_note = models.TextField(blank=True)

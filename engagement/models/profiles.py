@@ -105,7 +105,9 @@ class ExpertProfile(models.Model):
     available_weekday_daytime = models.BooleanField(default=False)
     available_weekday_evenings = models.BooleanField(default=False)
     available_weekends = models.BooleanField(default=False)
-    availability_notes = models.CharField(_("more about when you can take part"), max_length=255, blank=True)
+    availability_notes = models.CharField(
+        _("more about when you can take part"), max_length=255, blank=True
+    )
     preferred_formats = models.JSONField(default=list, blank=True)
     access_needs = models.TextField(_("access and support needs"), blank=True)
     visibility = models.CharField(
@@ -164,13 +166,19 @@ class ProfileConsent(models.Model):
     """What a person agreed to, when, under which privacy notice; and when they withdrew it."""
 
     class Purpose(models.TextChoices):
-        PROFILE = "profile", _(
-            "Keep my expertise profile and show it to the people I choose, so I can be found "
-            "and invited to take part"
+        PROFILE = (
+            "profile",
+            _(
+                "Keep my expertise profile and show it to the people I choose, so I can be found "
+                "and invited to take part"
+            ),
         )
-        ACCESS_NEEDS = "access_needs", _(
-            "Keep my access and support needs so the facilitators of groups I join can make "
-            "adjustments"
+        ACCESS_NEEDS = (
+            "access_needs",
+            _(
+                "Keep my access and support needs so the facilitators of groups I join can make "
+                "adjustments"
+            ),
         )
 
     user = models.ForeignKey(

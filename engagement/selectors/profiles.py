@@ -58,7 +58,10 @@ def directory_search(
 
             vector = SearchVector("search_text", config="english")
             search = SearchQuery(query, config="english", search_type="websearch")
-            profiles = profiles.annotate(rank=SearchRank(vector, search)).filter(rank__gt=0)
+            # Match with @@; ts_rank alone gives non-matches a tiny non-zero rank.
+            profiles = profiles.annotate(
+                search_document=vector, rank=SearchRank(vector, search)
+            ).filter(search_document=search)
             ordering = ["-rank", *ordering]
         else:
             for word in query.split():
@@ -69,9 +72,7 @@ def directory_search(
 def profile_for_viewing(*, pk: int) -> ExpertProfile:
     """One profile with everything its page shows, in a fixed number of queries."""
     return (
-        ExpertProfile.objects.select_related("user")
-        .prefetch_related(*PROFILE_RELATIONS)
-        .get(pk=pk)
+        ExpertProfile.objects.select_related("user").prefetch_related(*PROFILE_RELATIONS).get(pk=pk)
     )
 
 

@@ -105,9 +105,9 @@ def invitation_respond(*, invitation: Invitation, user, accept: bool) -> Invitat
     if invitation.profile.user_id != user.pk:
         raise PermissionDenied
     status = Invitation.Status.ACCEPTED if accept else Invitation.Status.DECLINED
-    updated = Invitation.objects.filter(
-        pk=invitation.pk, status=Invitation.Status.PENDING
-    ).update(status=status, responded_at=timezone.now())
+    updated = Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.PENDING).update(
+        status=status, responded_at=timezone.now()
+    )
     invitation.refresh_from_db()
     if not updated and invitation.status != status:
         raise ValidationError("You have already answered this invitation.")
@@ -190,9 +190,7 @@ def claim_review(*, claim: PaymentClaim, reviewer, approve: bool, note: str = ""
     if not approve and not note.strip():
         raise ValidationError("Say what needs to change.")
     status = PaymentClaim.Status.APPROVED if approve else PaymentClaim.Status.QUERIED
-    updated = PaymentClaim.objects.filter(
-        pk=claim.pk, status=PaymentClaim.Status.SUBMITTED
-    ).update(
+    updated = PaymentClaim.objects.filter(pk=claim.pk, status=PaymentClaim.Status.SUBMITTED).update(
         status=status,
         query_note="" if approve else note.strip(),
         reviewed_by=reviewer,

@@ -222,9 +222,7 @@ ERASURE_STEPS: list[Callable[[Any, list[str]], None]] = [
 def _identifiers(user) -> list[str]:
     names = {user.email, user.display_name, user.first_name, user.last_name}
     names.update(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
-    names.update(
-        ExpertProfile.objects.filter(user=user).values_list("display_name", flat=True)
-    )
+    names.update(ExpertProfile.objects.filter(user=user).values_list("display_name", flat=True))
     full_name = f"{user.first_name} {user.last_name}".strip()
     names.add(full_name)
     # Longest first, so "Sam Whitfield" is replaced before "Sam".

@@ -99,9 +99,12 @@ def profile_save(
         raise ConsentRequired("Consent to keep a profile is needed.")
     if consent_to_access_needs:
         consent_give(user=user, purpose=ProfileConsent.Purpose.ACCESS_NEEDS)
-    elif access_needs and not ProfileConsent.objects.filter(
-        user=user, purpose=ProfileConsent.Purpose.ACCESS_NEEDS, withdrawn_at__isnull=True
-    ).exists():
+    elif (
+        access_needs
+        and not ProfileConsent.objects.filter(
+            user=user, purpose=ProfileConsent.Purpose.ACCESS_NEEDS, withdrawn_at__isnull=True
+        ).exists()
+    ):
         raise ConsentRequired("Consent to keep access and support needs is needed.")
 
     availability = set(availability)

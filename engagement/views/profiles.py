@@ -117,9 +117,11 @@ def profile_edit(request):
             messages.success(request, _("Your profile has been saved."))
             return redirect("engagement:my_profile")
     else:
-        initial = ProfileForm.initial_for(profile) if profile else {
-            "display_name": request.user.public_name if request.user.display_name else ""
-        }
+        initial = (
+            ProfileForm.initial_for(profile)
+            if profile
+            else {"display_name": request.user.public_name if request.user.display_name else ""}
+        )
         form = ProfileForm(initial=initial, **form_kwargs)
     return render(
         request,
@@ -223,7 +225,7 @@ def opportunity_list(request):
 @login_required
 def opportunity_create(request):
     _require(request.user, "engagement.post_opportunity")
-    form = OpportunityForm(request.POST or None)
+    form = OpportunityForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         opportunity = opportunity_services.opportunity_create(
             posted_by=request.user, **form.cleaned_data
@@ -286,9 +288,7 @@ def opportunity_express_interest(request, pk: int):
             profile=request.user.expert_profile,
             message=form.cleaned_data["message"],
         )
-        messages.success(
-            request, _("Thank you. The commissioner can now see you are interested.")
-        )
+        messages.success(request, _("Thank you. The commissioner can now see you are interested."))
     return redirect("engagement:opportunity_detail", pk=pk)
 
 
@@ -317,7 +317,7 @@ def opportunity_invite(request, pk: int, profile_pk: int):
     profile = get_object_or_404(ExpertProfile, pk=profile_pk)
     if not request.user.has_perm("engagement.view_profile", profile):
         raise Http404
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         opportunity_services.invitation_send(
             opportunity=opportunity,
@@ -350,7 +350,7 @@ def invitation_respond(request, pk: int):
     )
     if not request.user.has_perm("engagement.respond_to_invitation", invitation):
         raise Http404
-    form = InvitationResponseForm(request.POST or None)
+    form = InvitationResponseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["answer"] == "accept"
         try:
@@ -398,10 +398,14 @@ def claim_create(request, opportunity_pk: int):
     claimants = None
     if user.has_perm("engagement.claim_for_others"):
         # A facilitator records a claim for anyone who took the opportunity up.
-        claimants = get_user_model().objects.filter(
-            expert_profile__invitations__opportunity=opportunity,
-            expert_profile__invitations__status=Invitation.Status.ACCEPTED,
-        ).order_by("display_name", "pk")
+        claimants = (
+            get_user_model()
+            .objects.filter(
+                expert_profile__invitations__opportunity=opportunity,
+                expert_profile__invitations__status=Invitation.Status.ACCEPTED,
+            )
+            .order_by("display_name", "pk")
+        )
     elif not (
         user.has_perm("engagement.claim_for_self")
         and Invitation.objects.filter(
@@ -409,7 +413,7 @@ def claim_create(request, opportunity_pk: int):
         ).exists()
     ):
         raise PermissionDenied
-    form = ClaimForm(request.POST or None, claimants=claimants)
+    form = ClaimForm(request.POST if request.method == "POST" else None, claimants=claimants)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         claimant = data.pop("claimant", user)
@@ -444,7 +448,9 @@ def claim_detail(request, pk: int):
         request.user.has_perm("engagement.review_claim", claim)
         and claim.status == PaymentClaim.Status.SUBMITTED
     )
-    form = ClaimReviewForm(request.POST or None) if can_review else None
+    form = (
+        ClaimReviewForm(request.POST if request.method == "POST" else None) if can_review else None
+    )
     if request.method == "POST":
         if not can_review:
             raise PermissionDenied
@@ -486,7 +492,7 @@ def claim_change(request, pk: int):
         "expenses_amount": claim.expenses_amount,
         "expenses_description": claim.expenses_description,
     }
-    form = ClaimForm(request.POST or None, initial=initial)
+    form = ClaimForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             opportunity_services.claim_resubmit(claim=claim, **form.cleaned_data)
@@ -579,7 +585,7 @@ def my_data_download(request):
 
 @login_required
 def my_data_delete(request):
-    form = EraseAccountForm(request.POST or None)
+    form = EraseAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = request.user
         people_services.person_erase(user=user)
@@ -587,5 +593,3 @@ def my_data_delete(request):
         messages.success(request, _("Your account and personal data have been deleted."))
         return redirect("/")
     return render(request, "engagement/profiles/my_data_delete.html", {"form": form})
-
-
