@@ -32,6 +32,7 @@ def _terms(model, label, help_text=""):
 
 class ProfileForm(forms.Form):
     display_name = forms.CharField(
+        error_messages={"required": _("Enter a display name")},
         label=_("Display name"),
         max_length=150,
         help_text=_("The name others see. You can use a first name or a name you choose."),
@@ -86,6 +87,7 @@ class ProfileForm(forms.Form):
         ),
     )
     visibility = forms.ChoiceField(
+        error_messages={"required": _("Choose who can see your profile")},
         label=_("Who can see your profile"),
         choices=ExpertProfile.Visibility.choices,
         widget=forms.RadioSelect,
@@ -175,22 +177,35 @@ class DirectoryFilterForm(forms.Form):
 
 
 class OpportunityForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(
+        error_messages={"required": _("Enter a title")}, label=_("Title"), max_length=200
+    )
     summary = forms.CharField(
-        label=_("Summary"), max_length=300, help_text=_("One or two sentences.")
+        error_messages={"required": _("Enter a summary")},
+        label=_("Summary"),
+        max_length=300,
+        help_text=_("One or two sentences."),
     )
     what_it_involves = forms.CharField(
-        label=_("What it involves"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
+        error_messages={"required": _("Say what it involves")},
+        label=_("What it involves"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
     )
     time_commitment = forms.CharField(
+        error_messages={"required": _("Enter the time commitment")},
         label=_("Time commitment"),
         max_length=200,
         help_text=_("For example, 2 hours a month for a year."),
     )
     format = forms.ChoiceField(
-        label=_("Format"), choices=Opportunity.Format.choices, widget=forms.RadioSelect
+        error_messages={"required": _("Choose the format")},
+        label=_("Format"),
+        choices=Opportunity.Format.choices,
+        widget=forms.RadioSelect,
     )
     hourly_rate = forms.DecimalField(
+        error_messages={"required": _("Enter the involvement payment per hour, for example 25")},
         label=_("Involvement payment per hour, in pounds"),
         min_value=Decimal("0"),
         max_digits=6,
@@ -198,6 +213,7 @@ class OpportunityForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-5"}),
     )
     expenses = forms.CharField(
+        error_messages={"required": _("Say which expenses are paid")},
         label=_("Expenses"),
         max_length=255,
         initial=_("Travel, care and support costs paid at cost."),
@@ -240,6 +256,7 @@ class InvitationForm(forms.Form):
 
 class InvitationResponseForm(forms.Form):
     answer = forms.ChoiceField(
+        error_messages={"required": _("Choose yes or no")},
         label=_("Your answer"),
         choices=[("accept", _("Yes, I will take part")), ("decline", _("No, thank you"))],
         widget=forms.RadioSelect,
@@ -249,12 +266,16 @@ class InvitationResponseForm(forms.Form):
 class ClaimForm(forms.Form):
     claimant = forms.ModelChoiceField(label=_("Who the claim is for"), queryset=None, required=True)
     worked_on = forms.DateField(
+        error_messages={"required": _("Enter the date of the session or task")},
         label=_("Date of the session or task"),
         help_text=_("For example, 2026-11-17."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    description = forms.CharField(label=_("What you did"), max_length=255)
+    description = forms.CharField(
+        error_messages={"required": _("Say what you did")}, label=_("What you did"), max_length=255
+    )
     hours = forms.DecimalField(
+        error_messages={"required": _("Enter the hours, for example 2.5")},
         label=_("Hours"),
         min_value=Decimal("0.25"),
         max_value=Decimal("24"),
@@ -264,6 +285,9 @@ class ClaimForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-5"}),
     )
     payment_choice = forms.ChoiceField(
+        error_messages={
+            "required": _("Choose how you would like to receive your involvement payment")
+        },
         label=_("How you would like to receive your involvement payment"),
         choices=PaymentClaim.PaymentChoice.choices,
         widget=forms.RadioSelect,
@@ -307,6 +331,7 @@ class ClaimForm(forms.Form):
 
 class ClaimReviewForm(forms.Form):
     decision = forms.ChoiceField(
+        error_messages={"required": _("Choose approve or query")},
         label=_("Your decision"),
         choices=[("approve", _("Approve")), ("query", _("Query it"))],
         widget=forms.RadioSelect,

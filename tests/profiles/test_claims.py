@@ -124,7 +124,7 @@ def test_facilitator_cannot_claim_for_someone_who_did_not_take_it_up(
         ({"hours": "0"}, "greater than or equal to 0.25"),
         ({"hours": "30"}, "less than or equal to 24"),
         ({"expenses_description": ""}, "Say what the expenses were for"),
-        ({"payment_choice": ""}, "This field is required"),
+        ({"payment_choice": ""}, "Choose how you would like to receive your involvement payment"),
         ({"worked_on": "17th Nov"}, "Enter a valid date"),
     ],
 )
