@@ -1,2 +1,60 @@
+from django.urls import path
+
+from engagement.views import profiles
+
 app_name = "engagement"
+
 urlpatterns: list = []
+
+# --- Expertise profiles, directory, opportunities, claims, my data (issue 5) -----------------
+urlpatterns += [
+    path("profiles/me/", profiles.my_profile, name="my_profile"),
+    path("profiles/me/edit/", profiles.profile_edit, name="profile_edit"),
+    path("profiles/me/consent/", profiles.consents, name="consents"),
+    path(
+        "profiles/me/consent/<str:purpose>/withdraw/",
+        profiles.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("profiles/me/record/", profiles.involvement_record, name="involvement_record"),
+    path(
+        "profiles/me/record/download/",
+        profiles.involvement_record_download,
+        name="involvement_record_download",
+    ),
+    path("profiles/<int:pk>/", profiles.profile_detail, name="profile_detail"),
+    path("directory/", profiles.directory, name="directory"),
+    path("opportunities/", profiles.opportunity_list, name="opportunity_list"),
+    path("opportunities/new/", profiles.opportunity_create, name="opportunity_create"),
+    path("opportunities/invitations/", profiles.invitations, name="invitations"),
+    path(
+        "opportunities/invitations/<int:pk>/",
+        profiles.invitation_respond,
+        name="invitation_respond",
+    ),
+    path("opportunities/<int:pk>/", profiles.opportunity_detail, name="opportunity_detail"),
+    path(
+        "opportunities/<int:pk>/interest/",
+        profiles.opportunity_express_interest,
+        name="opportunity_express_interest",
+    ),
+    path(
+        "opportunities/<int:pk>/matches/",
+        profiles.opportunity_matches,
+        name="opportunity_matches",
+    ),
+    path(
+        "opportunities/<int:pk>/invite/<int:profile_pk>/",
+        profiles.opportunity_invite,
+        name="opportunity_invite",
+    ),
+    path("claims/", profiles.claim_list, name="claim_list"),
+    path("claims/new/<int:opportunity_pk>/", profiles.claim_create, name="claim_create"),
+    path("claims/approved.csv", profiles.claims_export, name="claims_export"),
+    path("claims/<int:pk>/", profiles.claim_detail, name="claim_detail"),
+    path("claims/<int:pk>/change/", profiles.claim_change, name="claim_change"),
+    path("my-data/", profiles.my_data, name="my_data"),
+    path("my-data/download/", profiles.my_data_download, name="my_data_download"),
+    path("my-data/delete/", profiles.my_data_delete, name="my_data_delete"),
+]
+# --- end of issue 5 ---------------------------------------------------------------------------

@@ -74,3 +74,96 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Agenda item {n}")
     time_box_minutes = 15
     sort_order = factory.Sequence(lambda n: n)
+
+# --- Expertise profiles (issue 5) ------------------------------------------------------------
+# Imported here, not at the top, to keep this section self-contained for merging.
+import datetime  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+
+def _set_terms(relation):
+    """A post-generation hook: `Factory(skills=[skill])` sets that many-to-many relation."""
+
+    def set_terms(obj, create, extracted, **kwargs):
+        if create and extracted:
+            getattr(obj, relation).set(extracted)
+
+    return set_terms
+
+
+class ExpertProfileFactory(factory.django.DjangoModelFactory):
+    """A profile with consent recorded. Pass terms as lists: `experience_areas=[area]`."""
+
+    class Meta:
+        model = "engagement.ExpertProfile"
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.Faker("name", locale="en_GB")
+    bio = "<p>Lived experience of services.</p>"
+    visibility = "public"
+
+    @factory.post_generation
+    def consent(obj, create, extracted, **kwargs):
+        if create:
+            from engagement.services.profiles import consent_give
+
+            consent_give(user=obj.user, purpose="profile")
+            if obj.access_needs:
+                consent_give(user=obj.user, purpose="access_needs")
+
+    experience_areas = factory.PostGeneration(_set_terms("experience_areas"))
+    skills = factory.PostGeneration(_set_terms("skills"))
+    localities = factory.PostGeneration(_set_terms("localities"))
+    languages = factory.PostGeneration(_set_terms("languages"))
+
+    @factory.post_generation
+    def search_text(obj, create, extracted, **kwargs):
+        # Declared last: runs after the terms are set, as the profile services do.
+        if create:
+            from engagement.services.profiles import profile_refresh_search_text
+
+            profile_refresh_search_text(profile=obj)
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagement.Opportunity"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Join co-production group {n}")
+    summary = "Help shape services with commissioners."
+    what_it_involves = "Monthly meetings with commissioners and other experts by experience."
+    time_commitment = "2 hours a month"
+    format = "hybrid"
+    hourly_rate = Decimal("25.00")
+    posted_by = factory.SubFactory(UserFactory)
+
+    experience_areas = factory.PostGeneration(_set_terms("experience_areas"))
+    skills = factory.PostGeneration(_set_terms("skills"))
+    localities = factory.PostGeneration(_set_terms("localities"))
+    languages = factory.PostGeneration(_set_terms("languages"))
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagement.Invitation"
+
+    opportunity = factory.SubFactory(OpportunityFactory)
+    profile = factory.SubFactory(ExpertProfileFactory)
+    invited_by = factory.SelfAttribute("opportunity.posted_by")
+    status = "pending"
+
+
+class PaymentClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "engagement.PaymentClaim"
+
+    opportunity = factory.SubFactory(OpportunityFactory)
+    claimant = factory.SubFactory(UserFactory)
+    recorded_by = factory.SelfAttribute("claimant")
+    worked_on = datetime.date(2026, 11, 10)
+    description = "Group meeting"
+    hours = Decimal("2.00")
+    hourly_rate = factory.SelfAttribute("opportunity.hourly_rate")
+    payment_choice = "paid"

@@ -4,6 +4,7 @@ from django.db import transaction
 from coproduce.accounts.demo import DEMO_ACCOUNTS, seed_demo_accounts
 from coproduce.home.demo import seed_demo_site
 from deliberation.demo import seed_demo_rooms
+from engagement.demo import seed_demo_profiles
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users, new_password = seed_demo_accounts(password=password)
             seed_demo_site()
+            seed_demo_profiles(users=users)
             seed_demo_rooms(users=users)
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
         self.stdout.write("Demo accounts (log in at /accounts/login/):")

@@ -1,0 +1,202 @@
+"""Write paths for opportunities, expressions of interest, invitations and payment claims."""
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from engagement.models import (
+    ExperienceArea,
+    ExpertProfile,
+    ExpressionOfInterest,
+    Invitation,
+    Language,
+    Locality,
+    Opportunity,
+    PaymentClaim,
+    Skill,
+)
+
+
+@transaction.atomic
+def opportunity_create(
+    *,
+    posted_by,
+    title: str,
+    summary: str,
+    what_it_involves: str,
+    time_commitment: str,
+    format: str,
+    hourly_rate: Decimal,
+    expenses: str,
+    experience_areas: Iterable[ExperienceArea] = (),
+    skills: Iterable[Skill] = (),
+    localities: Iterable[Locality] = (),
+    languages: Iterable[Language] = (),
+    times_needed: Iterable[str] = (),
+    closes_on: date | None = None,
+) -> Opportunity:
+    """Post an involvement opportunity, open for interest and invitations."""
+    times_needed = set(times_needed)
+    opportunity = Opportunity.objects.create(
+        posted_by=posted_by,
+        title=title,
+        summary=summary,
+        what_it_involves=what_it_involves,
+        time_commitment=time_commitment,
+        format=format,
+        hourly_rate=hourly_rate,
+        expenses=expenses,
+        closes_on=closes_on,
+        needs_weekday_daytime="weekday_daytime" in times_needed,
+        needs_weekday_evenings="weekday_evenings" in times_needed,
+        needs_weekends="weekends" in times_needed,
+    )
+    opportunity.experience_areas.set(experience_areas)
+    opportunity.skills.set(skills)
+    opportunity.localities.set(localities)
+    opportunity.languages.set(languages)
+    return opportunity
+
+
+def opportunity_close(*, opportunity: Opportunity) -> None:
+    """Stop taking interest and invitations. Claims for work already done can still be made."""
+    Opportunity.objects.filter(pk=opportunity.pk).update(status=Opportunity.Status.CLOSED)
+    opportunity.status = Opportunity.Status.CLOSED
+
+
+def interest_express(
+    *, opportunity: Opportunity, profile: ExpertProfile, message: str = ""
+) -> ExpressionOfInterest:
+    """Say "I would like to do this". Idempotent: a second expression returns the first."""
+    if not opportunity.is_open:
+        raise ValidationError("This opportunity is closed.")
+    interest, _ = ExpressionOfInterest.objects.get_or_create(
+        opportunity=opportunity, profile=profile, defaults={"message": message}
+    )
+    return interest
+
+
+def invitation_send(
+    *, opportunity: Opportunity, profile: ExpertProfile, invited_by, message: str = ""
+) -> Invitation:
+    """Invite an expert. Idempotent: inviting the same person again returns the invitation."""
+    if not opportunity.is_open:
+        raise ValidationError("This opportunity is closed.")
+    try:
+        with transaction.atomic():
+            invitation, _ = Invitation.objects.get_or_create(
+                opportunity=opportunity,
+                profile=profile,
+                defaults={"invited_by": invited_by, "message": message},
+            )
+    except IntegrityError:
+        # Two invitations at once: the other one won; return it.
+        invitation = Invitation.objects.get(opportunity=opportunity, profile=profile)
+    return invitation
+
+
+def invitation_respond(*, invitation: Invitation, user, accept: bool) -> Invitation:
+    """Accept or decline. Only the invited person may answer, and only once: the conditional
+    update makes a double submission harmless."""
+    if invitation.profile.user_id != user.pk:
+        raise PermissionDenied
+    status = Invitation.Status.ACCEPTED if accept else Invitation.Status.DECLINED
+    updated = Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.PENDING).update(
+        status=status, responded_at=timezone.now()
+    )
+    invitation.refresh_from_db()
+    if not updated and invitation.status != status:
+        raise ValidationError("You have already answered this invitation.")
+    return invitation
+
+
+def _has_taken_up(*, opportunity: Opportunity, user) -> bool:
+    return Invitation.objects.filter(
+        opportunity=opportunity, profile__user=user, status=Invitation.Status.ACCEPTED
+    ).exists()
+
+
+@transaction.atomic
+def claim_submit(
+    *,
+    opportunity: Opportunity,
+    claimant,
+    recorded_by,
+    worked_on: date,
+    description: str,
+    hours: Decimal,
+    payment_choice: str,
+    expenses_amount: Decimal = Decimal("0"),
+    expenses_description: str = "",
+) -> PaymentClaim:
+    """Record hours and expenses against an opportunity the claimant took up, at its rate.
+
+    The claimant records their own; a facilitator may record one for them."""
+    if not _has_taken_up(opportunity=opportunity, user=claimant):
+        raise ValidationError("Only people who took up this opportunity can claim for it.")
+    if expenses_amount and not expenses_description:
+        raise ValidationError("Say what the expenses were for.")
+    return PaymentClaim.objects.create(
+        opportunity=opportunity,
+        claimant=claimant,
+        recorded_by=recorded_by,
+        worked_on=worked_on,
+        description=description,
+        hours=hours,
+        hourly_rate=opportunity.hourly_rate,
+        expenses_amount=expenses_amount,
+        expenses_description=expenses_description,
+        payment_choice=payment_choice,
+    )
+
+
+@transaction.atomic
+def claim_resubmit(
+    *,
+    claim: PaymentClaim,
+    worked_on: date,
+    description: str,
+    hours: Decimal,
+    payment_choice: str,
+    expenses_amount: Decimal = Decimal("0"),
+    expenses_description: str = "",
+) -> PaymentClaim:
+    """Answer a query: correct the claim and send it back for approval."""
+    claim = PaymentClaim.objects.select_for_update().get(pk=claim.pk)
+    if claim.status != PaymentClaim.Status.QUERIED:
+        raise ValidationError("Only a queried claim can be changed.")
+    if expenses_amount and not expenses_description:
+        raise ValidationError("Say what the expenses were for.")
+    claim.worked_on = worked_on
+    claim.description = description
+    claim.hours = hours
+    claim.payment_choice = payment_choice
+    claim.expenses_amount = expenses_amount
+    claim.expenses_description = expenses_description
+    claim.status = PaymentClaim.Status.SUBMITTED
+    claim.save()
+    return claim
+
+
+def claim_review(*, claim: PaymentClaim, reviewer, approve: bool, note: str = "") -> PaymentClaim:
+    """Approve a claim, or query it with a note saying what is wrong. Only a claim waiting for
+    approval can be reviewed; nobody reviews their own."""
+    if claim.claimant_id == reviewer.pk:
+        raise PermissionDenied
+    if not approve and not note.strip():
+        raise ValidationError("Say what needs to change.")
+    status = PaymentClaim.Status.APPROVED if approve else PaymentClaim.Status.QUERIED
+    updated = PaymentClaim.objects.filter(pk=claim.pk, status=PaymentClaim.Status.SUBMITTED).update(
+        status=status,
+        query_note="" if approve else note.strip(),
+        reviewed_by=reviewer,
+        reviewed_at=timezone.now(),
+    )
+    if not updated:
+        raise ValidationError("This claim is not waiting for approval.")
+    claim.refresh_from_db()
+    return claim

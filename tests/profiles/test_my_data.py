@@ -1,0 +1,141 @@
+"""Download my data (JSON) and delete my account (erasure)."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+
+from coproduce.accounts import roles
+from engagement.models import ExpertProfile, PaymentClaim
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+NAME_PARTS = ["Ifeoma", "Quartey"]
+EMAIL = "ifeoma.quartey@example.org"
+
+
+@pytest.fixture
+def person(role_user, term):
+    user = role_user(
+        roles.EXPERT,
+        email=EMAIL,
+        display_name="Ifeoma",
+        first_name="Ifeoma",
+        last_name="Quartey",
+    )
+    profile = factories.ExpertProfileFactory(
+        user=user,
+        display_name="Ifeoma Quartey",
+        bio="<p>Ifeoma Quartey: I care for my brother.</p>",
+        access_needs="A hearing loop, please",
+        experience_areas=[term("carer")],
+    )
+    commissioner = role_user(roles.COMMISSIONER)
+    opportunity = factories.OpportunityFactory(title="Short breaks panel", posted_by=commissioner)
+    factories.InvitationFactory(
+        opportunity=opportunity,
+        profile=profile,
+        status="accepted",
+        message="Dear Ifeoma, we would love you on the panel.",
+    )
+    factories.PaymentClaimFactory(
+        opportunity=opportunity,
+        claimant=user,
+        status="approved",
+        hours=Decimal("4"),
+        description="Panel day with Ifeoma Quartey's notes",
+        query_note="Thanks ifeoma, approved",
+        reviewed_by=commissioner,
+    )
+    return user
+
+
+def test_download_my_data_has_everything_held(client, person):
+    client.force_login(person)
+    response = client.get("/my-data/download/")
+    assert response["Content-Type"] == "application/json"
+    assert "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["account"]["email"] == EMAIL
+    assert data["account"]["roles"] == [roles.EXPERT]
+    profile = data["expertise_profile"]
+    assert profile["display_name"] == "Ifeoma Quartey"
+    assert profile["access_needs"] == "A hearing loop, please"
+    assert profile["experience_areas"] == ["Carer"]
+    assert [c["purpose"] for c in data["consents"]] == ["profile", "access_needs"]
+    assert data["invitations"][0]["status"] == "accepted"
+    assert data["payment_claims"][0]["hours"] == "4.00"
+    assert data["payment_claims"][0]["status"] == "approved"
+
+
+def test_download_holds_only_the_persons_own_data(client, person, role_user):
+    other = factories.ExpertProfileFactory(display_name="Someone Else", access_needs="Other")
+    client.force_login(person)
+    text = client.get("/my-data/download/").content.decode()
+    assert "Someone Else" not in text
+    assert other.user.email not in text
+
+
+def test_download_needs_sign_in(client):
+    assert client.get("/my-data/download/").status_code == 302
+
+
+def _text_columns():
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField | models.JSONField):
+                yield model, field.name
+
+
+def _rows_mentioning(needle: str) -> list[str]:
+    found = []
+    for model, field_name in _text_columns():
+        if model._default_manager.filter(**{f"{field_name}__icontains": needle}).exists():
+            found.append(f"{model._meta.label}.{field_name}")
+    return found
+
+
+def test_delete_my_account_erases_name_and_email_everywhere(client, person):
+    client.force_login(person)
+    # The search finds the person before erasure: the test can fail.
+    assert _rows_mentioning(EMAIL)
+    assert _rows_mentioning("Quartey")
+    assert client.get("/my-data/delete/").status_code == 200
+    response = client.post("/my-data/delete/", {"confirm": "on"})
+    assert response.status_code == 302
+
+    for needle in [EMAIL, *NAME_PARTS]:
+        assert _rows_mentioning(needle) == [], needle
+    assert not ExpertProfile.objects.exists()
+    # The contribution stays, attributed to a former member.
+    claim = PaymentClaim.objects.get()
+    assert claim.hours == Decimal("4")
+    assert claim.claimant.public_name == "Former member"
+    assert not claim.claimant.is_active
+    # Signed out, and the old password no longer works.
+    assert client.get("/my-data/").status_code == 302
+    assert not client.login(email=EMAIL, password=factories.DEFAULT_PASSWORD)
+
+
+def test_contributions_show_former_member_to_others(client, person, role_user):
+    client.force_login(person)
+    client.post("/my-data/delete/", {"confirm": "on"})
+    claim = PaymentClaim.objects.get()
+    client.force_login(claim.reviewed_by)
+    page = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "Former member" in page
+    assert "Ifeoma" not in page
+
+
+def test_delete_needs_the_box_ticked(client, person):
+    client.force_login(person)
+    response = client.post("/my-data/delete/", {})
+    assert response.status_code == 200
+    assert "Tick the box to confirm" in response.content.decode()
+    assert get_user_model().objects.get(pk=person.pk).email == EMAIL
