@@ -140,7 +140,8 @@ def test_query_count_does_not_grow_with_profiles(
 def test_postgresql_has_the_full_text_index_the_search_uses(postgres, commissioner, people):
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'engagement_expertprofile_search_gin'"
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+            ["engagement_expertprofile_search_gin"],
         )
         (definition,) = cursor.fetchone()
     assert "gin" in definition and "to_tsvector('english'::regconfig" in definition
