@@ -38,6 +38,7 @@ urlpatterns += [
         profiles.opportunity_express_interest,
         name="opportunity_express_interest",
     ),
+    path("opportunities/<int:pk>/close/", profiles.opportunity_close, name="opportunity_close"),
     path(
         "opportunities/<int:pk>/matches/",
         profiles.opportunity_matches,

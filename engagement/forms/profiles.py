@@ -18,6 +18,16 @@ from engagement.models import (
 )
 
 MAX_BIO_LENGTH = 3000
+# Day first, as people in the UK write dates; ISO dates are accepted too.
+DATE_INPUT_FORMATS = [
+    "%d/%m/%Y",
+    "%d/%m/%y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%Y-%m-%d",
+]
 
 
 def _terms(model, label, help_text=""):
@@ -45,7 +55,7 @@ class ProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "What you know from your own experience and what you would like to help with. "
-            "You can use paragraphs, bold, lists and web links."
+            "Leave a blank line between paragraphs. Web addresses become links."
         ),
     )
     experience_areas = _terms(ExperienceArea, _("Areas of lived experience"))
@@ -231,8 +241,9 @@ class OpportunityForm(forms.Form):
     closes_on = forms.DateField(
         label=_("Closing date"),
         required=False,
-        help_text=_("For example, 2027-03-31."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For example, 31/3/2027."),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "nhsuk-input--width-10"}),
     )
 
 
@@ -268,8 +279,9 @@ class ClaimForm(forms.Form):
     worked_on = forms.DateField(
         error_messages={"required": _("Enter the date of the session or task")},
         label=_("Date of the session or task"),
-        help_text=_("For example, 2026-11-17."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For example, 17/11/2026."),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "nhsuk-input--width-10"}),
     )
     description = forms.CharField(
         error_messages={"required": _("Say what you did")}, label=_("What you did"), max_length=255

@@ -2,8 +2,20 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Lower
 
 from engagement.models import (
     Availability,
@@ -51,39 +63,66 @@ class Match:
     invitation: Invitation | None
 
 
+def _matching_terms(through, term_column: str, ids: list[int]):
+    """How many of `ids` a profile has, as a correlated subquery: no join fan-out, so the
+    count stays cheap however many terms each profile carries."""
+    if not ids:
+        return Value(0, output_field=IntegerField())
+    counted = (
+        through.objects.filter(expertprofile_id=OuterRef("pk"), **{f"{term_column}__in": ids})
+        .order_by()
+        .values("expertprofile_id")
+        .annotate(matches=Count("*"))
+        .values("matches")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _flag(condition: Q):
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
 def opportunity_matches(*, opportunity: Opportunity, viewer) -> list[Match]:
     """Experts ranked for an opportunity, each with the reasons it matched ("Mental health;
     Northshire County Council; weekday evenings"). Only profiles the viewer may see are
-    considered. Scored in SQL; the reasons come from the prefetched terms."""
+    considered. The score and the ranking are computed in SQL; only the top `MAX_MATCHES`
+    are loaded, and their reasons come from the prefetched terms."""
     area_ids = list(opportunity.experience_areas.values_list("pk", flat=True))
     skill_ids = list(opportunity.skills.values_list("pk", flat=True))
     locality_ids = list(opportunity.localities.values_list("pk", flat=True))
     language_ids = list(opportunity.languages.values_list("pk", flat=True))
     times = opportunity.times_needed
 
-    def count(relation, ids):
-        if not ids:
-            return Value(0, output_field=IntegerField())
-        return Count(relation, filter=Q(**{f"{relation}__in": ids}), distinct=True)
-
-    time_score = Value(0, output_field=IntegerField())
+    time_matches = Value(0, output_field=IntegerField())
     for choice in times:
-        time_score = time_score + Coalesce(
-            Count("pk", filter=Q(**{f"available_{choice}": True}), distinct=True), 0
-        )
-
-    interested = ExpressionOfInterest.objects.filter(
-        opportunity=opportunity, profile=OuterRef("pk")
+        time_matches = time_matches + _flag(Q(**{f"available_{choice}": True}))
+    interested = Exists(
+        ExpressionOfInterest.objects.filter(opportunity=opportunity, profile=OuterRef("pk"))
     )
     profiles = (
         profiles_visible_to(viewer=viewer)
         .annotate(
-            area_matches=count("experience_areas", area_ids),
-            skill_matches=count("skills", skill_ids),
-            locality_matches=count("localities", locality_ids),
-            language_matches=count("languages", language_ids),
-            time_matches=time_score,
-            interested=Exists(interested),
+            area_matches=_matching_terms(
+                ExpertProfile.experience_areas.through, "experiencearea_id", area_ids
+            ),
+            skill_matches=_matching_terms(ExpertProfile.skills.through, "skill_id", skill_ids),
+            locality_matches=_matching_terms(
+                ExpertProfile.localities.through, "locality_id", locality_ids
+            ),
+            language_matches=_matching_terms(
+                ExpertProfile.languages.through, "language_id", language_ids
+            ),
+            time_matches=time_matches,
+            interested=interested,
+        )
+        .annotate(
+            score=AREA_WEIGHT * F("area_matches")
+            + SKILL_WEIGHT * F("skill_matches")
+            # Living in one of the places counts once, however many of them match.
+            + LOCALITY_WEIGHT * _flag(Q(locality_matches__gt=0))
+            + LANGUAGE_WEIGHT * F("language_matches")
+            + TIME_WEIGHT * F("time_matches")
+            + INTEREST_WEIGHT * _flag(Q(interested=True))
         )
         .filter(
             Q(area_matches__gt=0)
@@ -91,27 +130,18 @@ def opportunity_matches(*, opportunity: Opportunity, viewer) -> list[Match]:
             | Q(locality_matches__gt=0)
             | Q(interested=True)
         )
+        .order_by("-score", Lower("display_name"), "pk")
+        .prefetch_related(*PROFILE_RELATIONS)[:MAX_MATCHES]
     )
-    profiles = list(
-        profiles.prefetch_related(*PROFILE_RELATIONS).order_by("display_name", "pk")[:500]
-    )
+    profiles = list(profiles)
     invitations = {
         invitation.profile_id: invitation
         for invitation in Invitation.objects.filter(
             opportunity=opportunity, profile__in=[p.pk for p in profiles]
         )
     }
-
     matches = []
     for profile in profiles:
-        score = (
-            AREA_WEIGHT * profile.area_matches
-            + SKILL_WEIGHT * profile.skill_matches
-            + LOCALITY_WEIGHT * min(profile.locality_matches, 1)
-            + LANGUAGE_WEIGHT * profile.language_matches
-            + TIME_WEIGHT * profile.time_matches
-            + (INTEREST_WEIGHT if profile.interested else 0)
-        )
         reasons = [a.name for a in profile.experience_areas.all() if a.pk in area_ids]
         reasons += [s.name for s in profile.skills.all() if s.pk in skill_ids]
         reasons += [loc.name for loc in profile.localities.all() if loc.pk in locality_ids]
@@ -126,14 +156,13 @@ def opportunity_matches(*, opportunity: Opportunity, viewer) -> list[Match]:
         matches.append(
             Match(
                 profile=profile,
-                score=score,
+                score=profile.score,
                 reasons=reasons,
                 interested=profile.interested,
                 invitation=invitations.get(profile.pk),
             )
         )
-    matches.sort(key=lambda m: (-m.score, m.profile.display_name.lower(), m.profile.pk))
-    return matches[:MAX_MATCHES]
+    return matches
 
 
 def invitations_for(*, user) -> QuerySet[Invitation]:

@@ -4,9 +4,13 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from engagement.models import (
     ExperienceArea,
@@ -19,6 +23,13 @@ from engagement.models import (
     PaymentClaim,
     Skill,
 )
+
+
+def _email_after_commit(*, to: str, subject: str, template: str, context: dict) -> None:
+    # Only once the change is stored: a rolled-back invitation must not be announced.
+    context = {**context, "base_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")}
+    body = render_to_string(template, context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [to], fail_silently=True))
 
 
 @transaction.atomic
@@ -74,7 +85,7 @@ def interest_express(
     """Say "I would like to do this". Idempotent: a second expression returns the first."""
     if not opportunity.is_open:
         raise ValidationError("This opportunity is closed.")
-    interest, _ = ExpressionOfInterest.objects.get_or_create(
+    interest, _created = ExpressionOfInterest.objects.get_or_create(
         opportunity=opportunity, profile=profile, defaults={"message": message}
     )
     return interest
@@ -88,14 +99,21 @@ def invitation_send(
         raise ValidationError("This opportunity is closed.")
     try:
         with transaction.atomic():
-            invitation, _ = Invitation.objects.get_or_create(
+            invitation, created = Invitation.objects.get_or_create(
                 opportunity=opportunity,
                 profile=profile,
                 defaults={"invited_by": invited_by, "message": message},
             )
     except IntegrityError:
-        # Two invitations at once: the other one won; return it.
-        invitation = Invitation.objects.get(opportunity=opportunity, profile=profile)
+        # Two invitations at once: the other one won and sent the email; return it.
+        return Invitation.objects.get(opportunity=opportunity, profile=profile)
+    if created and profile.user.is_active:
+        _email_after_commit(
+            to=profile.user.email,
+            subject=_("You are invited: %(title)s") % {"title": opportunity.title},
+            template="engagement/profiles/email/invitation.txt",
+            context={"invitation": invitation},
+        )
     return invitation
 
 
@@ -199,4 +217,11 @@ def claim_review(*, claim: PaymentClaim, reviewer, approve: bool, note: str = ""
     if not updated:
         raise ValidationError("This claim is not waiting for approval.")
     claim.refresh_from_db()
+    if not approve and claim.claimant.is_active:
+        _email_after_commit(
+            to=claim.claimant.email,
+            subject=_("Your involvement payment claim needs a change"),
+            template="engagement/profiles/email/claim_queried.txt",
+            context={"claim": claim},
+        )
     return claim

@@ -3,6 +3,7 @@
 Both are lists of explicit steps. A feature that stores personal data adds its own step to
 `EXPORT_SECTIONS` and `ERASURE_STEPS` (with a test), so nothing is forgotten when it grows."""
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -174,18 +175,17 @@ def _scrub_claims(user, identifiers: list[str]) -> None:
         for field_name in ("description", "expenses_description", "query_note"):
             text = getattr(claim, field_name)
             for identifier in identifiers:
-                if identifier and identifier.lower() in text.lower():
-                    text = _replace_case_insensitive(text, identifier, FORMER_MEMBER)
-                    changed = True
+                scrubbed = _replace_case_insensitive(text, identifier, FORMER_MEMBER)
+                changed = changed or scrubbed != text
+                text = scrubbed
             setattr(claim, field_name, text)
         if changed:
             claim.save(update_fields=["description", "expenses_description", "query_note"])
 
 
 def _replace_case_insensitive(text: str, old: str, new: str) -> str:
-    import re
-
-    return re.sub(re.escape(old), new, text, flags=re.IGNORECASE)
+    # Whole words only, so erasing "Sam" leaves "samples" alone.
+    return re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", new, text, flags=re.IGNORECASE)
 
 
 def _erase_sessions(user, identifiers: list[str]) -> None:

@@ -266,6 +266,8 @@ def opportunity_detail(request, pk: int):
                 "engagement.express_interest", opportunity
             ),
             "can_match": request.user.has_perm("engagement.match_opportunity", opportunity),
+            "can_close": opportunity.is_open
+            and request.user.has_perm("engagement.change_opportunity", opportunity),
             "can_claim": invitation is not None and invitation.status == Invitation.Status.ACCEPTED,
             "can_claim_for_others": request.user.has_perm("engagement.claim_for_others"),
             "interest_form": InterestForm(),
@@ -289,6 +291,18 @@ def opportunity_express_interest(request, pk: int):
             message=form.cleaned_data["message"],
         )
         messages.success(request, _("Thank you. The commissioner can now see you are interested."))
+    return redirect("engagement:opportunity_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def opportunity_close(request, pk: int):
+    opportunity = _opportunity(pk)
+    _require(request.user, "engagement.change_opportunity", opportunity)
+    opportunity_services.opportunity_close(opportunity=opportunity)
+    messages.success(
+        request, _("The opportunity is closed. Claims for work done can still be made.")
+    )
     return redirect("engagement:opportunity_detail", pk=pk)
 
 

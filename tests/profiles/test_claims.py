@@ -39,7 +39,7 @@ def expert_profile(role_user, opportunity):
 
 def claim_data(**overrides):
     data = {
-        "worked_on": "2026-11-17",
+        "worked_on": "17/11/2026",
         "description": "Group meeting and reading",
         "hours": "2.5",
         "payment_choice": "paid",

@@ -135,3 +135,18 @@ def test_query_count_does_not_grow_with_profiles(
         )
     many = _directory_queries(client, django_assert_max_num_queries, 30)
     assert many == few, connection.queries[-many:]
+
+
+def test_postgresql_has_the_full_text_index_the_search_uses(postgres, commissioner, people):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+            ["engagement_expertprofile_search_gin"],
+        )
+        (definition,) = cursor.fetchone()
+    assert "gin" in definition and "to_tsvector('english'::regconfig" in definition
+    # The query's expression is the indexed one, so the planner can use it.
+    sql = str(directory_search(viewer=commissioner, query="wheelchair").query)
+    assert (
+        'to_tsvector(english::regconfig, COALESCE("engagement_expertprofile"."search_text"' in sql
+    )

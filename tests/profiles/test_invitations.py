@@ -159,3 +159,25 @@ def test_bad_opportunity_input_keeps_what_was_typed(client, role_user):
 def test_only_commissioners_post(client, role_user, role):
     client.force_login(role_user(role))
     assert client.get("/opportunities/new/").status_code == 403
+
+
+def test_the_poster_closes_an_opportunity(client, opportunity):
+    client.force_login(opportunity.posted_by)
+    assert (
+        "Close this opportunity" in client.get(f"/opportunities/{opportunity.pk}/").content.decode()
+    )
+    assert client.post(f"/opportunities/{opportunity.pk}/close/").status_code == 302
+    opportunity.refresh_from_db()
+    assert opportunity.status == "closed"
+    client.logout()
+    # Closed opportunities leave the public list and their page.
+    assert "personal health budgets" not in client.get("/opportunities/").content.decode()
+    assert client.get(f"/opportunities/{opportunity.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("role", [roles.EXPERT, roles.FACILITATOR, roles.COMMISSIONER])
+def test_nobody_else_closes_it(client, role_user, opportunity, role):
+    client.force_login(role_user(role))
+    assert client.post(f"/opportunities/{opportunity.pk}/close/").status_code == 403
+    opportunity.refresh_from_db()
+    assert opportunity.status == "open"

@@ -139,3 +139,15 @@ def test_delete_needs_the_box_ticked(client, person):
     assert response.status_code == 200
     assert "Tick the box to confirm" in response.content.decode()
     assert get_user_model().objects.get(pk=person.pk).email == EMAIL
+
+
+def test_erasing_a_name_leaves_other_words_alone(role_user):
+    from engagement.services.people import person_erase
+
+    user = role_user(roles.EXPERT, display_name="Sam", first_name="Sam", last_name="Oduya")
+    claim = factories.PaymentClaimFactory(
+        claimant=user, description="Sam brought samples; SAM's notes", status="approved"
+    )
+    person_erase(user=user)
+    claim.refresh_from_db()
+    assert claim.description == "Former member brought samples; Former member's notes"

@@ -119,3 +119,13 @@ def test_access_needs_only_for_the_person(role_user, role):
     profile = factories.ExpertProfileFactory(access_needs="A hearing loop")
     assert not _user(role_user, role).has_perm("engagement.view_access_needs", profile)
     assert profile.user.has_perm("engagement.view_access_needs", profile)
+
+
+@pytest.mark.parametrize(("role", "expected"), _allowed({roles.COMMISSIONER}))
+def test_change_opportunity_only_by_the_commissioner_who_posted_it(role_user, role, expected):
+    user = _user(role_user, role)
+    others = factories.OpportunityFactory()
+    assert not user.has_perm("engagement.change_opportunity", others)
+    if role is not None:
+        own = factories.OpportunityFactory(posted_by=user)
+        assert user.has_perm("engagement.change_opportunity", own) is expected

@@ -56,3 +56,11 @@ def test_the_profile_page_shows_the_cleaned_bio_and_stores_what_was_typed(client
     assert "onclick" not in page and "javascript:" not in page and "onerror" not in page
     profile.refresh_from_db()
     assert profile.bio == HOSTILE
+
+
+def test_plain_text_keeps_its_paragraphs_and_is_escaped():
+    cleaned = clean_bio_html("I chair meetings & panels.\n\nSee https://example.org <3")
+    assert cleaned == (
+        "<p>I chair meetings &amp; panels.</p>\n\n<p>See "
+        '<a href="https://example.org" rel="nofollow noopener">https://example.org</a> &lt;3</p>'
+    )
