@@ -186,10 +186,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         allowed = services.room_message_allowed(user_id=self.user.pk)
         try:
             message = parse_message(text)
-        except ProtocolError:
-            if not allowed:
-                error = ProtocolError(RATE_LIMITED, "Too many messages; wait a few seconds.")
-            return error.as_message()
+        except ProtocolError as invalid:
+            if allowed:
+                return invalid.as_message()
+            return ProtocolError(
+                RATE_LIMITED, "You are sending messages too quickly; wait a few seconds."
+            ).as_message()
         if not allowed:
             return ProtocolError(
                 RATE_LIMITED,
