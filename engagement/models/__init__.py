@@ -1,1 +1,43 @@
 """Engagement models, one module per concept (consultations, profiles, decisions)."""
+
+from .consultations import (
+    AGREEMENT_SCALE,
+    Answer,
+    AnswerMode,
+    AssistanceMode,
+    Choice,
+    ConsultationDocument,
+    ConsultationIndexPage,
+    ConsultationPage,
+    ConsultationStatus,
+    ConsultationTopic,
+    EqualityMonitoring,
+    FormatRequest,
+    Question,
+    QuestionKind,
+    QuestionSection,
+    Response,
+    ResponseStatus,
+    ResultsVisibility,
+)
+
+__all__ = [
+    "AGREEMENT_SCALE",
+    "Answer",
+    "AnswerMode",
+    "AssistanceMode",
+    "Choice",
+    "ConsultationDocument",
+    "ConsultationIndexPage",
+    "ConsultationPage",
+    "ConsultationStatus",
+    "ConsultationTopic",
+    "EqualityMonitoring",
+    "FormatRequest",
+    "Question",
+    "QuestionKind",
+    "QuestionSection",
+    "Response",
+    "ResponseStatus",
+    "ResultsVisibility",
+]
