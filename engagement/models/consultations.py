@@ -499,6 +499,9 @@ class EqualityMonitoring(models.Model):
         "sex",
     )
 
+    def __str__(self):
+        return f"About you ({self.response_id})"
+
 
 class FormatRequest(models.Model):
     """Someone asked for the consultation in another format (large print, BSL, paper...)."""
