@@ -5,9 +5,11 @@ points, a piece of text) so that every result is a GROUP BY in the database, nev
 Python. Equality monitoring is kept in its own table, apart from the answers."""
 
 import secrets
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -29,6 +31,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from coproduce.home.blocks import BodyBlock
+from engagement.forms.questionnaire_admin import ConsultationPageForm
 
 
 @register_snippet
@@ -57,9 +60,29 @@ class ConsultationIndexPage(Page):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["engagement.ConsultationPage"]
     max_count = 1
+    consultations_per_page = 10
 
     class Meta:
         verbose_name = _("consultation index page")
+
+    def get_context(self, request, *args, **kwargs):
+        from engagement.forms.consultations import ConsultationFilterForm
+        from engagement.selectors.consultations import consultation_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        form = ConsultationFilterForm(request.GET or None)
+        filters = form.filters()
+        paginator = Paginator(
+            consultation_listing(index=self, **filters), self.consultations_per_page
+        )
+        context.update(
+            filter_form=form,
+            filters=filters,
+            consultations=paginator.get_page(request.GET.get("page")),
+            paginator=paginator,
+            query_without_page=urlencode(filters),
+        )
+        return context
 
 
 class ConsultationStatus(models.TextChoices):
@@ -150,9 +173,26 @@ class ConsultationPage(Page):
     ]
     parent_page_types = ["engagement.ConsultationIndexPage"]
     subpage_types: list[str] = []
+    # Checks each question against its kind, and locks the questions once people respond.
+    base_form_class = ConsultationPageForm
 
     class Meta:
         verbose_name = _("consultation")
+
+    def get_context(self, request, *args, **kwargs):
+        from engagement.views.consultations import current_response
+
+        context = super().get_context(request, *args, **kwargs)
+        easy_read = request.GET.get("format") == "easy-read" and bool(self.easy_read)
+        context.update(
+            easy_read=easy_read,
+            documents=list(self.documents.select_related("document")),
+            topic_list=list(self.topics.all()),
+            status=self.status,
+            response=current_response(request, self),
+            can_enter_assisted=request.user.has_perm("engagement.enter_assisted_response", self),
+        )
+        return context
 
     def clean(self):
         super().clean()
