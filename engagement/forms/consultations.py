@@ -309,9 +309,12 @@ class SectionForm(forms.Form):
         self.questions = questions
         initial_answers = kwargs.pop("answers", None) or {}
         kwargs["initial"] = {
-            question_field_name(q): initial_answers[q.pk]
-            for q in questions
-            if q.pk in initial_answers
+            **(kwargs.get("initial") or {}),
+            **{
+                question_field_name(q): initial_answers[q.pk]
+                for q in questions
+                if q.pk in initial_answers
+            },
         }
         super().__init__(*args, **kwargs)
         for question in questions:
