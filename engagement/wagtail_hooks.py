@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
@@ -63,9 +64,12 @@ def refuse_to_delete_consultations_with_responses(request, page):
         return None
     messages.error(
         request,
-        _(
+        ngettext(
+            "“%(title)s” cannot be deleted: %(count)d person has responded to it, and their "
+            "response is a record we must keep. You can unpublish it instead.",
             "“%(title)s” cannot be deleted: %(count)d people have responded to it, and their "
-            "responses are a record we must keep. You can unpublish it instead."
+            "responses are a record we must keep. You can unpublish it instead.",
+            count,
         )
         % {"title": page.title, "count": count},
     )
