@@ -1,11 +1,18 @@
-"""Who may do what with expertise profiles, opportunities and involvement payments.
-
-Every view checks these through `user.has_perm(name, obj)`; each rule has a test over every role
-(tests/profiles/test_rules.py)."""
+"""Engagement permissions (django-rules), built from the role predicates in
+`coproduce.accounts.rules`: who may do what with consultations, expertise profiles,
+opportunities, involvement payments and decisions. Views, admin hooks and the API all ask these
+by name through `user.has_perm(name, obj)`; each rule has a test over every role."""
 
 import rules
 
-from coproduce.accounts.rules import is_commissioner, is_expert, is_facilitator
+from coproduce.accounts.rules import (
+    is_commissioner,
+    is_editor,
+    is_expert,
+    is_facilitator,
+    is_staff_role,
+    is_support_worker,
+)
 
 # --- Expertise profiles ----------------------------------------------------------------------
 
@@ -101,3 +108,21 @@ rules.add_perm("engagement.change_claim", (is_claimant | recorded_claim) & claim
 rules.add_perm("engagement.review_claim", is_commissioner & ~is_claimant)
 rules.add_perm("engagement.review_claims", is_commissioner)
 rules.add_perm("engagement.export_claims", is_commissioner)
+# Consultations: answering
+
+
+@rules.predicate
+def consultation_answerable_without_account(user, consultation) -> bool:
+    from engagement.models import AnswerMode
+
+    return consultation is not None and consultation.answer_mode == AnswerMode.OPEN
+
+
+# Anyone signed in may answer; without an account only where the consultation is open to all.
+# Whether it is open *now* is not a permission: the views say "closed" or "not open yet".
+rules.add_perm(
+    "engagement.answer_consultation",
+    rules.is_authenticated | consultation_answerable_without_account,
+)
+rules.add_perm("engagement.enter_assisted_response", is_support_worker | is_staff_role)
+rules.add_perm("engagement.change_questionnaire", is_commissioner | is_editor | rules.is_superuser)

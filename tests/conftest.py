@@ -34,7 +34,7 @@ BASE_DATA_MIGRATIONS = [
     ("coproduce.home.migrations.0002_create_homepage", "create_homepage"),
     ("coproduce.home.migrations.0003_role_page_permissions", "grant"),
     ("deliberation.migrations.0002_role_permissions", "grant"),
-    ("engagement.migrations.0002_profile_taxonomy", "seed_taxonomy"),
+    ("engagement.migrations.0102_profile_taxonomy", "seed_taxonomy"),
 ]
 
 

@@ -1,9 +1,13 @@
 """factory_boy factories for tests and the demo seed. One place per model."""
 
+import datetime as _dt
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+
+from engagement import models as engagement_models
 
 DEFAULT_PASSWORD = "correct horse battery staple"  # noqa: S105
 
@@ -74,6 +78,7 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Agenda item {n}")
     time_box_minutes = 15
     sort_order = factory.Sequence(lambda n: n)
+
 
 # --- Expertise profiles (issue 5) ------------------------------------------------------------
 # Imported here, not at the top, to keep this section self-contained for merging.
@@ -167,3 +172,91 @@ class PaymentClaimFactory(factory.django.DjangoModelFactory):
     hours = Decimal("2.00")
     hourly_rate = factory.SelfAttribute("opportunity.hourly_rate")
     payment_choice = "paid"
+
+
+# --- Consultations -----------------------------------------------------------------------------
+
+
+def consultation_index(home=None) -> "engagement_models.ConsultationIndexPage":
+    """The one consultation index under the home page, made if missing."""
+    from coproduce.home.models import HomePage
+
+    index = engagement_models.ConsultationIndexPage.objects.first()
+    if index is None:
+        home = home or HomePage.objects.get()
+        index = home.add_child(
+            instance=engagement_models.ConsultationIndexPage(
+                title="Consultations", slug="consultations", introduction="Have your say."
+            )
+        )
+        index.save_revision().publish()
+    return index
+
+
+# A small questionnaire with one question of every kind, in two sections.
+EVERY_KIND = [
+    (
+        "Your short break",
+        [
+            (
+                "single_choice",
+                "How often do you get a short break?",
+                ["Weekly", "Monthly", "Rarely"],
+            ),
+            (
+                "multiple_choice",
+                "Which kinds of break would help?",
+                ["Day care", "Overnight", "Sitting service", "Holiday"],
+            ),
+            ("agreement_scale", "Short breaks help me keep caring.", []),
+        ],
+    ),
+    (
+        "Priorities",
+        [
+            ("ranking", "Put these in order of importance.", ["Cost", "Distance", "Staff"]),
+            ("points", "Share 100 points between these.", ["Evenings", "Weekends", "Emergencies"]),
+            ("free_text", "What else should we know?", []),
+        ],
+    ),
+]
+
+
+def make_consultation(
+    *,
+    title: str = "Short breaks for carers",
+    sections=EVERY_KIND,
+    opens_at=None,
+    closes_at=None,
+    required: bool = False,
+    **fields,
+) -> "engagement_models.ConsultationPage":
+    """A published consultation, open now unless dates are given, with `sections` as
+    [(section title, [(kind, text, [choice labels]), ...]), ...]."""
+    now = timezone.now()
+    index = consultation_index()
+    page = engagement_models.ConsultationPage(
+        title=title,
+        slug=fields.pop("slug", None) or title.lower().replace(" ", "-")[:50],
+        summary=fields.pop("summary", "Tell us what would help you."),
+        who_is_asked=fields.pop("who_is_asked", "Carers in Northshire."),
+        opens_at=opens_at or now - _dt.timedelta(days=7),
+        closes_at=closes_at or now + _dt.timedelta(days=21),
+        **fields,
+    )
+    for s_order, (section_title, questions) in enumerate(sections):
+        section = engagement_models.QuestionSection(title=section_title, sort_order=s_order)
+        for q_order, (kind, text, labels) in enumerate(questions):
+            question = engagement_models.Question(
+                kind=kind, text=text, required=required, sort_order=q_order
+            )
+            question.choices = [
+                engagement_models.Choice(label=label, sort_order=c_order)
+                for c_order, label in enumerate(labels)
+            ]
+            section.questions.add(question)
+        page.sections.add(section)
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page

@@ -1,6 +1,32 @@
-"""Engagement models, one module per concept (consultations, profiles, decisions)."""
+"""Engagement models, one module per concept (consultations, profiles, opportunities,
+decisions)."""
 
-from .opportunities import ExpressionOfInterest, Invitation, Opportunity, PaymentClaim
+from .consultations import (
+    AGREEMENT_SCALE,
+    Answer,
+    AnswerMode,
+    AssistanceMode,
+    Choice,
+    ConsultationDocument,
+    ConsultationIndexPage,
+    ConsultationPage,
+    ConsultationStatus,
+    ConsultationTopic,
+    EqualityMonitoring,
+    FormatRequest,
+    Question,
+    QuestionKind,
+    QuestionSection,
+    Response,
+    ResponseStatus,
+    ResultsVisibility,
+)
+from .opportunities import (
+    ExpressionOfInterest,
+    Invitation,
+    Opportunity,
+    PaymentClaim,
+)
 from .profiles import (
     PRIVACY_NOTICE_VERSION,
     Availability,
@@ -14,11 +40,23 @@ from .profiles import (
 )
 
 __all__ = [
+    "AGREEMENT_SCALE",
     "PRIVACY_NOTICE_VERSION",
+    "Answer",
+    "AnswerMode",
+    "AssistanceMode",
     "Availability",
+    "Choice",
+    "ConsultationDocument",
+    "ConsultationIndexPage",
+    "ConsultationPage",
+    "ConsultationStatus",
+    "ConsultationTopic",
+    "EqualityMonitoring",
     "ExperienceArea",
     "ExpertProfile",
     "ExpressionOfInterest",
+    "FormatRequest",
     "Invitation",
     "Language",
     "Locality",
@@ -26,5 +64,11 @@ __all__ = [
     "PaymentClaim",
     "PreferredFormat",
     "ProfileConsent",
+    "Question",
+    "QuestionKind",
+    "QuestionSection",
+    "Response",
+    "ResponseStatus",
+    "ResultsVisibility",
     "Skill",
 ]

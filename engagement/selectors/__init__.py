@@ -1,0 +1,1 @@
+"""Read paths: plain keyword-only functions, one module per concept."""

@@ -1,0 +1,1 @@
+"""Write paths: plain keyword-only functions, one module per concept."""

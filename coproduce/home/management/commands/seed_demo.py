@@ -4,7 +4,8 @@ from django.db import transaction
 from coproduce.accounts.demo import DEMO_ACCOUNTS, seed_demo_accounts
 from coproduce.home.demo import seed_demo_site
 from deliberation.demo import seed_demo_rooms
-from engagement.demo import seed_demo_profiles
+from engagement.demo_consultations import seed_demo_consultations
+from engagement.demo_profiles import seed_demo_profiles
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             seed_demo_site()
             seed_demo_profiles(users=users)
             seed_demo_rooms(users=users)
+            seed_demo_consultations(users=users)
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
         self.stdout.write("Demo accounts (log in at /accounts/login/):")
         for email, _name, role_names in DEMO_ACCOUNTS:

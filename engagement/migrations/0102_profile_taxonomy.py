@@ -87,7 +87,7 @@ def seed_taxonomy(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("engagement", "0001_initial"),
+        ("engagement", "0101_profiles"),
         ("accounts", "0002_roles"),
     ]
 

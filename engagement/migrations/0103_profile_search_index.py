@@ -26,6 +26,6 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("engagement", "0002_profile_taxonomy")]
+    dependencies = [("engagement", "0102_profile_taxonomy")]
 
     operations = [migrations.RunPython(create_index, drop_index)]
