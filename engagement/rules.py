@@ -49,6 +49,10 @@ rules.add_perm("engagement.keep_profile", is_expert)
 rules.add_perm("engagement.view_profile", can_view_profile)
 rules.add_perm("engagement.view_access_needs", can_view_access_needs)
 rules.add_perm("engagement.use_directory", is_finder)
+# The header asks these on every page. As rules (`{% test_rule %}`) they cost one query for the
+# person's groups and never fall through to Django's model backend, which would cost two more.
+rules.add_rule("engagement.keep_profile", is_expert)
+rules.add_rule("engagement.use_directory", is_finder)
 
 # --- Opportunities ---------------------------------------------------------------------------
 
