@@ -20,10 +20,12 @@ from .consultations import (
     ResponseStatus,
     ResultsVisibility,
 )
+from .moderation import AnswerModeration
 
 __all__ = [
     "AGREEMENT_SCALE",
     "Answer",
+    "AnswerModeration",
     "AnswerMode",
     "AssistanceMode",
     "Choice",

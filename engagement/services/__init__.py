@@ -1,0 +1,1 @@
+"""Write paths (services), one module per area: `moderation` hides and shows free text."""

@@ -1,0 +1,1 @@
+"""Views, one module per area: `results` for consultation results, moderation and exports."""
