@@ -16,6 +16,10 @@ RANKING = "Put these in order of importance."
 POINTS = "Share 100 points between these."
 TEXT = "What else should we know?"
 
+# (kind, question text, choice labels) for one question of every kind, for building bigger
+# consultations in query-count tests.
+EVERY_KIND_TEXTS = [q for _title, questions in factories.EVERY_KIND for q in questions]
+
 # Four submitted responses and one still in progress (which must never count).
 SUBMITTED = [
     {
