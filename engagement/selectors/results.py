@@ -156,12 +156,45 @@ def _percent(part: int | float, whole: int | float) -> float:
 
 
 def _scale_bucket():
-    # Agreement-scale answers have no choice: group them by the point chosen instead.
+    # Agreement-scale answers have no choice: group them by the point chosen instead. (Free
+    # text has neither choice nor number, so it lands in a bucket of its own.)
     return Case(
-        When(question__kind=QuestionKind.AGREEMENT_SCALE, then=F("number")),
+        When(choice__isnull=True, then=F("number")),
         default=Value(None),
         output_field=IntegerField(),
     )
+
+
+ITEM_FIGURES = ("n", "given", "firsts", "total", "texts")
+
+
+def _item_figures(answers: QuerySet[Answer], *, include_hidden: bool) -> dict[tuple, dict]:
+    """Per (question, choice, scale point): rows, rows with points, first places, the sum of
+    numbers, and visible free-text answers. One GROUP BY."""
+    visible_text = ~Q(text="") if include_hidden else ~Q(text="") & Q(hidden=False)
+    rows = (
+        answers.annotate(bucket=_scale_bucket())
+        .values("question_id", "choice_id", "bucket")
+        .annotate(
+            n=Count("id"),
+            given=Count("id", filter=Q(number__gt=0)),
+            firsts=Count("id", filter=Q(number=1)),
+            total=Coalesce(Sum("number"), 0),
+            texts=Count("id", filter=visible_text),
+        )
+        .order_by()
+    )
+    return {(r["question_id"], r["choice_id"], r["bucket"]): r for r in rows}
+
+
+def _respondents_per_question(answers: QuerySet[Answer], question_ids: list[int]) -> dict:
+    rows = (
+        answers.filter(question_id__in=question_ids)
+        .values("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .order_by()
+    )
+    return {r["question_id"]: r["n"] for r in rows}
 
 
 def consultation_results(
@@ -173,46 +206,50 @@ def consultation_results(
     question), mean and distribution for agreement scales, Borda scores and mean positions for
     rankings, point totals and mean shares for allocations, and for free text the number of
     answers and the latest few. Hidden (moderated) free text is left out unless
-    `include_hidden`. Six queries, whatever the size of the consultation."""
+    `include_hidden`. Eight queries, whatever the size of the consultation.
+
+    How it stays fast at 100,000 responses (see docs/benchmarks.md): the figures are taken over
+    every answer to the consultation's questions, found by the question index without joining
+    the responses, and then the answers of responses not yet submitted (few, found through
+    the (consultation, status) index) are taken away again. People who answered a question are
+    counted from the grouped rows where each person has exactly one row (single choice, scale,
+    free text; first places for rankings); only multiple choice and points allocations need a
+    COUNT(DISTINCT), served by an index on (question, response)."""
     questions = consultation.ordered_questions  # 2 queries: questions, choices
-    answers = submitted_answers(consultation_id=consultation.pk)
-    text_visible = Q(question__kind=QuestionKind.FREE_TEXT) & ~Q(text="")
-    if not include_hidden:
-        text_visible &= Q(hidden=False)
+    question_ids = [q.pk for q in questions]
+    distinct_ids = [
+        q.pk for q in questions if q.kind in (QuestionKind.MULTIPLE_CHOICE, QuestionKind.POINTS)
+    ]
+    every_answer = Answer.objects.filter(question_id__in=question_ids)
+    unsubmitted = every_answer.filter(response__consultation_id=consultation.pk).exclude(
+        response__status=ResponseStatus.SUBMITTED
+    )
 
     respondents = Response.objects.filter(
         consultation_id=consultation.pk, status=ResponseStatus.SUBMITTED
     ).count()
 
-    per_question = {
-        row["question_id"]: row
-        for row in answers.values("question_id").annotate(
-            answered=Count("response_id", distinct=True),
-            texts=Count("id", filter=text_visible),
-        )
-    }
+    figures = _item_figures(every_answer, include_hidden=include_hidden)
+    for key, row in _item_figures(unsubmitted, include_hidden=include_hidden).items():
+        for name in ITEM_FIGURES:
+            figures[key][name] -= row[name]
+    people = _respondents_per_question(every_answer, distinct_ids)
+    for question_id, n in _respondents_per_question(unsubmitted, distinct_ids).items():
+        people[question_id] -= n
 
     per_item: dict[int, dict] = defaultdict(dict)
-    grouped = (
-        answers.exclude(question__kind=QuestionKind.FREE_TEXT)
-        .annotate(bucket=_scale_bucket())
-        .values("question_id", "choice_id", "bucket")
-        .annotate(n=Count("id"), given=Count("id", filter=Q(number__gt=0)), total=Sum("number"))
-        .order_by()
-    )
-    for row in grouped:
-        key = row["choice_id"] if row["choice_id"] is not None else ("scale", row["bucket"])
-        per_item[row["question_id"]][key] = row
+    for (question_id, choice_id, bucket), row in figures.items():
+        per_item[question_id][choice_id if choice_id is not None else ("scale", bucket)] = row
 
+    text_ids = [q.pk for q in questions if q.kind == QuestionKind.FREE_TEXT]
     texts: dict[int, list[TextAnswer]] = defaultdict(list)
+    visible = Q() if include_hidden else Q(hidden=False)
     latest = (
-        answers.filter(text_visible)
+        submitted_answers(consultation_id=consultation.pk)
+        .filter(visible, question_id__in=text_ids)
+        .exclude(text="")
         .annotate(
-            row=Window(
-                RowNumber(),
-                partition_by=[F("question_id")],
-                order_by=[F("response__submitted_at").desc(), F("id").desc()],
-            )
+            row=Window(RowNumber(), partition_by=[F("question_id")], order_by=[F("id").desc()])
         )
         .filter(row__lte=TEXT_SAMPLE_SIZE)
         .values_list("question_id", "id", "text", "hidden", "hidden_reason")
@@ -223,13 +260,18 @@ def consultation_results(
 
     results = []
     for question in questions:
-        counts = per_question.get(question.pk, {})
-        result = QuestionResult(question=question, answered=counts.get("answered", 0))
         items = per_item.get(question.pk, {})
+        result = QuestionResult(question=question)
+        if question.pk in distinct_ids:
+            result.answered = people.get(question.pk, 0)
+        elif question.kind == QuestionKind.RANKING:
+            result.answered = sum(row["firsts"] for row in items.values())
+        else:
+            result.answered = sum(row["n"] for row in items.values())
         if question.kind == QuestionKind.AGREEMENT_SCALE:
             _fill_scale(result, items)
         elif question.kind == QuestionKind.FREE_TEXT:
-            result.text_count = counts.get("texts", 0)
+            result.text_count = sum(row["texts"] for row in items.values())
             result.texts = texts.get(question.pk, [])
         else:
             _fill_choices(result, items)
@@ -422,8 +464,11 @@ def consultation_breakdown(*, consultation: ConsultationPage, field_name: str) -
         )
 
     questions = [q for q in consultation.ordered_questions if q.kind != QuestionKind.FREE_TEXT]
-    answers = submitted_answers(consultation_id=consultation.pk).exclude(
-        question__kind=QuestionKind.FREE_TEXT
+    distinct_ids = [
+        q.pk for q in questions if q.kind in (QuestionKind.MULTIPLE_CHOICE, QuestionKind.POINTS)
+    ]
+    answers = submitted_answers(consultation_id=consultation.pk).filter(
+        question_id__in=[q.pk for q in questions]
     )
     answer_group = group_of(f"response__equality__{field_name}")
 
@@ -437,30 +482,39 @@ def consultation_breakdown(*, consultation: ConsultationPage, field_name: str) -
     ):
         sizes[index.get(row["group"], index[NOT_GIVEN])] += row["n"]
 
-    answered: dict[int, list[int]] = defaultdict(lambda: [0] * len(groups))
+    # Per question, per item (choice, or scale point), per group: how many people chose it
+    # (rankings: put it first), and the sum of their numbers (points given).
+    counts: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(groups))
+    sums: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(groups))
+    kinds = {q.pk: q.kind for q in questions}
     for row in (
-        answers.annotate(group=answer_group)
+        answers.annotate(group=answer_group, bucket=_scale_bucket())
+        .values("question_id", "choice_id", "bucket", "group")
+        .annotate(n=Count("id"), firsts=Count("id", filter=Q(number=1)), total=Sum("number"))
+        .order_by()
+    ):
+        key = (row["question_id"], row["choice_id"], row["bucket"])
+        column = index.get(row["group"], index[NOT_GIVEN])
+        ranking = kinds[row["question_id"]] == QuestionKind.RANKING
+        counts[key][column] += row["firsts"] if ranking else row["n"]
+        sums[key][column] += row["total"] or 0
+
+    # People who answered, per group: one row per person for single choice and scales, one
+    # first place per person for rankings; multiple choice and points need a distinct count.
+    answered: dict[int, list[int]] = defaultdict(lambda: [0] * len(groups))
+    for (question_id, _choice, _bucket), values in counts.items():
+        if question_id not in distinct_ids:
+            answered[question_id] = [
+                a + v for a, v in zip(answered[question_id], values, strict=True)
+            ]
+    for row in (
+        answers.filter(question_id__in=distinct_ids)
+        .annotate(group=answer_group)
         .values("question_id", "group")
         .annotate(n=Count("response_id", distinct=True))
         .order_by()
     ):
         answered[row["question_id"]][index.get(row["group"], index[NOT_GIVEN])] += row["n"]
-
-    # Per question, per item (choice, or scale point), per group: how many people, and the
-    # sum of their numbers (points given). Rankings count first places only.
-    counts: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(groups))
-    sums: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(groups))
-    for row in (
-        answers.exclude(question__kind=QuestionKind.RANKING, number__gt=1)
-        .annotate(group=answer_group, bucket=_scale_bucket())
-        .values("question_id", "choice_id", "bucket", "group")
-        .annotate(n=Count("id"), total=Sum("number"))
-        .order_by()
-    ):
-        key = (row["question_id"], row["choice_id"], row["bucket"])
-        column = index.get(row["group"], index[NOT_GIVEN])
-        counts[key][column] += row["n"]
-        sums[key][column] += row["total"] or 0
 
     size_hidden = suppress_small_numbers([sizes])[0]
     group_sizes = BreakdownRow(
