@@ -5,13 +5,13 @@ chart is a picture of the table, never the only way to read it."""
 
 from dataclasses import dataclass
 
-WIDTH = 640
+WIDTH = 400
 LABEL_HEIGHT = 22
 BAR_HEIGHT = 22
 ROW_GAP = 14
 VALUE_GAP = 8
 # Room kept right of the longest bar for its value, e.g. "1,234 (56%)".
-VALUE_ROOM = 120
+VALUE_ROOM = 110
 
 
 @dataclass(frozen=True)

@@ -400,10 +400,22 @@ class Breakdown:
     questions: list[QuestionBreakdown]
 
 
+# What each equality-monitoring field is called when results are broken down by it (the
+# fields' own labels are the questions people were asked).
+BREAKDOWN_LABELS = {
+    "age_band": _("Age"),
+    "disability": _("Disability"),
+    "long_term_condition": _("Long-term condition"),
+    "carer": _("Caring for someone"),
+    "ethnicity": _("Ethnicity"),
+    "sex": _("Sex"),
+}
+
+
 def breakdown_fields() -> list[tuple[str, str]]:
     """The equality-monitoring fields results can be broken down by, with their labels."""
     return [
-        (name, str(EqualityMonitoring._meta.get_field(name).verbose_name).capitalize())
+        (name, str(BREAKDOWN_LABELS.get(name, name.replace("_", " ").capitalize())))
         for name in EqualityMonitoring.BREAKDOWN_FIELDS
     ]
 

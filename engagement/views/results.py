@@ -96,7 +96,7 @@ def _not_public(request, consultation: ConsultationPage) -> HttpResponse:
 
 def _chart_label(label: str) -> str:
     # The table beside the chart holds the full label; a bar's label stays on one line.
-    return label if len(label) <= 70 else label[:69] + "…"
+    return label if len(label) <= 50 else label[:49] + "…"
 
 
 # --- Pages -------------------------------------------------------------------------------------

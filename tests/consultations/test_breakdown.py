@@ -191,7 +191,7 @@ def test_breakdown_page_is_for_commissioners_only(client, by_carer, person, requ
 def test_breakdown_page_shows_fewer_than_5(client, by_carer, commissioner):
     client.force_login(commissioner)
     html = client.get(breakdown_url(by_carer, "carer")).content.decode()
-    assert "Results by Do you look after someone?" in html
+    assert "Results by caring for someone" in html
     assert "fewer than 5" in html
     assert html.count("<h1") == 1
 
