@@ -260,3 +260,52 @@ def make_consultation(
     page.save_revision().publish()
     page.refresh_from_db()
     return page
+
+
+# --- Consultation results ----------------------------------------------------------------------
+
+
+def make_response(
+    consultation,
+    *,
+    answers: dict | None = None,
+    equality: dict | None = None,
+    submitted: bool = True,
+    **fields,
+) -> "engagement_models.Response":
+    """A response written straight to the tables (not through the answering services).
+    `answers` maps a question (or its text) to: a label (single choice), a list of labels
+    (multiple choice; ranking, first to last), 1-5 (agreement scale), {label: points} (points
+    allocation) or a string (free text). `equality` holds EqualityMonitoring fields."""
+    questions = {q.text: q for q in consultation.ordered_questions}
+    response = engagement_models.Response.objects.create(
+        consultation=consultation,
+        status="submitted" if submitted else "in_progress",
+        submitted_at=timezone.now() if submitted else None,
+        **fields,
+    )
+    rows = []
+    for key, value in (answers or {}).items():
+        question = key if isinstance(key, engagement_models.Question) else questions[key]
+        choices = {c.label: c for c in question.choices.all()}
+        kind = question.kind
+        if kind == "single_choice":
+            rows.append({"choice": choices[value]})
+        elif kind == "multiple_choice":
+            rows += [{"choice": choices[label]} for label in value]
+        elif kind == "ranking":
+            rows += [{"choice": choices[label], "number": i} for i, label in enumerate(value, 1)]
+        elif kind == "points":
+            rows += [{"choice": choices[label], "number": n} for label, n in value.items()]
+        elif kind == "agreement_scale":
+            rows.append({"number": value})
+        else:
+            rows.append({"text": value})
+        for row in rows:
+            row.setdefault("question", question)
+    engagement_models.Answer.objects.bulk_create(
+        [engagement_models.Answer(response=response, **row) for row in rows]
+    )
+    if equality is not None:
+        engagement_models.EqualityMonitoring.objects.create(response=response, **equality)
+    return response

@@ -9,10 +9,10 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
 
-    # Profiles were built beside consultations; they follow its first migration so the app
-    # has one root.
+    # Profiles were built beside consultations; they follow its migrations so the app has one
+    # line of migrations.
     dependencies = [
-        ("engagement", "0001_initial"),
+        ("engagement", "0003_answer_question_response_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

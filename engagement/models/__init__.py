@@ -21,6 +21,9 @@ from .consultations import (
     ResponseStatus,
     ResultsVisibility,
 )
+from .moderation import (
+    AnswerModeration,
+)
 from .opportunities import (
     ExpressionOfInterest,
     Invitation,
@@ -44,6 +47,7 @@ __all__ = [
     "PRIVACY_NOTICE_VERSION",
     "Answer",
     "AnswerMode",
+    "AnswerModeration",
     "AssistanceMode",
     "Availability",
     "Choice",

@@ -479,7 +479,13 @@ class Answer(models.Model):
                 name="hidden_answer_has_a_reason",
             ),
         ]
-        indexes = [models.Index(fields=["question", "choice"])]
+        indexes = [
+            models.Index(fields=["question", "choice"]),
+            # Results count the people who answered a multiple-choice or points question with
+            # COUNT(DISTINCT response) per question: this index serves it by an index-only
+            # scan (3 s -> 0.16 s at 100,000 responses; docs/benchmarks.md).
+            models.Index(fields=["question", "response"], name="answer_question_response_idx"),
+        ]
 
     def __str__(self):
         return f"{self.response_id}: {self.question_id}"

@@ -1,1 +1,1 @@
-"""Read paths: plain keyword-only functions, one module per concept."""
+"""Read paths (selectors): plain keyword-only functions, one module per concept."""

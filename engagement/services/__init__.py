@@ -1,1 +1,1 @@
-"""Write paths: plain keyword-only functions, one module per concept."""
+"""Write paths (services): plain keyword-only functions, one module per concept."""
