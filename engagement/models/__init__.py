@@ -20,6 +20,21 @@ from .consultations import (
     ResponseStatus,
     ResultsVisibility,
 )
+from .decisions import (
+    SIGN_OFF_WORKFLOW_NAME,
+    CoproducedSignOffTask,
+    DecisionEmail,
+    DecisionIndexPage,
+    DecisionNotification,
+    DecisionPage,
+    DecisionRating,
+    DecisionStatus,
+    InvolvementLevel,
+    MinorityView,
+    Notification,
+    ResponseOutcome,
+    YouSaidItem,
+)
 
 __all__ = [
     "AGREEMENT_SCALE",
@@ -40,4 +55,18 @@ __all__ = [
     "Response",
     "ResponseStatus",
     "ResultsVisibility",
+    # Decisions
+    "SIGN_OFF_WORKFLOW_NAME",
+    "CoproducedSignOffTask",
+    "DecisionEmail",
+    "DecisionIndexPage",
+    "DecisionNotification",
+    "DecisionPage",
+    "DecisionRating",
+    "DecisionStatus",
+    "InvolvementLevel",
+    "MinorityView",
+    "Notification",
+    "ResponseOutcome",
+    "YouSaidItem",
 ]

@@ -1,0 +1,1 @@
+"""Read paths (selectors), one module per concept."""

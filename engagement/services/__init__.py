@@ -1,0 +1,1 @@
+"""Write paths (services), one module per concept."""
