@@ -190,23 +190,14 @@ def sign_off_task_states_for(*, user, task: CoproducedSignOffTask | None = None)
 def _decision_ids_user_may_sign_off(*, user) -> QuerySet:
     from coproduce.accounts import roles
 
-    may = Q(pk__in=[])
-    if user.groups.filter(name=roles.EDITOR).exists():
-        may |= _without_group_q()
-    may |= _group_member_q(user)
-    return DecisionPage.objects.filter(may).values_list("pk", flat=True)
-
-
-def _without_group_q() -> Q:
-    if hasattr(DecisionPage, "co_production_group"):
-        return Q(co_production_group__isnull=True)
-    return Q()
-
-
-def _group_member_q(user) -> Q:
-    if hasattr(DecisionPage, "co_production_group"):
-        return Q(co_production_group__members=user)
-    return Q(pk__in=[])
+    decisions = DecisionPage.objects.all()
+    is_editor = user.groups.filter(name=roles.EDITOR).exists()
+    if not hasattr(DecisionPage, "co_production_group"):
+        return decisions.values_list("pk", flat=True) if is_editor else decisions.none()
+    may = Q(co_production_group__members=user)
+    if is_editor:
+        may |= Q(co_production_group__isnull=True)
+    return decisions.filter(may).values_list("pk", flat=True)
 
 
 # --- Who to tell ----------------------------------------------------------------------------
