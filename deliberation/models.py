@@ -1,1 +1,310 @@
-"""Co-production groups, sessions, agendas and the per-session event log."""
+"""Co-production groups, sessions, agendas and the per-session event log.
+
+The log (`RoomEvent`) is the record of what happened in a room. The small state tables beside it
+(`SessionParticipant`, `Poll`, `PollVote`) exist so the room's current state can be read without
+replaying the whole log; every change to them is made by the same service call, in the same
+transaction, as the event that records it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
+
+CONTRIBUTION_MAX_LENGTH = 2000
+
+
+class CoproductionGroup(models.Model):
+    """People with lived experience, commissioners and professionals who work on one question
+    together over several sessions."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    purpose = models.TextField(
+        _("purpose"), help_text=_("What the group is for, in plain English.")
+    )
+    terms_of_reference = models.TextField(
+        _("terms of reference"),
+        blank=True,
+        help_text=_("How the group works: decisions, payment, confidentiality, accessibility."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="coproduction_groups",
+        blank=True,
+        verbose_name=_("members"),
+    )
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="facilitated_groups",
+        blank=True,
+        verbose_name=_("facilitators"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("purpose"),
+        FieldPanel("terms_of_reference"),
+        FieldPanel("facilitators"),
+        FieldPanel("members"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("co-production group")
+        verbose_name_plural = _("co-production groups")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("deliberation:group_detail", kwargs={"slug": self.slug})
+
+
+class Session(ClusterableModel):
+    """One meeting of a co-production group, with an agenda and a live room."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        LIVE = "live", _("Live")
+        ENDED = "ended", _("Ended")
+
+    group = models.ForeignKey(
+        CoproductionGroup,
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        verbose_name=_("co-production group"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    scheduled_at = models.DateTimeField(_("scheduled for"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED
+    )
+    allow_observers = models.BooleanField(
+        _("allow observers"),
+        default=False,
+        help_text=_("Signed-in people who are not members may watch, read-only."),
+    )
+    # The last seq handed out in this session's log. Appending an event increments it while the
+    # row is locked, which is what makes seq gapless and unique under concurrency.
+    last_seq = models.PositiveBigIntegerField(default=0, editable=False)
+    current_item = models.ForeignKey(
+        "AgendaItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    ended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    summary = models.TextField(
+        _("facilitator's summary"),
+        blank=True,
+        help_text=_("What the group discussed and where it landed. Shown on the transcript."),
+    )
+    agreed_actions = models.TextField(
+        _("agreed actions"),
+        blank=True,
+        help_text=_("One action per line: who will do what, by when."),
+    )
+
+    panels = [
+        FieldPanel("group"),
+        FieldPanel("title"),
+        FieldPanel("scheduled_at"),
+        FieldPanel("status"),
+        FieldPanel("allow_observers"),
+        InlinePanel("agenda_items", label=_("Agenda"), heading=_("Agenda items")),
+        MultiFieldPanel(
+            [FieldPanel("summary"), FieldPanel("agreed_actions")], heading=_("After the session")
+        ),
+    ]
+
+    class Meta:
+        ordering = ["-scheduled_at"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["scheduled", "live", "ended"]),
+                name="deliberation_session_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group.name}: {self.title}"
+
+    @property
+    def group_name(self) -> str:
+        return f"session.{self.pk}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == self.Status.LIVE
+
+    @property
+    def has_ended(self) -> bool:
+        return self.status == self.Status.ENDED
+
+    def get_absolute_url(self):
+        return reverse("deliberation:session_room", kwargs={"pk": self.pk})
+
+
+class AgendaItem(Orderable):
+    """One item on a session's agenda, in order, with a time box."""
+
+    session = ParentalKey(Session, on_delete=models.CASCADE, related_name="agenda_items")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    time_box_minutes = models.PositiveSmallIntegerField(_("time box (minutes)"), default=15)
+
+    panels = [FieldPanel("title"), FieldPanel("description"), FieldPanel("time_box_minutes")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(time_box_minutes__gte=1), name="deliberation_agenda_time_box_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class RoomEvent(models.Model):
+    """One entry in a session's event log. Append-only: `seq` is gapless per session."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    type = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="room_events",
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    # The sender's idempotency key: a retried message finds the event it already made.
+    client_id = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "seq"], name="deliberation_event_seq_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "actor", "client_id"],
+                condition=~Q(client_id=""),
+                name="deliberation_event_client_id_unique",
+            ),
+            models.CheckConstraint(condition=Q(seq__gte=1), name="deliberation_event_seq_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.session_id}#{self.seq} {self.type}"
+
+
+class SessionParticipant(models.Model):
+    """A person's live state in one session's room: connected, muted, hand raised."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_participation"
+    )
+    # Open connections (tabs, devices, server processes) this person has to the room.
+    connections = models.PositiveIntegerField(default=0)
+    muted = models.BooleanField(default=False)
+    hand_raised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"], name="deliberation_participant_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.session_id}"
+
+
+class Poll(models.Model):
+    """A quick poll a facilitator opens in the room."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="polls")
+    question = models.CharField(max_length=300)
+    choices = models.JSONField()
+    is_open = models.BooleanField(default=True)
+    opened_seq = models.PositiveBigIntegerField()
+    closed_seq = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "opened_seq"]
+
+    def __str__(self):
+        return self.question
+
+
+class PollVote(models.Model):
+    """One person's choice in one poll; voting again changes it."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    choice = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "user"], name="deliberation_one_vote_per_poll"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} voted {self.choice} in poll {self.poll_id}"
+
+
+class SessionAttendance(models.Model):
+    """A member saying they are coming to a session, with the access and support needs they
+    choose to share with its facilitators (and nobody else)."""
+
+    class Support(models.TextChoices):
+        BSL_INTERPRETER = "bsl_interpreter", _("British Sign Language interpreter")
+        OTHER_INTERPRETER = "interpreter", _("Spoken language interpreter")
+        CAPTIONS = "captions", _("Live captions")
+        EASY_READ = "easy_read", _("Easy read papers")
+        LARGE_PRINT = "large_print", _("Large print papers")
+        BREAKS = "breaks", _("Regular breaks")
+        CARER = "carer", _("A carer or personal assistant attending with me")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_attendances"
+    )
+    attending = models.BooleanField(default=True)
+    support_needs = models.JSONField(default=list, blank=True)
+    other_needs = models.TextField(blank=True)
+    share_needs = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"], name="deliberation_attendance_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} for {self.session_id}"
+
+    def support_labels(self) -> list[str]:
+        labels = dict(self.Support.choices)
+        return [str(labels[code]) for code in self.support_needs if code in labels]

@@ -1,1 +1,7 @@
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from .consumers import RoomConsumer
+
+websocket_urlpatterns = [
+    path("ws/rooms/<int:pk>/", RoomConsumer.as_asgi()),
+]

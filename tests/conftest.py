@@ -34,6 +34,7 @@ BASE_DATA_MIGRATIONS = [
     ("coproduce.home.migrations.0002_create_homepage", "create_homepage"),
     ("coproduce.home.migrations.0003_role_page_permissions", "grant"),
     ("engagement.migrations.0003_sign_off_workflow", "create_sign_off_workflow"),
+    ("deliberation.migrations.0002_role_permissions", "grant"),
 ]
 
 

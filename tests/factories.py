@@ -213,3 +213,49 @@ def make_decision(
         revision.publish()
     page.refresh_from_db()
     return page
+
+
+# --- Live deliberation rooms (deliberation app) ------------------------------------------------
+
+
+class CoproductionGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliberation.CoproductionGroup"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Personal health budgets group {n}")
+    slug = factory.Sequence(lambda n: f"phb-group-{n}")
+    purpose = "Shape how personal health budgets for wheelchairs are offered."
+    terms_of_reference = "We meet monthly. Experts by experience are paid for their time."
+
+    @factory.post_generation
+    def members(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.members.add(*extracted)
+
+    @factory.post_generation
+    def facilitators(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.facilitators.add(*extracted)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A live session (status live) with no agenda; add AgendaItemFactory rows as needed."""
+
+    class Meta:
+        model = "deliberation.Session"
+
+    group = factory.SubFactory(CoproductionGroupFactory)
+    title = factory.Sequence(lambda n: f"Session {n}: wheelchair budgets")
+    scheduled_at = factory.LazyFunction(timezone.now)
+    status = "live"
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "deliberation.AgendaItem"
+
+    session = factory.SubFactory(SessionFactory)
+    title = factory.Sequence(lambda n: f"Agenda item {n}")
+    time_box_minutes = 15
+    sort_order = factory.Sequence(lambda n: n)

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from coproduce.accounts.demo import DEMO_ACCOUNTS, seed_demo_accounts
 from coproduce.home.demo import seed_demo_site
+from deliberation.demo import seed_demo_rooms
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users, new_password = seed_demo_accounts(password=password)
             seed_demo_site()
+            seed_demo_rooms(users=users)
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
         self.stdout.write("Demo accounts (log in at /accounts/login/):")
         for email, _name, role_names in DEMO_ACCOUNTS:

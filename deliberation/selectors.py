@@ -1,0 +1,269 @@
+"""Read paths for groups, sessions, rooms and transcripts. Each runs a fixed number of queries,
+whatever the size of the log."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .models import (
+    AgendaItem,
+    CoproductionGroup,
+    Poll,
+    PollVote,
+    RoomEvent,
+    Session,
+    SessionAttendance,
+    SessionParticipant,
+)
+from .protocol import PROTOCOL_VERSION
+from .serializers import event_message
+
+
+def session_get(*, pk: int) -> Session | None:
+    """A session with its group, or None."""
+    return Session.objects.select_related("group").filter(pk=pk).first()
+
+
+def _removed_targets(session_id: int) -> set[int]:
+    return set(
+        RoomEvent.objects.filter(session_id=session_id, type="contribution.removed").values_list(
+            "payload__target", flat=True
+        )
+    )
+
+
+def room_events_since(*, session_id: int, since: int, until: int | None = None) -> list[dict]:
+    """The log after `since` (up to and including `until`), as wire messages in seq order."""
+    events = RoomEvent.objects.filter(session_id=session_id, seq__gt=since).select_related("actor")
+    if until is not None:
+        events = events.filter(seq__lte=until)
+    events = list(events.order_by("seq"))
+    removed = _removed_targets(session_id) if events else set()
+    return [event_message(event, removed=event.seq in removed) for event in events]
+
+
+def _polls(session: Session) -> list[dict]:
+    polls = list(Poll.objects.filter(session=session).order_by("opened_seq"))
+    counts: dict[tuple[int, int], int] = {
+        (row["poll_id"], row["choice"]): row["n"]
+        for row in PollVote.objects.filter(poll__session=session)
+        .values("poll_id", "choice")
+        .annotate(n=Count("pk"))
+    }
+    result = []
+    for poll in polls:
+        tally = [counts.get((poll.pk, index), 0) for index in range(len(poll.choices))]
+        result.append(
+            {
+                "id": poll.pk,
+                "question": poll.question,
+                "choices": poll.choices,
+                "counts": tally,
+                "total": sum(tally),
+                "open": poll.is_open,
+                "rows": list(zip(poll.choices, tally, strict=True)),
+            }
+        )
+    return result
+
+
+def room_role(*, session: Session, user) -> str:
+    """'facilitator', 'member' or 'observer', for showing the right controls."""
+    if session.group.facilitators.filter(pk=user.pk).exists():
+        return "facilitator"
+    if session.group.members.filter(pk=user.pk).exists():
+        return "member"
+    return "observer"
+
+
+def room_state(*, session: Session, user) -> dict:
+    """The `welcome` message: who you are, the last seq, and the room's state now (agenda,
+    who is here, the hand queue, polls, who is muted)."""
+    # Read the seq first: state read afterwards is at least as new, and the client applies any
+    # event it receives again (by seq) idempotently.
+    last_seq = Session.objects.values_list("last_seq", flat=True).get(pk=session.pk)
+    session = Session.objects.select_related("group").get(pk=session.pk)
+    participants = list(
+        SessionParticipant.objects.filter(session=session)
+        .filter(Q(connections__gt=0) | Q(muted=True) | Q(hand_raised_at__isnull=False))
+        .select_related("user")
+    )
+    me = next((p for p in participants if p.user_id == user.pk), None)
+    agenda = list(AgendaItem.objects.filter(session=session).order_by("sort_order", "pk"))
+    return {
+        "type": "welcome",
+        "protocol": PROTOCOL_VERSION,
+        "session": {
+            "id": session.pk,
+            "title": session.title,
+            "status": session.status,
+            "group": session.group.name,
+        },
+        "you": {
+            "id": user.pk,
+            "name": user.public_name,
+            "role": room_role(session=session, user=user),
+            "muted": bool(me and me.muted),
+        },
+        "last_seq": last_seq,
+        "state": {
+            "agenda": [
+                {"id": item.pk, "title": item.title, "time_box_minutes": item.time_box_minutes}
+                for item in agenda
+            ],
+            "current_item": session.current_item_id,
+            "present": [
+                {"id": p.user_id, "name": p.user.public_name}
+                for p in participants
+                if p.connections > 0
+            ],
+            "hands": [
+                {"id": p.user_id, "name": p.user.public_name, "at": p.hand_raised_at.isoformat()}
+                for p in sorted(
+                    (p for p in participants if p.hand_raised_at), key=lambda p: p.hand_raised_at
+                )
+            ],
+            "muted": [p.user_id for p in participants if p.muted],
+            "polls": _polls(session),
+        },
+    }
+
+
+@dataclass
+class RoomPage:
+    """What the room page renders on the server (and what works without JavaScript)."""
+
+    session: Session
+    agenda: list[AgendaItem]
+    contributions: list[dict]
+    polls: list[dict]
+    hands: list[SessionParticipant]
+    present: list[SessionParticipant]
+    last_seq: int
+    role: str
+    muted: bool = False
+    members: list = field(default_factory=list)
+
+
+def room_page(*, session: Session, user) -> RoomPage:
+    """The room as it stands: agenda, transcript so far, polls, hand queue, who is here."""
+    last_seq = Session.objects.values_list("last_seq", flat=True).get(pk=session.pk)
+    agenda = list(AgendaItem.objects.filter(session=session).order_by("sort_order", "pk"))
+    contributions = [
+        message
+        for message in room_events_since(session_id=session.pk, since=0, until=last_seq)
+        if message["type"] == "contribution.created"
+    ]
+    participants = list(
+        SessionParticipant.objects.filter(session=session).select_related("user").order_by("pk")
+    )
+    role = room_role(session=session, user=user)
+    me = next((p for p in participants if p.user_id == user.pk), None)
+    members = []
+    if role == "facilitator":
+        members = list(session.group.members.order_by("display_name", "pk"))
+    return RoomPage(
+        session=session,
+        agenda=agenda,
+        contributions=contributions,
+        polls=_polls(session),
+        hands=sorted((p for p in participants if p.hand_raised_at), key=lambda p: p.hand_raised_at),
+        present=[p for p in participants if p.connections > 0],
+        last_seq=last_seq,
+        role=role,
+        muted=bool(me and me.muted),
+        members=members,
+    )
+
+
+@dataclass
+class TranscriptEntry:
+    seq: int
+    type: str
+    at: str
+    actor: str
+    text: str = ""
+    html: str = ""
+    removed: bool = False
+    detail: str = ""
+    poll: dict | None = None
+
+
+# Events that belong in a transcript; presence and hand traffic are noise in the record.
+TRANSCRIPT_TYPES = (
+    "session.started",
+    "contribution.created",
+    "agenda.moved",
+    "poll.opened",
+    "poll.closed",
+    "session.ended",
+)
+
+
+def transcript_entries(*, session: Session) -> list[TranscriptEntry]:
+    """The session's record from its log: what was said (removed contributions shown as
+    removed, never their text), agenda moves, poll questions and final results."""
+    events = list(
+        RoomEvent.objects.filter(session=session, type__in=TRANSCRIPT_TYPES)
+        .select_related("actor")
+        .order_by("seq")
+    )
+    removed = {
+        event.payload.get("target"): event.payload.get("reason", "")
+        for event in RoomEvent.objects.filter(session=session, type="contribution.removed")
+    }
+    entries = []
+    for event in events:
+        message = event_message(event, removed=event.seq in removed)
+        actor = message["actor"]["name"] if message["actor"] else ""
+        entry = TranscriptEntry(seq=event.seq, type=event.type, at=message["at"], actor=actor)
+        if event.type == "contribution.created":
+            entry.text = message["text"]
+            entry.html = message["html"]
+            entry.removed = message["removed"]
+            entry.detail = removed.get(event.seq, "")
+        elif event.type in ("agenda.moved", "session.started"):
+            item = message.get("item") or {}
+            entry.detail = item.get("title", "")
+        elif event.type in ("poll.opened", "poll.closed"):
+            entry.poll = {
+                "question": message.get("question", ""),
+                "rows": list(
+                    zip(message.get("choices", []), message.get("counts", []), strict=False)
+                ),
+                "total": message.get("total", 0),
+            }
+        entries.append(entry)
+    return entries
+
+
+def groups_for_listing() -> QuerySet[CoproductionGroup]:
+    """Every co-production group with how many sessions it has."""
+    return CoproductionGroup.objects.annotate(session_count=Count("sessions")).order_by("name")
+
+
+def group_detail(*, slug: str) -> CoproductionGroup | None:
+    """A group with its sessions (newest first) and, for the member list, its people."""
+    return (
+        CoproductionGroup.objects.filter(slug=slug)
+        .prefetch_related(
+            Prefetch("sessions", queryset=Session.objects.order_by("-scheduled_at")),
+            "members",
+            "facilitators",
+        )
+        .first()
+    )
+
+
+def preparation_list(*, session: Session) -> list[SessionAttendance]:
+    """Who said they are coming, with the support needs they chose to share."""
+    return list(
+        SessionAttendance.objects.filter(session=session, attending=True)
+        .select_related("user")
+        .order_by("user__display_name", "user__pk")
+    )
+
+
+def attendance_for(*, session: Session, user) -> SessionAttendance | None:
+    """This person's answer to "are you coming?", if any."""
+    return SessionAttendance.objects.filter(session=session, user=user).first()

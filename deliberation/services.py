@@ -1,0 +1,523 @@
+"""Write paths for co-production sessions: the room's event log and what changes with it.
+
+Every change to a room goes through `_record`: inside one transaction it takes the session row's
+lock, recognises a retried `client_id`, checks and applies the change, appends the event with the
+next gapless `seq`, and only after commit broadcasts it to the group `session.<id>`. The
+broadcast is an optimisation; the log is the record (clients catch up with `since`).
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    AgendaItem,
+    Poll,
+    PollVote,
+    RoomEvent,
+    Session,
+    SessionAttendance,
+    SessionParticipant,
+)
+from .protocol import BAD_REQUEST, FORBIDDEN, MUTED, RATE_LIMIT_MESSAGES, RATE_LIMIT_WINDOW_SECONDS
+from .serializers import event_message
+
+logger = logging.getLogger(__name__)
+
+
+class RoomActionError(Exception):
+    """A room action that cannot happen now (session ended, poll closed, muted...). The client
+    gets `error` with this code; nothing is stored."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The event a call appended, or found (`created` False) when the client_id was a retry."""
+
+    event: RoomEvent
+    created: bool
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an action decided to record."""
+
+    type: str
+    payload: dict
+
+
+def _lock_session(session_id: int) -> Session:
+    """Take the session row's write lock and return its current state. PostgreSQL locks the row
+    with SELECT ... FOR UPDATE; SQLite has no row locks, so a no-op UPDATE takes its database
+    write lock instead. Either way appends to one session are serialised until commit."""
+    if connection.features.has_select_for_update:
+        return Session.objects.select_for_update().get(pk=session_id)
+    Session.objects.filter(pk=session_id).update(last_seq=F("last_seq"))
+    return Session.objects.get(pk=session_id)
+
+
+def _broadcast(session_id: int, message: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(
+            f"session.{session_id}", {"type": "room.event", "event": message}
+        )
+    except Exception:
+        # The event is committed; a client that missed it catches up with `since`.
+        logger.exception("Broadcast of session %s event %s failed", session_id, message["seq"])
+
+
+def _record(
+    *,
+    session_id: int,
+    actor,
+    client_id: str | None,
+    action: Callable[[Session], Change | None],
+) -> Recorded | None:
+    """Append what `action` decides, under the session lock. `action` raises RoomActionError to
+    refuse, or returns None when there is nothing to record."""
+    client_id = client_id or ""
+    try:
+        with transaction.atomic():
+            session = _lock_session(session_id)
+            if client_id:
+                existing = RoomEvent.objects.filter(
+                    session_id=session_id, actor=actor, client_id=client_id
+                ).first()
+                if existing is not None:
+                    return Recorded(existing, created=False)
+            change = action(session)
+            if change is None:
+                return None
+            seq = session.last_seq + 1
+            Session.objects.filter(pk=session_id).update(last_seq=seq)
+            event = RoomEvent.objects.create(
+                session_id=session_id,
+                seq=seq,
+                type=change.type,
+                actor=actor,
+                payload=change.payload,
+                client_id=client_id,
+            )
+            event.actor = actor
+            message = event_message(event)
+            transaction.on_commit(lambda: _broadcast(session_id, message))
+            return Recorded(event, created=True)
+    except IntegrityError:
+        # Two copies of one retried message raced; the first one's event is the answer.
+        if client_id:
+            existing = RoomEvent.objects.filter(
+                session_id=session_id, actor=actor, client_id=client_id
+            ).first()
+            if existing is not None:
+                return Recorded(existing, created=False)
+        raise
+
+
+def _require_live(session: Session) -> None:
+    if session.status == Session.Status.ENDED:
+        raise RoomActionError(FORBIDDEN, _("This session has ended."))
+    if session.status != Session.Status.LIVE:
+        raise RoomActionError(FORBIDDEN, _("This session has not started yet."))
+
+
+def _participant(session: Session, user) -> SessionParticipant:
+    participant, _created = SessionParticipant.objects.get_or_create(session=session, user=user)
+    return participant
+
+
+def _person(user) -> dict:
+    return {"id": user.pk, "name": user.public_name}
+
+
+def _member_of(session: Session, user_id: int):
+    user = (
+        get_user_model()
+        .objects.filter(pk=user_id)
+        .filter(coproduction_groups=session.group_id)
+        .first()
+    )
+    if user is None:
+        user = (
+            get_user_model().objects.filter(pk=user_id, facilitated_groups=session.group_id).first()
+        )
+    if user is None:
+        raise RoomActionError(BAD_REQUEST, _("That person is not in this group."))
+    return user
+
+
+# --- Session lifecycle -------------------------------------------------------------------------
+
+
+def session_start(*, session: Session, facilitator) -> Recorded | None:
+    """Open a scheduled session's room: status becomes live and the first agenda item current."""
+
+    def action(locked: Session):
+        if locked.status != Session.Status.SCHEDULED:
+            return None
+        first = AgendaItem.objects.filter(session=locked).order_by("sort_order", "pk").first()
+        Session.objects.filter(pk=locked.pk).update(status=Session.Status.LIVE, current_item=first)
+        return Change("session.started", {"item": _item(first) if first else None})
+
+    return _record(session_id=session.pk, actor=facilitator, client_id=None, action=action)
+
+
+def session_end(*, session: Session, facilitator, client_id: str | None = None) -> Recorded:
+    """End a live session: nothing more can be said or done in the room."""
+
+    def action(locked: Session):
+        _require_live(locked)
+        now = timezone.now()
+        Session.objects.filter(pk=locked.pk).update(status=Session.Status.ENDED, ended_at=now)
+        Poll.objects.filter(session=locked, is_open=True).update(
+            is_open=False, closed_seq=locked.last_seq + 1
+        )
+        SessionParticipant.objects.filter(session=locked).update(hand_raised_at=None)
+        return Change("session.ended", {"ended_at": now.isoformat()})
+
+    return _record(session_id=session.pk, actor=facilitator, client_id=client_id, action=action)
+
+
+# --- Contributions -----------------------------------------------------------------------------
+
+
+def contribution_create(*, session: Session, author, text: str, client_id: str) -> Recorded:
+    """Add what someone said to the room, as typed (made safe on output)."""
+
+    def action(locked: Session):
+        _require_live(locked)
+        if SessionParticipant.objects.filter(session=locked, user=author, muted=True).exists():
+            raise RoomActionError(MUTED, _("The facilitator has muted you for now."))
+        return Change(
+            "contribution.created",
+            {"text": text, "item": locked.current_item_id},
+        )
+
+    return _record(session_id=session.pk, actor=author, client_id=client_id, action=action)
+
+
+def contribution_remove(
+    *, session: Session, facilitator, seq: int, reason: str, client_id: str | None = None
+) -> Recorded:
+    """Remove a contribution from view, with a reason. The log keeps what was said; everyone
+    sees "removed by facilitator"."""
+
+    def action(locked: Session):
+        if locked.status == Session.Status.SCHEDULED:
+            raise RoomActionError(FORBIDDEN, _("This session has not started yet."))
+        target = RoomEvent.objects.filter(
+            session=locked, seq=seq, type="contribution.created"
+        ).exists()
+        if not target:
+            raise RoomActionError(BAD_REQUEST, _("There is no contribution with that number."))
+        if RoomEvent.objects.filter(
+            session=locked, type="contribution.removed", payload__target=seq
+        ).exists():
+            raise RoomActionError(BAD_REQUEST, _("That contribution is already removed."))
+        return Change("contribution.removed", {"target": seq, "reason": reason})
+
+    return _record(session_id=session.pk, actor=facilitator, client_id=client_id, action=action)
+
+
+# --- Hands -------------------------------------------------------------------------------------
+
+
+def hand_raise(*, session: Session, user, client_id: str | None = None) -> Recorded:
+    """Join the queue to speak."""
+
+    def action(locked: Session):
+        _require_live(locked)
+        participant = _participant(locked, user)
+        if participant.muted:
+            raise RoomActionError(MUTED, _("The facilitator has muted you for now."))
+        if participant.hand_raised_at is not None:
+            raise RoomActionError(BAD_REQUEST, _("Your hand is already raised."))
+        participant.hand_raised_at = timezone.now()
+        participant.save(update_fields=["hand_raised_at"])
+        return Change(
+            "hand.raised", {"user": _person(user), "at": participant.hand_raised_at.isoformat()}
+        )
+
+    return _record(session_id=session.pk, actor=user, client_id=client_id, action=action)
+
+
+def hand_lower(*, session: Session, user, client_id: str | None = None) -> Recorded:
+    """Leave the queue to speak."""
+
+    def action(locked: Session):
+        _require_live(locked)
+        lowered = SessionParticipant.objects.filter(
+            session=locked, user=user, hand_raised_at__isnull=False
+        ).update(hand_raised_at=None)
+        if not lowered:
+            raise RoomActionError(BAD_REQUEST, _("Your hand is not raised."))
+        return Change("hand.lowered", {"user": _person(user)})
+
+    return _record(session_id=session.pk, actor=user, client_id=client_id, action=action)
+
+
+def hand_call(
+    *, session: Session, facilitator, user_id: int, client_id: str | None = None
+) -> Recorded:
+    """Invite someone in the queue to speak; their hand comes down."""
+
+    def action(locked: Session):
+        _require_live(locked)
+        participant = (
+            SessionParticipant.objects.select_related("user")
+            .filter(session=locked, user_id=user_id, hand_raised_at__isnull=False)
+            .first()
+        )
+        if participant is None:
+            raise RoomActionError(BAD_REQUEST, _("That person's hand is not raised."))
+        participant.hand_raised_at = None
+        participant.save(update_fields=["hand_raised_at"])
+        return Change("hand.called", {"user": _person(participant.user)})
+
+    return _record(session_id=session.pk, actor=facilitator, client_id=client_id, action=action)
+
+
+# --- Agenda ------------------------------------------------------------------------------------
+
+
+def _item(item: AgendaItem) -> dict:
+    return {
+        "id": item.pk,
+        "title": item.title,
+        "time_box_minutes": item.time_box_minutes,
+    }
+
+
+def agenda_next(*, session: Session, facilitator, client_id: str | None = None) -> Recorded:
+    """Move the room on to the next agenda item."""
+
+    def action(locked: Session):
+        _require_live(locked)
+        items = list(AgendaItem.objects.filter(session=locked).order_by("sort_order", "pk"))
+        ids = [item.pk for item in items]
+        position = ids.index(locked.current_item_id) + 1 if locked.current_item_id in ids else 0
+        if position >= len(items):
+            raise RoomActionError(BAD_REQUEST, _("This is the last agenda item."))
+        following = items[position]
+        Session.objects.filter(pk=locked.pk).update(current_item=following)
+        return Change("agenda.moved", {"item": _item(following), "position": position})
+
+    return _record(session_id=session.pk, actor=facilitator, client_id=client_id, action=action)
+
+
+# --- Polls -------------------------------------------------------------------------------------
+
+
+def _tally(poll: Poll) -> list[int]:
+    counts = dict(
+        PollVote.objects.filter(poll=poll)
+        .values_list("choice")
+        .annotate(n=Count("pk"))
+        .values_list("choice", "n")
+    )
+    return [counts.get(index, 0) for index in range(len(poll.choices))]
+
+
+def poll_open(
+    *, session: Session, facilitator, question: str, choices: list[str], client_id: str
+) -> Recorded:
+    """Ask the room a quick question with fixed choices."""
+
+    def action(locked: Session):
+        _require_live(locked)
+        poll = Poll.objects.create(
+            session=locked, question=question, choices=choices, opened_seq=locked.last_seq + 1
+        )
+        return Change("poll.opened", {"poll": poll.pk, "question": question, "choices": choices})
+
+    return _record(session_id=session.pk, actor=facilitator, client_id=client_id, action=action)
+
+
+def poll_vote(*, session: Session, voter, poll_id: int, choice: int, client_id: str) -> Recorded:
+    """Record or change someone's choice in an open poll; everyone sees the new tally (never who
+    voted for what)."""
+
+    def action(locked: Session):
+        _require_live(locked)
+        poll = Poll.objects.filter(session=locked, pk=poll_id).first()
+        if poll is None:
+            raise RoomActionError(BAD_REQUEST, _("There is no such poll in this session."))
+        if not poll.is_open:
+            raise RoomActionError(BAD_REQUEST, _("This poll has closed."))
+        if not 0 <= choice < len(poll.choices):
+            raise RoomActionError(BAD_REQUEST, _("That is not one of the choices."))
+        PollVote.objects.update_or_create(poll=poll, user=voter, defaults={"choice": choice})
+        counts = _tally(poll)
+        return Change("poll.tally", {"poll": poll.pk, "counts": counts, "total": sum(counts)})
+
+    return _record(session_id=session.pk, actor=voter, client_id=client_id, action=action)
+
+
+def poll_close(
+    *, session: Session, facilitator, poll_id: int, client_id: str | None = None
+) -> Recorded:
+    """Close a poll; its final tally is recorded."""
+
+    def action(locked: Session):
+        _require_live(locked)
+        poll = Poll.objects.filter(session=locked, pk=poll_id).first()
+        if poll is None:
+            raise RoomActionError(BAD_REQUEST, _("There is no such poll in this session."))
+        if not poll.is_open:
+            raise RoomActionError(BAD_REQUEST, _("This poll has already closed."))
+        poll.is_open = False
+        poll.closed_seq = locked.last_seq + 1
+        poll.save(update_fields=["is_open", "closed_seq"])
+        counts = _tally(poll)
+        return Change(
+            "poll.closed",
+            {
+                "poll": poll.pk,
+                "question": poll.question,
+                "choices": poll.choices,
+                "counts": counts,
+                "total": sum(counts),
+            },
+        )
+
+    return _record(session_id=session.pk, actor=facilitator, client_id=client_id, action=action)
+
+
+# --- Muting ------------------------------------------------------------------------------------
+
+
+def participant_set_muted(
+    *, session: Session, facilitator, user_id: int, muted: bool, client_id: str | None = None
+) -> Recorded:
+    """Mute or unmute someone: while muted they cannot contribute or raise a hand (they can still
+    read and vote)."""
+
+    def action(locked: Session):
+        _require_live(locked)
+        user = _member_of(locked, user_id)
+        participant = _participant(locked, user)
+        if participant.muted == muted:
+            already = _("already muted") if muted else _("not muted")
+            raise RoomActionError(BAD_REQUEST, _("That person is %s.") % already)
+        participant.muted = muted
+        fields = ["muted"]
+        if muted:
+            participant.hand_raised_at = None
+            fields.append("hand_raised_at")
+        participant.save(update_fields=fields)
+        return Change(
+            "participant.muted" if muted else "participant.unmuted", {"user": _person(user)}
+        )
+
+    return _record(session_id=session.pk, actor=facilitator, client_id=client_id, action=action)
+
+
+# --- Presence ----------------------------------------------------------------------------------
+
+
+def presence_join(*, session: Session, user) -> Recorded | None:
+    """Count a new connection; the first one announces the person to the room."""
+
+    def action(locked: Session):
+        participant = _participant(locked, user)
+        participant.connections += 1
+        participant.save(update_fields=["connections"])
+        if participant.connections > 1 or locked.status != Session.Status.LIVE:
+            return None
+        return Change("presence.joined", {"user": _person(user)})
+
+    return _record(session_id=session.pk, actor=user, client_id=None, action=action)
+
+
+def presence_leave(*, session: Session, user) -> Recorded | None:
+    """Count a closed connection; the last one tells the room the person has left."""
+
+    def action(locked: Session):
+        participant = SessionParticipant.objects.filter(session=locked, user=user).first()
+        if participant is None or participant.connections == 0:
+            return None
+        participant.connections -= 1
+        participant.save(update_fields=["connections"])
+        if participant.connections > 0 or locked.status != Session.Status.LIVE:
+            return None
+        return Change("presence.left", {"user": _person(user)})
+
+    return _record(session_id=session.pk, actor=user, client_id=None, action=action)
+
+
+# --- Rate limit --------------------------------------------------------------------------------
+
+
+def room_message_allowed(*, user_id: int, now: float | None = None) -> bool:
+    """Count one message from this person and say whether it is within the limit
+    (RATE_LIMIT_MESSAGES per RATE_LIMIT_WINDOW_SECONDS, across every connection and server
+    process: the counters live in the shared cache). A sliding window, estimated from this
+    window's count and the previous one's weighted by how much of it still overlaps."""
+    now = time.time() if now is None else now
+    window = int(now // RATE_LIMIT_WINDOW_SECONDS)
+    elapsed = (now % RATE_LIMIT_WINDOW_SECONDS) / RATE_LIMIT_WINDOW_SECONDS
+    key = f"room-rate:{user_id}:{window}"
+    cache.add(key, 0, timeout=RATE_LIMIT_WINDOW_SECONDS * 2 + 1)
+    try:
+        current = cache.incr(key)
+    except ValueError:
+        # Expired between add and incr: start the count again.
+        cache.set(key, 1, timeout=RATE_LIMIT_WINDOW_SECONDS * 2 + 1)
+        current = 1
+    previous = cache.get(f"room-rate:{user_id}:{window - 1}", 0)
+    return previous * (1 - elapsed) + current <= RATE_LIMIT_MESSAGES
+
+
+# --- Before and after a session ----------------------------------------------------------------
+
+
+def session_attendance_save(
+    *,
+    session: Session,
+    user,
+    attending: bool,
+    support_needs: list[str],
+    other_needs: str,
+    share_needs: bool,
+) -> SessionAttendance:
+    """Record whether someone is coming and the support they want facilitators to know about.
+    Needs are kept only when the person chose to share them."""
+    valid = {code for code, _label in SessionAttendance.Support.choices}
+    needs = [code for code in support_needs if code in valid] if share_needs else []
+    attendance, _created = SessionAttendance.objects.update_or_create(
+        session=session,
+        user=user,
+        defaults={
+            "attending": attending,
+            "support_needs": needs,
+            "other_needs": other_needs.strip() if share_needs else "",
+            "share_needs": share_needs,
+        },
+    )
+    return attendance
+
+
+def session_summary_save(*, session: Session, summary: str, agreed_actions: str) -> Session:
+    """Store the facilitator's summary and the agreed actions shown on the transcript."""
+    Session.objects.filter(pk=session.pk).update(
+        summary=summary.strip(), agreed_actions=agreed_actions.strip()
+    )
+    session.refresh_from_db(fields=["summary", "agreed_actions"])
+    return session

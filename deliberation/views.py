@@ -1,0 +1,192 @@
+"""Pages for co-production groups and their sessions. Thin: permission, form, service or
+selector, render. The live part of the room is the WebSocket consumer; this page is what works
+without JavaScript (the agenda and the transcript so far)."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import AttendanceForm, SummaryForm
+
+
+def _session_or_404(pk: int):
+    session = selectors.session_get(pk=pk)
+    if session is None:
+        raise Http404
+    return session
+
+
+def _require(user, permission: str, obj) -> None:
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def group_list(request):
+    return render(
+        request, "deliberation/group_list.html", {"groups": selectors.groups_for_listing()}
+    )
+
+
+def group_detail(request, slug):
+    group = selectors.group_detail(slug=slug)
+    if group is None:
+        raise Http404
+    return render(
+        request,
+        "deliberation/group_detail.html",
+        {
+            "group": group,
+            "sessions": group.sessions.all(),
+            "show_members": request.user.has_perm("deliberation.view_group_members", group),
+        },
+    )
+
+
+@login_required
+def session_room(request, pk):
+    session = _session_or_404(pk)
+    _require(request.user, "deliberation.enter_room", session)
+    context = {
+        "session": session,
+        "room": selectors.room_page(session=session, user=request.user),
+        "can_facilitate": request.user.has_perm("deliberation.facilitate", session),
+        "can_take_part": request.user.has_perm("deliberation.take_part", session),
+    }
+    if request.user.has_perm("deliberation.register_attendance", session):
+        attendance = selectors.attendance_for(session=session, user=request.user)
+        context["attendance"] = attendance
+        context["attendance_form"] = AttendanceForm(initial=AttendanceForm.initial_for(attendance))
+    return render(request, "deliberation/session_room.html", context)
+
+
+@login_required
+def session_attendance(request, pk):
+    session = _session_or_404(pk)
+    _require(request.user, "deliberation.register_attendance", session)
+    if session.has_ended:
+        messages.info(request, _("This session has ended."))
+        return redirect(session)
+    attendance = selectors.attendance_for(session=session, user=request.user)
+    form = AttendanceForm(request.POST or None, initial=AttendanceForm.initial_for(attendance))
+    if request.method == "POST" and form.is_valid():
+        services.session_attendance_save(session=session, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Thank you. We have your answer for this session."))
+        return redirect(session)
+    return render(
+        request,
+        "deliberation/session_attendance.html",
+        {"session": session, "form": form},
+    )
+
+
+@login_required
+def session_preparation(request, pk):
+    session = _session_or_404(pk)
+    _require(request.user, "deliberation.view_preparation_list", session)
+    return render(
+        request,
+        "deliberation/session_preparation.html",
+        {"session": session, "attendances": selectors.preparation_list(session=session)},
+    )
+
+
+@login_required
+@require_POST
+def session_start(request, pk):
+    session = _session_or_404(pk)
+    _require(request.user, "deliberation.facilitate", session)
+    services.session_start(session=session, facilitator=request.user)
+    return redirect(session)
+
+
+@login_required
+def session_transcript(request, pk):
+    session = _session_or_404(pk)
+    _require(request.user, "deliberation.view_transcript", session)
+    return render(
+        request,
+        "deliberation/session_transcript.html",
+        {
+            "session": session,
+            "entries": selectors.transcript_entries(session=session),
+            "can_write_summary": request.user.has_perm("deliberation.write_summary", session),
+        },
+    )
+
+
+@login_required
+def session_summary(request, pk):
+    session = _session_or_404(pk)
+    _require(request.user, "deliberation.write_summary", session)
+    form = SummaryForm(
+        request.POST or None,
+        initial={"summary": session.summary, "agreed_actions": session.agreed_actions},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.session_summary_save(session=session, **form.cleaned_data)
+        messages.success(request, _("The summary and agreed actions are saved."))
+        return redirect("deliberation:session_transcript", pk=session.pk)
+    return render(request, "deliberation/session_summary.html", {"session": session, "form": form})
+
+
+def _export_name(session, extension: str) -> str:
+    return f"transcript-{slugify(session.group.name)}-{session.pk}.{extension}"
+
+
+def _spreadsheet_safe(value: str) -> str:
+    # A cell starting with these runs as a formula in spreadsheet programs.
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+@login_required
+def transcript_csv(request, pk):
+    session = _session_or_404(pk)
+    _require(request.user, "deliberation.view_transcript", session)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(session, "csv")}"'
+    writer = csv.writer(response)
+    writer.writerow(["seq", "time", "event", "person", "text", "detail"])
+    for entry in selectors.transcript_entries(session=session):
+        if entry.removed:
+            text = _("[removed by facilitator]")
+        elif entry.poll:
+            rows = "; ".join(f"{choice}: {count}" for choice, count in entry.poll["rows"])
+            text = f"{entry.poll['question']} {rows}".strip()
+        else:
+            text = entry.text
+        writer.writerow(
+            [
+                entry.seq,
+                entry.at,
+                entry.type,
+                _spreadsheet_safe(entry.actor),
+                _spreadsheet_safe(text),
+                _spreadsheet_safe(entry.detail),
+            ]
+        )
+    return response
+
+
+@login_required
+def transcript_html(request, pk):
+    session = _session_or_404(pk)
+    _require(request.user, "deliberation.view_transcript", session)
+    html = render_to_string(
+        "deliberation/transcript_export.html",
+        {"session": session, "entries": selectors.transcript_entries(session=session)},
+        request=request,
+    )
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(session, "html")}"'
+    return response
