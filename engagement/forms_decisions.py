@@ -92,3 +92,11 @@ class SignOffForm(forms.Form):
         if cleaned.get("action") == "reject" and not cleaned.get("comment", "").strip():
             self.add_error("comment", _("Say what needs to change before you send it back."))
         return cleaned
+
+
+class NotificationPreferenceForm(forms.Form):
+    decision_emails = forms.BooleanField(
+        label=_("Email me when a decision I took part in is published or updated"),
+        help_text=_("Your notifications here stay on either way."),
+        required=False,
+    )

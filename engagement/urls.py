@@ -24,6 +24,11 @@ urlpatterns += [
     ),
     path("notifications/", decision_views.notifications, name="notifications"),
     path("notifications/read/", decision_views.notifications_read, name="notifications_read"),
+    path(
+        "notifications/preferences/",
+        decision_views.notification_preferences,
+        name="notification_preferences",
+    ),
     path("api/decisions/", api_decisions.decision_list, name="api_decision_list"),
     path("api/decisions/<int:pk>/", api_decisions.decision_detail, name="api_decision_detail"),
 ]

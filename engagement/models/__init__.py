@@ -32,6 +32,7 @@ from .decisions import (
     InvolvementLevel,
     MinorityView,
     Notification,
+    NotificationPreference,
     ResponseOutcome,
     YouSaidItem,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "InvolvementLevel",
     "MinorityView",
     "Notification",
+    "NotificationPreference",
     "ResponseOutcome",
     "YouSaidItem",
 ]

@@ -6,9 +6,11 @@ workflow: the page's permission tester refuses "publish" until a sign-off of the
 revision has been approved, so not even a Commissioner with publish rights can skip it."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import (
@@ -161,6 +163,24 @@ class DecisionPage(Page):
     consultations = ParentalManyToManyField(
         ConsultationPage, blank=True, related_name="decisions", verbose_name=_("consultations")
     )
+    co_production_group = models.ForeignKey(
+        "deliberation.CoproductionGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
+        verbose_name=_("co-production group"),
+        help_text=_(
+            "The group that shaped this decision. One of its members signs it off before it is "
+            "published; with no group, an Editor does."
+        ),
+    )
+    sessions = ParentalManyToManyField(
+        "deliberation.Session",
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("co-production sessions"),
+    )
 
     update_note = models.TextField(
         _("significant update: what changed"),
@@ -200,6 +220,8 @@ class DecisionPage(Page):
     ]
     involvement_panels = [
         FieldPanel("consultations"),
+        FieldPanel("co_production_group"),
+        FieldPanel("sessions"),
         InlinePanel("you_said_items", heading=_("You said, we did"), label=_("Point")),
         InlinePanel(
             "minority_views", heading=_("Disagreement and minority views"), label=_("View")
@@ -291,7 +313,18 @@ class YouSaidItem(Orderable):
         on_delete=models.SET_NULL,
         related_name="citations",
         verbose_name=_("cited consultation answer"),
+        limit_choices_to={"question__kind": "free_text", "hidden": False},
         help_text=_("Optional: the free-text answer this point quotes."),
+    )
+    cited_contribution = models.ForeignKey(
+        "deliberation.RoomEvent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="citations",
+        limit_choices_to={"type": "contribution.created"},
+        verbose_name=_("cited session contribution"),
+        help_text=_("Optional: what someone said in a session that this point quotes."),
     )
     outcome = models.CharField(_("what happened"), max_length=20, choices=ResponseOutcome.choices)
     we_did = models.TextField(
@@ -301,13 +334,26 @@ class YouSaidItem(Orderable):
 
     panels = [
         FieldPanel("you_said"),
-        FieldPanel("cited_answer"),
+        FieldRowPanel([FieldPanel("cited_answer"), FieldPanel("cited_contribution")]),
         FieldPanel("outcome"),
         FieldPanel("we_did"),
     ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("you said, we did point")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cited_answer__isnull=True) | Q(cited_contribution__isnull=True),
+                name="you_said_cites_at_most_one_source",
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.cited_answer_id and self.cited_contribution_id:
+            raise ValidationError(
+                {"cited_contribution": _("Cite an answer or a contribution, not both.")}
+            )
 
     def __str__(self):
         return self.you_said[:80]
@@ -315,13 +361,19 @@ class YouSaidItem(Orderable):
     @property
     def citation(self) -> str:
         """Where the cited point came from, never who made it."""
-        if self.cited_answer_id is None or self.cited_answer is None:
-            return ""
-        question = self.cited_answer.question
-        return _("An answer to “%(question)s” in the consultation “%(consultation)s”") % {
-            "question": question.text,
-            "consultation": question.section.page.title,
-        }
+        if self.cited_answer_id is not None and self.cited_answer is not None:
+            question = self.cited_answer.question
+            return _("An answer to “%(question)s” in the consultation “%(consultation)s”") % {
+                "question": question.text,
+                "consultation": question.section.page.title,
+            }
+        if self.cited_contribution_id is not None and self.cited_contribution is not None:
+            session = self.cited_contribution.session
+            return _("Said in the co-production session “%(session)s” on %(date)s") % {
+                "session": session.title,
+                "date": date_format(session.scheduled_at, "j F Y"),
+            }
+        return ""
 
 
 class MinorityView(Orderable):
@@ -438,6 +490,22 @@ class Notification(models.Model):
         return self.title
 
 
+class NotificationPreference(models.Model):
+    """How a signed-in person wants to hear about decisions they took part in. People who take
+    part in a co-production session agree to hear back under the group's terms of reference;
+    they can turn the emails off here (in-site notices stay, in their own list)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    decision_emails = models.BooleanField(
+        _("email me when a decision I took part in is published or updated"), default=True
+    )
+
+    def __str__(self):
+        return f"{self.user_id}: emails {'on' if self.decision_emails else 'off'}"
+
+
 class DecisionEmail(models.Model):
     """One email owed to one address for one round. The address is unique per round, so each
     person is emailed once; `sent_at` is set by a conditional update before sending, so a
@@ -531,6 +599,7 @@ __all__ = [
     "InvolvementLevel",
     "MinorityView",
     "Notification",
+    "NotificationPreference",
     "ResponseOutcome",
     "SIGN_OFF_WORKFLOW_NAME",
     "YouSaidItem",

@@ -9,10 +9,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from wagtail.models import TaskState
 
+from deliberation.models import RoomEvent, Session, SessionParticipant
 from engagement.models import (
     Answer,
     ConsultationPage,
@@ -22,11 +24,14 @@ from engagement.models import (
     DecisionRating,
     EqualityMonitoring,
     Notification,
+    NotificationPreference,
     Response,
     ResponseOutcome,
     ResponseStatus,
     YouSaidItem,
 )
+
+User = get_user_model()
 
 # Equality monitoring cells smaller than this are shown as "fewer than 5" (DOMAIN.md).
 SUPPRESSION_THRESHOLD = 5
@@ -84,17 +89,50 @@ def consultations_with_figures(*, decision: DecisionPage) -> list[ConsultationPa
     )
 
 
+def session_participation(*, session_ids) -> set[tuple[int, int]]:
+    """(session, person) pairs for everyone who took part in these sessions: joined the room or
+    left anything in its log (a contribution, a vote). Facilitators, who run the sessions, are
+    left out. One SQL UNION, which also removes duplicates."""
+    facilitators = User.objects.filter(facilitated_groups__sessions__in=session_ids).values("pk")
+    joined = (
+        SessionParticipant.objects.filter(session_id__in=session_ids)
+        .exclude(user__in=facilitators)
+        .values_list("session_id", "user_id")
+    )
+    acted = (
+        RoomEvent.objects.filter(session_id__in=session_ids, actor__isnull=False)
+        .exclude(actor__in=facilitators)
+        .values_list("session_id", "actor_id")
+    )
+    return set(joined.union(acted))
+
+
 def session_figures(*, decision: DecisionPage) -> dict:
-    """How many linked co-production sessions there were and how many different people took
-    part in them. Without the live-rooms models this is zero."""
-    return {"sessions": [], "session_count": 0, "member_count": 0}
+    """The linked co-production sessions, each with how many people took part, and how many
+    different people took part in any of them."""
+    sessions = list(
+        Session.objects.filter(decisions=decision)
+        .select_related("group")
+        .order_by("scheduled_at", "pk")
+    )
+    pairs = session_participation(session_ids=[s.pk for s in sessions])
+    per_session = defaultdict(int)
+    for session_id, _user_id in pairs:
+        per_session[session_id] += 1
+    for session in sessions:
+        session.participant_count = per_session[session.pk]
+    return {
+        "sessions": sessions,
+        "session_count": len(sessions),
+        "member_count": len({user_id for _session_id, user_id in pairs}),
+    }
 
 
 def you_said_items(*, decision: DecisionPage) -> list[YouSaidItem]:
     """The "you said, we did" points with what each cites, ready to show without names."""
     return list(
         decision.you_said_items.select_related(
-            "cited_answer__question__section__page",
+            "cited_answer__question__section__page", "cited_contribution__session"
         ).order_by("sort_order", "pk")
     )
 
@@ -232,10 +270,14 @@ def personal_line(item: YouSaidItem) -> str:
 
 
 def decision_recipients(*, decision: DecisionPage) -> list[Recipient]:
-    """Everyone who answered a linked consultation and asked to hear what was decided, once
-    each, with a personal line for every point of theirs the decision cites. A signed-in
-    person is one recipient however many linked consultations they answered; an anonymous
-    respondent is one recipient per email address."""
+    """Everyone to tell about a decision, once each, with a personal line for every point of
+    theirs the decision cites:
+    - people who sent a response to a linked consultation and asked to hear what was decided
+      (by account, and by the email they gave; anonymous respondents by email only);
+    - people who took part in a linked co-production session (they agree to hear back under
+      the group's terms of reference), in-site, and by email unless they turned emails off.
+    A person is one recipient however many linked consultations or sessions they took part in;
+    an anonymous respondent is one recipient per email address."""
     responses = (
         Response.objects.filter(
             consultation__decisions=decision,
@@ -247,11 +289,15 @@ def decision_recipients(*, decision: DecisionPage) -> list[Recipient]:
         .only("pk", "email", "respondent_id", "respondent__email")
         .order_by("pk")
     )
-    cited = defaultdict(list)
-    for item in decision.you_said_items.filter(cited_answer__isnull=False).select_related(
-        "cited_answer"
-    ):
-        cited[item.cited_answer.response_id].append(item)
+    cited_answers = defaultdict(list)
+    cited_contributions = defaultdict(list)
+    for item in decision.you_said_items.filter(
+        Q(cited_answer__isnull=False) | Q(cited_contribution__isnull=False)
+    ).select_related("cited_answer", "cited_contribution"):
+        if item.cited_answer_id:
+            cited_answers[item.cited_answer.response_id].append(item)
+        else:
+            cited_contributions[item.cited_contribution.actor_id].append(item)
 
     people: dict[str, Recipient] = {}
     for response in responses:
@@ -260,8 +306,29 @@ def decision_recipients(*, decision: DecisionPage) -> list[Recipient]:
         recipient = people.setdefault(recipient.key, recipient)
         if not recipient.email and email:
             recipient.email = email
-        for item in cited.get(response.pk, []):
+        for item in cited_answers.get(response.pk, []):
             recipient.personal_lines.append(personal_line(item))
+
+    session_ids = list(Session.objects.filter(decisions=decision).values_list("pk", flat=True))
+    user_ids = {user_id for _s, user_id in session_participation(session_ids=session_ids)}
+    members = User.objects.filter(pk__in=user_ids, is_active=True).only("pk", "email")
+    for member in members.order_by("pk"):
+        recipient = people.setdefault(
+            f"user:{member.pk}", Recipient(user_id=member.pk, email=member.email)
+        )
+        for item in cited_contributions.get(member.pk, []):
+            recipient.personal_lines.append(personal_line(item))
+
+    # A signed-in person who turned decision emails off still gets the in-site notice.
+    emails_off = set(
+        NotificationPreference.objects.filter(
+            user_id__in=[r.user_id for r in people.values() if r.user_id],
+            decision_emails=False,
+        ).values_list("user_id", flat=True)
+    )
+    for recipient in people.values():
+        if recipient.user_id in emails_off:
+            recipient.email = ""
     return list(people.values())
 
 
@@ -326,6 +393,11 @@ def notifications_for(*, user, limit: int = 50) -> list[Notification]:
     return list(Notification.objects.filter(user=user).order_by("-created_at", "-pk")[:limit])
 
 
+def decision_emails_wanted(*, user) -> bool:
+    """Whether a person wants emails about decisions (yes unless they turned them off)."""
+    return not NotificationPreference.objects.filter(user=user, decision_emails=False).exists()
+
+
 def unread_notification_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
@@ -381,35 +453,44 @@ def decisions_for_api(*, decision_id: int | None = None) -> list[dict]:
     decisions = DecisionPage.objects.live().order_by("-decided_on", "pk")
     if decision_id is not None:
         decisions = decisions.filter(pk=decision_id)
-    decisions = decisions.annotate(
-        rating_average=Avg("ratings__score"), rating_count=Count("ratings", distinct=True)
-    ).prefetch_related(
-        "topics",
-        Prefetch(
-            "you_said_items",
-            queryset=YouSaidItem.objects.select_related(
-                "cited_answer__question__section__page"
-            ).order_by("sort_order", "pk"),
-        ),
-        "minority_views",
-        Prefetch(
-            "consultations",
-            queryset=ConsultationPage.objects.annotate(
-                response_count=Count(
-                    "responses",
-                    filter=Q(responses__status=ResponseStatus.SUBMITTED),
-                    distinct=True,
-                )
-            ).order_by("pk"),
-        ),
+    decisions = (
+        decisions.annotate(
+            rating_average=Avg("ratings__score"), rating_count=Count("ratings", distinct=True)
+        )
+        .select_related("co_production_group")
+        .prefetch_related(
+            "topics",
+            Prefetch(
+                "you_said_items",
+                queryset=YouSaidItem.objects.select_related(
+                    "cited_answer__question__section__page", "cited_contribution__session"
+                ).order_by("sort_order", "pk"),
+            ),
+            Prefetch("sessions", queryset=Session.objects.order_by("scheduled_at", "pk")),
+            "minority_views",
+            Prefetch(
+                "consultations",
+                queryset=ConsultationPage.objects.annotate(
+                    response_count=Count(
+                        "responses",
+                        filter=Q(responses__status=ResponseStatus.SUBMITTED),
+                        distinct=True,
+                    )
+                ).order_by("pk"),
+            ),
+        )
     )
     decisions = list(decisions)
     consultation_ids = sorted({c.pk for d in decisions for c in d.consultations.all()})
     aggregates = consultation_aggregates(consultation_ids=consultation_ids)
-    return [_decision_as_data(d, aggregates) for d in decisions]
+    pairs = session_participation(
+        session_ids=sorted({s.pk for d in decisions for s in d.sessions.all()})
+    )
+    return [_decision_as_data(d, aggregates, pairs) for d in decisions]
 
 
-def _decision_as_data(decision: DecisionPage, aggregates: dict) -> dict:
+def _decision_as_data(decision: DecisionPage, aggregates: dict, pairs: set) -> dict:
+    session_ids = {s.pk for s in decision.sessions.all()}
     return {
         "id": decision.pk,
         "title": decision.title,
@@ -457,6 +538,19 @@ def _decision_as_data(decision: DecisionPage, aggregates: dict) -> dict:
             }
             for c in decision.consultations.all()
         ],
+        "co_production_group": decision.co_production_group.name
+        if decision.co_production_group
+        else None,
+        "sessions": [
+            {
+                "id": session.pk,
+                "title": session.title,
+                "date": _iso(session.scheduled_at.date()),
+                "people_took_part": sum(1 for sid, _u in pairs if sid == session.pk),
+            }
+            for session in decision.sessions.all()
+        ],
+        "people_in_sessions": len({u for sid, u in pairs if sid in session_ids}),
         "rating": {
             "average": round(decision.rating_average, 2)
             if decision.rating_average is not None

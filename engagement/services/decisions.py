@@ -19,6 +19,7 @@ from engagement.models import (
     DecisionPage,
     DecisionRating,
     Notification,
+    NotificationPreference,
 )
 from engagement.selectors.decisions import decision_recipients
 
@@ -204,3 +205,11 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
     if notification_id is not None:
         notices = notices.filter(pk=notification_id)
     return notices.update(read_at=timezone.now())
+
+
+def notification_preference_set(*, user, decision_emails: bool) -> NotificationPreference:
+    """Turn emails about decisions a person took part in on or off (in-site notices stay)."""
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"decision_emails": decision_emails}
+    )
+    return preference

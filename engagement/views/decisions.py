@@ -13,9 +13,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from engagement.forms_decisions import DecisionRatingForm, SignOffForm
+from engagement.forms_decisions import (
+    DecisionRatingForm,
+    NotificationPreferenceForm,
+    SignOffForm,
+)
 from engagement.models import DecisionPage
 from engagement.selectors.decisions import (
+    decision_emails_wanted,
     decision_report,
     notifications_for,
     sign_off_task_states_for,
@@ -24,6 +29,7 @@ from engagement.services.decisions import (
     decision_rate,
     decision_sign_off_act,
     notification_mark_read,
+    notification_preference_set,
 )
 
 
@@ -108,8 +114,25 @@ def notifications(request):
     return render(
         request,
         "engagement/decisions/notifications.html",
-        {"notifications": notifications_for(user=request.user)},
+        {
+            "notifications": notifications_for(user=request.user),
+            "preference_form": NotificationPreferenceForm(
+                initial={"decision_emails": decision_emails_wanted(user=request.user)}
+            ),
+        },
     )
+
+
+@require_POST
+@login_required
+def notification_preferences(request):
+    form = NotificationPreferenceForm(request.POST)
+    if form.is_valid():
+        notification_preference_set(
+            user=request.user, decision_emails=form.cleaned_data["decision_emails"]
+        )
+        messages.success(request, _("Your choice is saved."))
+    return redirect("engagement:notifications")
 
 
 @require_POST
