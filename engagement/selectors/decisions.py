@@ -98,11 +98,13 @@ def session_participation(*, session_ids) -> set[tuple[int, int]]:
         SessionParticipant.objects.filter(session_id__in=session_ids)
         .exclude(user__in=facilitators)
         .values_list("session_id", "user_id")
+        .order_by()
     )
     acted = (
         RoomEvent.objects.filter(session_id__in=session_ids, actor__isnull=False)
         .exclude(actor__in=facilitators)
         .values_list("session_id", "actor_id")
+        .order_by()
     )
     return set(joined.union(acted))
 
