@@ -358,7 +358,7 @@ def equality_summary(*, decision: DecisionPage) -> list[dict]:
             rows.append(
                 {
                     "label": label,
-                    "count": count if count >= SUPPRESSION_THRESHOLD else None,
+                    "count": None if 0 < count < SUPPRESSION_THRESHOLD else count,
                     "suppressed": 0 < count < SUPPRESSION_THRESHOLD,
                 }
             )
