@@ -4,6 +4,7 @@ from django.db import transaction
 from coproduce.accounts.demo import DEMO_ACCOUNTS, seed_demo_accounts
 from coproduce.home.demo import seed_demo_site
 from deliberation.demo import seed_demo_rooms
+from engagement.demo_decisions import seed_demo_decisions
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             users, new_password = seed_demo_accounts(password=password)
             seed_demo_site()
             seed_demo_rooms(users=users)
+            seed_demo_decisions(users=users)
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
         self.stdout.write("Demo accounts (log in at /accounts/login/):")
         for email, _name, role_names in DEMO_ACCOUNTS:
