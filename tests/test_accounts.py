@@ -110,7 +110,8 @@ def test_email_is_unique_whatever_the_case(participant):
     [
         (roles.PARTICIPANT, False),
         (roles.EXPERT, False),
-        (roles.FACILITATOR, False),
+        # Facilitators manage their co-production groups and sessions there (deliberation).
+        (roles.FACILITATOR, True),
         (roles.SUPPORT_WORKER, False),
         (roles.COMMISSIONER, True),
         (roles.EDITOR, True),
