@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from engagement.models import ConsultationTopic, DecisionStatus
 
 
+DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+
+
 class DecisionFilterForm(forms.Form):
     topic = forms.ModelChoiceField(
         label=_("Topic"),
@@ -19,17 +22,23 @@ class DecisionFilterForm(forms.Form):
         choices=[("", _("Any status")), *DecisionStatus.choices],
         required=False,
     )
+    # Plain text with a worked example, as NHS.UK advises, rather than the browser's date
+    # picker, whose format follows the browser's locale and confuses screen reader users.
     decided_from = forms.DateField(
         label=_("Decided on or after"),
         required=False,
-        help_text=_("For example, 2026-03-31"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For example, 31/3/2026"),
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"autocomplete": "off", "class": "nhsuk-input--width-10"}),
+        error_messages={"invalid": _("Enter a date like 31/3/2026.")},
     )
     decided_to = forms.DateField(
         label=_("Decided on or before"),
         required=False,
-        help_text=_("For example, 2026-12-31"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For example, 31/12/2026"),
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"autocomplete": "off", "class": "nhsuk-input--width-10"}),
+        error_messages={"invalid": _("Enter a date like 31/12/2026.")},
     )
 
     def clean(self):

@@ -99,6 +99,14 @@ def test_the_log_filters_by_topic_status_and_date(client, topic, role_user):
     assert "Decision 2" in by_date and "Decision 3" in by_date
     assert "Decision 1" not in by_date and "Decision 4" not in by_date
 
+    british = client.get("/decisions/", {"decided_from": "1/2/2026", "decided_to": "30/4/2026"})
+    # Decisions 2 and 3, and the crisis cafe (decided on 2 March).
+    assert "3 decisions" in british.content.decode()
+
+    nonsense = client.get("/decisions/", {"decided_from": "next Tuesday"})
+    assert nonsense.status_code == 200
+    assert "Enter a date like 31/3/2026." in nonsense.content.decode()
+
     bad = client.get("/decisions/", {"decided_from": "2026-05-01", "decided_to": "2026-01-01"})
     assert bad.status_code == 200
     assert "The end date must be on or after the start date." in bad.content.decode()
