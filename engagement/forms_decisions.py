@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from engagement.models import ConsultationTopic, DecisionStatus
 
-
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
 
