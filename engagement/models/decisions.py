@@ -456,6 +456,7 @@ class Notification(models.Model):
         DECISION_PUBLISHED = "decision_published", _("A decision you took part in")
         DECISION_UPDATED = "decision_updated", _("A decision you took part in was updated")
         YOUR_POINT = "your_point", _("What happened to your point")
+        SIGN_OFF_REQUESTED = "sign_off_requested", _("A decision is waiting for your sign-off")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -540,6 +541,13 @@ class CoproducedSignOffTask(Task):
 
     def _may_sign(self, obj, user) -> bool:
         return user.is_authenticated and user.has_perm("engagement.sign_off_decision", obj)
+
+    def start(self, workflow_state, user=None):
+        from engagement.services.decisions import decision_sign_off_requested
+
+        task_state = super().start(workflow_state, user=user)
+        decision_sign_off_requested(task_state=task_state)
+        return task_state
 
     def user_can_access_editor(self, obj, user):
         return False

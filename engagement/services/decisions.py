@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import TaskState
@@ -24,6 +26,7 @@ from engagement.models import (
 from engagement.selectors.decisions import decision_recipients
 
 logger = logging.getLogger(__name__)
+User = get_user_model()
 
 SIGN_OFF_ACTIONS = {"approve", "reject"}
 
@@ -43,6 +46,38 @@ def decision_submit_for_sign_off(*, decision: DecisionPage, user) -> None:
         raise ValidationError(_("This decision is already waiting for its sign-off."))
     with transaction.atomic():
         workflow.start(decision, user)
+
+
+def decision_sign_off_requested(*, task_state: TaskState) -> int:
+    """Tell the people who may sign a decision off that it is waiting for them: the linked
+    group's members, or the Editors where no group is linked. In-site only; returns how many
+    were told."""
+    from coproduce.accounts import roles
+
+    decision = DecisionPage.objects.select_related("co_production_group").get(
+        pk=task_state.workflow_state.object_id
+    )
+    if decision.co_production_group_id:
+        signers = decision.co_production_group.members.filter(is_active=True)
+    else:
+        signers = User.objects.filter(groups__name=roles.EDITOR, is_active=True)
+    revision_title = task_state.revision.object_str if task_state.revision_id else decision.title
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user=signer,
+                kind=Notification.Kind.SIGN_OFF_REQUESTED,
+                title=_("Waiting for your sign-off: %(title)s") % {"title": revision_title},
+                body=_(
+                    "Please check that the “you said” points fairly reflect what people said, "
+                    "then confirm or send it back with a comment."
+                ),
+                url=reverse("engagement:decision_sign_off", args=[task_state.pk]),
+            )
+            for signer in signers.distinct()
+        ]
+    )
+    return signers.distinct().count()
 
 
 def decision_sign_off_act(*, task_state: TaskState, user, action: str, comment: str = "") -> None:

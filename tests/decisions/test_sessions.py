@@ -147,3 +147,14 @@ def test_the_page_shows_session_figures_and_a_nameless_citation(client, group, s
         assert member.display_name not in html
         assert member.email not in html
     assert "Repairs take months and I am stuck at home" not in html
+
+
+def test_submitting_tells_the_group_members_not_the_editors(group, sessions, commissioner, editor):
+    decision = _decision(group, sessions, publish=False)
+    decision_submit_for_sign_off(decision=decision, user=commissioner)
+    told = set(
+        Notification.objects.filter(kind=Notification.Kind.SIGN_OFF_REQUESTED).values_list(
+            "user__email", flat=True
+        )
+    )
+    assert told == set(group.members.values_list("email", flat=True))

@@ -175,3 +175,13 @@ def test_the_public_sign_off_page_is_hidden_from_people_who_cannot_sign(
     assert client.post(f"/decisions/sign-off/{state.pk}/", {"action": "approve"}).status_code == 404
     client.logout()
     assert client.get(f"/decisions/sign-off/{state.pk}/").status_code == 302
+
+
+def test_submitting_tells_the_editors_where_no_group_is_linked(draft, commissioner, editor):
+    from engagement.models import Notification
+
+    decision_submit_for_sign_off(decision=draft, user=commissioner)
+    state = _current_task_state(draft)
+    notice = Notification.objects.get(kind=Notification.Kind.SIGN_OFF_REQUESTED)
+    assert notice.user == editor
+    assert notice.url == f"/decisions/sign-off/{state.pk}/"
