@@ -59,3 +59,17 @@ def test_view_decision_report(role_user, live_decision, draft_decision, role):
 def test_view_own_notifications(role_user, role):
     user = _user(role_user, role)
     assert user.has_perm("engagement.view_own_notifications") is (role is not None)
+
+
+@pytest.mark.parametrize("role", ALL)
+def test_sign_off_decision_with_a_group_is_for_its_members_only(role_user, role):
+    group = factories.CoproductionGroupFactory()
+    decision = factories.make_decision(
+        title="Group decision", slug="group", publish=False, co_production_group=group
+    )
+    outsider = _user(role_user, role)
+    assert outsider.has_perm("engagement.sign_off_decision", decision) is False
+    if role is not None:
+        member = role_user(role)
+        group.members.add(member)
+        assert member.has_perm("engagement.sign_off_decision", decision) is True
