@@ -4,12 +4,18 @@ Editors manage every group. Facilitators see and change only the groups they fac
 those groups' sessions: object-level checks through the same django-rules predicate the room
 uses."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    DeleteView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from coproduce.accounts.rules import is_editor
 
@@ -42,6 +48,29 @@ class SessionPermissionPolicy(FacilitatedPermissionPolicy):
     facilitator_lookup = "group__facilitators"
 
 
+class _InstanceCheckedMixin:
+    """Wagtail's edit and delete views check the model permission only; these check the
+    instance too, so a facilitator cannot open another group's record by its URL."""
+
+    instance_action = "change"
+
+    def get_object(self, queryset=None):
+        instance = super().get_object(queryset)
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, self.instance_action, instance
+        ):
+            raise PermissionDenied
+        return instance
+
+
+class FacilitatedEditView(_InstanceCheckedMixin, EditView):
+    instance_action = "change"
+
+
+class FacilitatedDeleteView(_InstanceCheckedMixin, DeleteView):
+    instance_action = "delete"
+
+
 register_permission_policy(CoproductionGroup, FacilitatedPermissionPolicy(CoproductionGroup))
 register_permission_policy(Session, SessionPermissionPolicy(Session))
 
@@ -52,6 +81,8 @@ class CoproductionGroupViewSet(SnippetViewSet):
     menu_label = _("Groups")
     list_display = ["name", "slug"]
     search_fields = ["name", "purpose"]
+    edit_view_class = FacilitatedEditView
+    delete_view_class = FacilitatedDeleteView
 
     def get_queryset(self, request):
         return self.permission_policy.instances_user_has_any_permission_for(
@@ -66,6 +97,8 @@ class SessionViewSet(SnippetViewSet):
     list_display = ["title", "group", "scheduled_at", "status"]
     list_filter = ["status", "group"]
     search_fields = ["title"]
+    edit_view_class = FacilitatedEditView
+    delete_view_class = FacilitatedDeleteView
 
     def get_queryset(self, request):
         return self.permission_policy.instances_user_has_any_permission_for(

@@ -21,5 +21,6 @@ DESCRIPTIONS = {
     SUPPORT_WORKER: _("Enters answers with or for someone: support workers, advocates, carers."),
 }
 
-# Roles that use the Wagtail admin.
-ADMIN_ROLES = (COMMISSIONER, EDITOR)
+# Roles that use the Wagtail admin. Facilitators get access from deliberation's migration
+# 0002_role_permissions, for their own groups and sessions only.
+ADMIN_ROLES = (COMMISSIONER, EDITOR, FACILITATOR)

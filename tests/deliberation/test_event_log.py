@@ -1,0 +1,113 @@
+"""The event log: seq is gapless and unique per session, even under many parallel appends on
+PostgreSQL; a refused action uses no seq; a retried client_id never makes a second event; the
+broadcast happens only after commit."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection, transaction
+
+from deliberation import services
+from deliberation.models import RoomEvent
+from tests import factories
+
+
+def _seqs(session):
+    return list(RoomEvent.objects.filter(session=session).values_list("seq", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_refused_action_uses_no_seq(room):
+    services.contribution_create(session=room.session, author=room.member, text="a", client_id="1")
+    services.participant_set_muted(
+        session=room.session, facilitator=room.facilitator, user_id=room.member.pk, muted=True
+    )
+    with pytest.raises(services.RoomActionError) as refused:
+        services.contribution_create(
+            session=room.session, author=room.member, text="b", client_id="2"
+        )
+    assert refused.value.code == "muted"
+    services.contribution_create(
+        session=room.session, author=room.other_member, text="c", client_id="3"
+    )
+    assert _seqs(room.session) == [1, 2, 3]
+    room.session.refresh_from_db()
+    assert room.session.last_seq == 3
+
+
+@pytest.mark.django_db
+def test_sessions_have_their_own_sequences(room):
+    other = factories.SessionFactory(group=room.session.group)
+    for n in range(3):
+        services.contribution_create(
+            session=room.session, author=room.member, text="x", client_id=f"a{n}"
+        )
+        services.contribution_create(session=other, author=room.member, text="y", client_id=f"b{n}")
+    assert _seqs(room.session) == [1, 2, 3]
+    assert _seqs(other) == [1, 2, 3]
+
+
+@pytest.mark.django_db
+def test_broadcast_waits_for_commit(room, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.contribution_create(
+            session=room.session, author=room.member, text="hello", client_id="c"
+        )
+    assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_an_action_rolled_back_with_its_caller_is_never_broadcast(room, monkeypatch):
+    sent = []
+    monkeypatch.setattr(services, "_broadcast", lambda session_id, message: sent.append(message))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.contribution_create(
+            session=room.session, author=room.member, text="hello", client_id="c"
+        )
+        raise RuntimeError("the caller failed")
+    assert sent == []
+    assert _seqs(room.session) == []
+
+
+def _in_thread(function):
+    def run(*args):
+        try:
+            return function(*args)
+        finally:
+            connection.close()
+
+    return run
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_appends_on_postgresql_get_gapless_unique_seq(postgres, role_user):
+    members = [role_user() for _ in range(8)]
+    facilitator = role_user()
+    group = factories.CoproductionGroupFactory(members=members, facilitators=[facilitator])
+    session = factories.SessionFactory(group=group)
+
+    @_in_thread
+    def post(index):
+        person = members[index % len(members)]
+        return services.contribution_create(
+            session=session, author=person, text=f"point {index}", client_id=f"c-{index}"
+        ).event.seq
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        seqs = list(pool.map(post, range(200)))
+    assert sorted(seqs) == list(range(1, 201))
+    assert _seqs(session) == list(range(1, 201))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_retries_of_one_client_id_make_one_event(postgres, room):
+    @_in_thread
+    def retry(_):
+        return services.contribution_create(
+            session=room.session, author=room.member, text="once", client_id="same"
+        ).event.seq
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        seqs = set(pool.map(retry, range(24)))
+    assert seqs == {1}
+    assert _seqs(room.session) == [1]
