@@ -102,28 +102,29 @@ class RoomConsumer(AsyncWebsocketConsumer):
         except ProtocolError:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        self.session = await self._authorised_session(self.scope["url_route"]["kwargs"]["pk"])
-        if self.session is None:
+        # Subscribe before reading the log, so nothing falls between the backlog and live
+        # events; live events wait in the channel until this method returns.
+        self.group_name = f"session.{int(self.scope['url_route']['kwargs']['pk'])}"
+        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        # One trip to the database thread for everything a connection needs: that thread is
+        # shared by every connection in the process, so a crowd joining at once queues on it.
+        joined = await self._join(self.scope["url_route"]["kwargs"]["pk"], since)
+        if joined is None:
+            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+            self.group_name = None
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
-        self.group_name = self.session.group_name
+        self.session, welcome, backlog = joined
         await self.accept()
-        # Subscribe before reading the log, so nothing falls between the replay and live events.
-        await self.channel_layer.group_add(self.group_name, self.channel_name)
-        welcome = await database_sync_to_async(selectors.room_state)(
-            session=self.session, user=self.user
-        )
         await self.send_json(welcome)
         self.last_seq = welcome["last_seq"]
-        if since is not None:
-            if since > self.last_seq:
-                await self.send_json(
-                    ProtocolError(BAD_REQUEST, "since is beyond the end of the log.").as_message()
-                )
-            else:
-                await self._send_log(since, self.last_seq)
+        if since is not None and since > self.last_seq:
+            await self.send_json(
+                ProtocolError(BAD_REQUEST, "since is beyond the end of the log.").as_message()
+            )
+        for event in backlog:
+            await self.send_json(event)
         self.joined = True
-        await database_sync_to_async(services.presence_join)(session=self.session, user=self.user)
 
     async def disconnect(self, code):
         if self.session is None or not getattr(self, "group_name", None):
@@ -146,6 +147,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def room_event(self, message):
         """A logged event broadcast to the group: forward it in seq order, exactly once."""
+        if not self.joined:
+            return
         event = message["event"]
         seq = event["seq"]
         if seq <= self.last_seq:
@@ -173,13 +176,22 @@ class RoomConsumer(AsyncWebsocketConsumer):
         return values[0] if values else None
 
     @database_sync_to_async
-    def _authorised_session(self, pk):
+    def _join(self, pk, since: int | None):
+        """Authorise, read the welcome and the backlog after `since`, and count the person as
+        present (which announces them to the room after commit)."""
         session = selectors.session_get(pk=pk)
         if session is None or session.status == session.Status.SCHEDULED:
             return None
         if not self.user.has_perm("deliberation.enter_room", session):
             return None
-        return session
+        services.presence_join(session=session, user=self.user)
+        welcome = selectors.room_state(session=session, user=self.user)
+        backlog = []
+        if since is not None and since < welcome["last_seq"]:
+            backlog = selectors.room_events_since(
+                session_id=session.pk, since=since, until=welcome["last_seq"]
+            )
+        return session, welcome, backlog
 
     @database_sync_to_async
     def _handle(self, text: str | None) -> dict | None:

@@ -14,6 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from engagement.models import (
     ConsultationPage,
+    DecisionRating,
     ExperienceArea,
     FormatRequest,
     Language,
@@ -155,3 +156,26 @@ class FormatRequestViewSet(SnippetViewSet):
 
 
 register_snippet(FormatRequestViewSet)
+
+
+# --- Decisions ---------------------------------------------------------------------------------
+# The co-produced sign-off task (engagement.models.CoproducedSignOffTask) is a Wagtail task
+# type: Wagtail lists it under Settings → Workflow tasks without registration. Every decision
+# uses the "Co-produced sign-off" workflow (made by migration 0005), wherever it sits.
+
+
+class DecisionRatingViewSet(SnippetViewSet):
+    """What people said about whether each decision reflects what they said. Read it; the
+    ratings belong to the people who gave them, so the admin cannot make or change one."""
+
+    model = DecisionRating
+    icon = "pick"
+    menu_label = _("Decision ratings")
+    menu_order = 310
+    add_to_admin_menu = True
+    list_display = ["decision", "score", "comment", "updated_at"]
+    list_filter = ["score"]
+    inspect_view_enabled = True
+
+
+register_snippet(DecisionRatingViewSet)

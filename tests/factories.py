@@ -262,6 +262,69 @@ def make_consultation(
     return page
 
 
+# --- Decisions ---------------------------------------------------------------------------------
+
+
+def decision_index(home=None) -> "engagement_models.DecisionIndexPage":
+    """The one decision log under the home page, made if missing."""
+    from coproduce.home.models import HomePage
+
+    index = engagement_models.DecisionIndexPage.objects.first()
+    if index is None:
+        home = home or HomePage.objects.get()
+        index = home.add_child(
+            instance=engagement_models.DecisionIndexPage(
+                title="Decisions", slug="decisions", introduction="You said, we did."
+            )
+        )
+        index.save_revision().publish()
+    return index
+
+
+def make_decision(
+    *,
+    title: str = "More overnight short breaks for carers",
+    consultations=(),
+    items=(),
+    minority_views=(),
+    topics=(),
+    publish: bool = True,
+    **fields,
+) -> "engagement_models.DecisionPage":
+    """A decision under the decision log. `items` are dicts for YouSaidItem (you_said, outcome,
+    we_did, cited_answer). `publish=True` publishes it directly, as the demo seed does (no
+    user, so no sign-off check); tests of the sign-off pass `publish=False`."""
+    index = decision_index()
+    page = engagement_models.DecisionPage(
+        title=title,
+        slug=fields.pop("slug", None) or title.lower().replace(" ", "-")[:50],
+        summary=fields.pop("summary", "We will fund more overnight short breaks."),
+        why=fields.pop("why", "Carers told us overnight breaks help them most."),
+        involvement_level=fields.pop("involvement_level", "consulted"),
+        involvement_justification=fields.pop(
+            "involvement_justification", "We ran a survey and decided ourselves."
+        ),
+        decided_on=fields.pop("decided_on", _dt.date(2026, 3, 2)),
+        live=False,
+        **fields,
+    )
+    page.consultations = list(consultations)
+    page.topics = list(topics)
+    page.you_said_items = [
+        engagement_models.YouSaidItem(sort_order=n, **item) for n, item in enumerate(items)
+    ]
+    page.minority_views = [
+        engagement_models.MinorityView(sort_order=n, **view)
+        for n, view in enumerate(minority_views)
+    ]
+    index.add_child(instance=page)
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+    page.refresh_from_db()
+    return page
+
+
 # --- Consultation results ----------------------------------------------------------------------
 
 
@@ -271,13 +334,18 @@ def make_response(
     answers: dict | None = None,
     equality: dict | None = None,
     submitted: bool = True,
+    text: str = "",
     **fields,
 ) -> "engagement_models.Response":
     """A response written straight to the tables (not through the answering services).
     `answers` maps a question (or its text) to: a label (single choice), a list of labels
     (multiple choice; ranking, first to last), 1-5 (agreement scale), {label: points} (points
-    allocation) or a string (free text). `equality` holds EqualityMonitoring fields."""
+    allocation) or a string (free text). `text` answers the first free-text question.
+    `equality` holds EqualityMonitoring fields; other keywords are Response fields."""
     questions = {q.text: q for q in consultation.ordered_questions}
+    if text:
+        first_free_text = next(q for q in questions.values() if q.kind == "free_text")
+        answers = {**(answers or {}), first_free_text: text}
     response = engagement_models.Response.objects.create(
         consultation=consultation,
         status="submitted" if submitted else "in_progress",

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     # Profiles were built beside consultations; they follow its migrations so the app has one
     # line of migrations.
     dependencies = [
-        ("engagement", "0003_answer_question_response_index"),
+        ("engagement", "0005_sign_off_workflow"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

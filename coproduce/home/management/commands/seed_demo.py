@@ -5,6 +5,7 @@ from coproduce.accounts.demo import DEMO_ACCOUNTS, seed_demo_accounts
 from coproduce.home.demo import seed_demo_site
 from deliberation.demo import seed_demo_rooms
 from engagement.demo_consultations import seed_demo_consultations
+from engagement.demo_decisions import seed_demo_decisions
 from engagement.demo_profiles import seed_demo_profiles
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             seed_demo_profiles(users=users)
             seed_demo_rooms(users=users)
             seed_demo_consultations(users=users)
+            seed_demo_decisions(users=users)
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
         self.stdout.write("Demo accounts (log in at /accounts/login/):")
         for email, _name, role_names in DEMO_ACCOUNTS:

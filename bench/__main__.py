@@ -1,0 +1,5 @@
+import sys
+
+from bench.rooms import main
+
+sys.exit(main())

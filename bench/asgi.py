@@ -1,0 +1,35 @@
+"""The site's ASGI application plus a bare consumer at /ws/bare/<room>/ that only group_sends
+what it receives (no database, no authentication): the baseline the room is compared with."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+from channels.generic.websocket import AsyncWebsocketConsumer  # noqa: E402
+
+from coproduce.asgi import application as site  # noqa: E402
+
+
+class BareConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        self.group = "bare." + self.scope["path"].rstrip("/").rsplit("/", 1)[-1]
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        await self.channel_layer.group_send(self.group, {"type": "bare.message", "text": text_data})
+
+    async def bare_message(self, event):
+        await self.send(text_data=event["text"])
+
+
+_bare = BareConsumer.as_asgi()
+
+
+async def application(scope, receive, send):
+    if scope["type"] == "websocket" and scope["path"].startswith("/ws/bare/"):
+        return await _bare(scope, receive, send)
+    return await site(scope, receive, send)

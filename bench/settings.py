@@ -1,0 +1,25 @@
+"""Settings for the benchmark's server processes: production settings, with the channel layer
+chosen by BENCH_CHANNEL_LAYER ("pubsub", the default and what production uses, or "core")."""
+
+import os
+
+from coproduce.settings.production import *  # noqa: F403
+from coproduce.settings.production import REDIS_URL
+
+_PREFIX = os.environ.get("CHANNEL_LAYER_PREFIX", "bench")
+
+if os.environ.get("BENCH_CHANNEL_LAYER", "pubsub") == "core":
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": _PREFIX},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": _PREFIX},
+        }
+    }
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

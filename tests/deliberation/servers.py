@@ -1,0 +1,103 @@
+"""Real daphne processes on loopback ports, serving the test database, for tests that need a
+server a browser or a separate WebSocket client can reach. Each is stopped when the block ends."""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.db import connection
+
+from tests.conftest import require
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_database_url() -> str:
+    """The database this test run created, as a DATABASE_URL for another process."""
+    settings = connection.settings_dict
+    if connection.vendor == "postgresql":
+        auth = settings["USER"] or ""
+        if settings.get("PASSWORD"):
+            auth += f":{settings['PASSWORD']}"
+        host = settings.get("HOST") or "127.0.0.1"
+        port = settings.get("PORT") or 5432
+        return f"postgres://{auth}@{host}:{port}/{settings['NAME']}"
+    name = str(settings["NAME"])
+    require(
+        name and "memory" not in name and not name.startswith("file:"),
+        "a server process cannot share an in-memory SQLite test database: set "
+        "TEST_SQLITE_NAME to a file path, or DATABASE_URL to PostgreSQL",
+    )
+    return f"sqlite:///{name}"
+
+
+def _wait_for(port: int, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"daphne exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"daphne did not start on port {port}:\n{log.read_text()[-3000:]}")
+
+
+@contextmanager
+def daphne_servers(count: int = 1, *, redis_url: str | None = None, prefix: str = "test"):
+    """Start `count` daphne processes; yield their base URLs (http://127.0.0.1:port)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coproduce.settings.test"}
+    env["DATABASE_URL"] = test_database_url()
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env.update(REDIS_URL=redis_url, CHANNEL_LAYER_PREFIX=prefix, CACHE_KEY_PREFIX=prefix)
+    processes = []
+    logs = tempfile.TemporaryDirectory(prefix="daphne-logs-")
+    try:
+        urls = []
+        for index in range(count):
+            port = free_port()
+            log = Path(logs.name) / f"daphne-{index}.log"
+            with log.open("wb") as output:
+                process = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "daphne",
+                        "-b",
+                        "127.0.0.1",
+                        "-p",
+                        str(port),
+                        "coproduce.asgi:application",
+                    ],
+                    cwd=BASE_DIR,
+                    env=env,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                )
+            processes.append(process)
+            _wait_for(port, process, log)
+            urls.append(f"http://127.0.0.1:{port}")
+        yield urls
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        logs.cleanup()
