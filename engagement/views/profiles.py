@@ -260,6 +260,7 @@ def opportunity_detail(request, pk: int):
         "engagement/profiles/opportunity_detail.html",
         {
             "opportunity": opportunity,
+            "profile": profile,
             "interest": interest,
             "invitation": invitation,
             "can_express_interest": request.user.has_perm(
