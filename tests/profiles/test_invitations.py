@@ -191,3 +191,12 @@ def test_interest_with_a_private_profile_says_the_commissioner_cannot_see_it(cli
     client.post(f"/opportunities/{opportunity.pk}/interest/")
     page = client.get(f"/opportunities/{opportunity.pk}/").content.decode()
     assert "only you can see your profile" in page
+
+
+def test_too_long_a_message_is_an_error_and_keeps_the_text(client, opportunity, expert_profile):
+    client.force_login(expert_profile.user)
+    response = client.post(f"/opportunities/{opportunity.pk}/interest/", {"message": "x" * 2001})
+    assert response.status_code == 200
+    assert "nhsuk-error-summary" in response.content.decode()
+    assert "x" * 2001 in response.content.decode()
+    assert not ExpressionOfInterest.objects.exists()
