@@ -408,6 +408,8 @@ def claim_list(request):
             if can_review
             else None,
             "can_export": request.user.has_perm("engagement.export_claims"),
+            "can_claim": request.user.has_perm("engagement.claim_for_self")
+            or request.user.has_perm("engagement.claim_for_others"),
         },
     )
 
