@@ -348,9 +348,9 @@ PEOPLE = [
 EXPERT_PROFILE = {
     "display_name": "Sam Whitfield",
     "bio": (
-        "<p>I have lived with <strong>multiple sclerosis</strong> for twelve years and have held a "
-        "personal health budget for my wheelchair and support since 2019.</p>"
-        "<p>I have chaired a service user forum and sat on two recruitment panels.</p>"
+        "I have lived with multiple sclerosis for twelve years and have held a personal health "
+        "budget for my wheelchair and support since 2019.\n\n"
+        "I have chaired a service user forum and sat on two recruitment panels."
     ),
     "areas": ["personal-health-budgets", "long-term-conditions", "physical-disability"],
     "skills": ["chairing-meetings", "recruitment-panels", "reviewing-documents"],
@@ -425,7 +425,7 @@ def seed_demo_profiles(*, users: dict) -> None:
         profile_services.profile_save(
             user=user,
             display_name=name.split(" ")[0] if visibility == "public" else name,
-            bio=f"<p>{bio}</p>",
+            bio=bio,
             experience_areas=_terms(ExperienceArea, areas),
             skills=_terms(Skill, skills),
             localities=_terms(Locality, localities),

@@ -130,6 +130,7 @@ def opportunity_matches(*, opportunity: Opportunity, viewer) -> list[Match]:
             | Q(locality_matches__gt=0)
             | Q(interested=True)
         )
+        .defer("access_needs")
         .order_by("-score", Lower("display_name"), "pk")
         .prefetch_related(*PROFILE_RELATIONS)[:MAX_MATCHES]
     )

@@ -66,8 +66,9 @@ def directory_search(
         else:
             for word in query.split():
                 profiles = profiles.filter(search_text__icontains=word)
-    # Each filter joins on one term id, so no profile repeats: no DISTINCT needed.
-    return profiles.prefetch_related(*PROFILE_RELATIONS).order_by(*ordering)
+    # Each filter joins on one term id, so no profile repeats: no DISTINCT needed. Access needs
+    # are not even loaded: the directory has no business with them.
+    return profiles.defer("access_needs").prefetch_related(*PROFILE_RELATIONS).order_by(*ordering)
 
 
 def profile_for_viewing(*, pk: int) -> ExpertProfile:

@@ -84,7 +84,7 @@ def interest_express(
 ) -> ExpressionOfInterest:
     """Say "I would like to do this". Idempotent: a second expression returns the first."""
     if not opportunity.is_open:
-        raise ValidationError("This opportunity is closed.")
+        raise ValidationError(_("This opportunity is closed."))
     interest, _created = ExpressionOfInterest.objects.get_or_create(
         opportunity=opportunity, profile=profile, defaults={"message": message}
     )
@@ -96,7 +96,7 @@ def invitation_send(
 ) -> Invitation:
     """Invite an expert. Idempotent: inviting the same person again returns the invitation."""
     if not opportunity.is_open:
-        raise ValidationError("This opportunity is closed.")
+        raise ValidationError(_("This opportunity is closed."))
     try:
         with transaction.atomic():
             invitation, created = Invitation.objects.get_or_create(
@@ -128,7 +128,7 @@ def invitation_respond(*, invitation: Invitation, user, accept: bool) -> Invitat
     )
     invitation.refresh_from_db()
     if not updated and invitation.status != status:
-        raise ValidationError("You have already answered this invitation.")
+        raise ValidationError(_("You have already answered this invitation."))
     return invitation
 
 
@@ -155,9 +155,9 @@ def claim_submit(
 
     The claimant records their own; a facilitator may record one for them."""
     if not _has_taken_up(opportunity=opportunity, user=claimant):
-        raise ValidationError("Only people who took up this opportunity can claim for it.")
+        raise ValidationError(_("Only people who took up this opportunity can claim for it."))
     if expenses_amount and not expenses_description:
-        raise ValidationError("Say what the expenses were for.")
+        raise ValidationError(_("Say what the expenses were for."))
     return PaymentClaim.objects.create(
         opportunity=opportunity,
         claimant=claimant,
@@ -186,9 +186,9 @@ def claim_resubmit(
     """Answer a query: correct the claim and send it back for approval."""
     claim = PaymentClaim.objects.select_for_update().get(pk=claim.pk)
     if claim.status != PaymentClaim.Status.QUERIED:
-        raise ValidationError("Only a queried claim can be changed.")
+        raise ValidationError(_("Only a queried claim can be changed."))
     if expenses_amount and not expenses_description:
-        raise ValidationError("Say what the expenses were for.")
+        raise ValidationError(_("Say what the expenses were for."))
     claim.worked_on = worked_on
     claim.description = description
     claim.hours = hours
@@ -206,7 +206,7 @@ def claim_review(*, claim: PaymentClaim, reviewer, approve: bool, note: str = ""
     if claim.claimant_id == reviewer.pk:
         raise PermissionDenied
     if not approve and not note.strip():
-        raise ValidationError("Say what needs to change.")
+        raise ValidationError(_("Say what needs to change."))
     status = PaymentClaim.Status.APPROVED if approve else PaymentClaim.Status.QUERIED
     updated = PaymentClaim.objects.filter(pk=claim.pk, status=PaymentClaim.Status.SUBMITTED).update(
         status=status,
@@ -215,7 +215,7 @@ def claim_review(*, claim: PaymentClaim, reviewer, approve: bool, note: str = ""
         reviewed_at=timezone.now(),
     )
     if not updated:
-        raise ValidationError("This claim is not waiting for approval.")
+        raise ValidationError(_("This claim is not waiting for approval."))
     claim.refresh_from_db()
     if not approve and claim.claimant.is_active:
         _email_after_commit(

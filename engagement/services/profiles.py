@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 
 from engagement.models import (
     PRIVACY_NOTICE_VERSION,
@@ -96,7 +97,7 @@ def profile_save(
     if consent_to_profile:
         consent_give(user=user, purpose=ProfileConsent.Purpose.PROFILE)
     elif not has_profile_consent:
-        raise ConsentRequired("Consent to keep a profile is needed.")
+        raise ConsentRequired(_("Consent to keep a profile is needed."))
     if consent_to_access_needs:
         consent_give(user=user, purpose=ProfileConsent.Purpose.ACCESS_NEEDS)
     elif (
@@ -105,11 +106,11 @@ def profile_save(
             user=user, purpose=ProfileConsent.Purpose.ACCESS_NEEDS, withdrawn_at__isnull=True
         ).exists()
     ):
-        raise ConsentRequired("Consent to keep access and support needs is needed.")
+        raise ConsentRequired(_("Consent to keep access and support needs is needed."))
 
     availability = set(availability)
     valid_formats = set(PreferredFormat.values)
-    profile, _ = ExpertProfile.objects.select_for_update().get_or_create(
+    profile, _created = ExpertProfile.objects.select_for_update().get_or_create(
         user=user, defaults={"display_name": display_name}
     )
     profile.display_name = display_name

@@ -246,6 +246,10 @@ def opportunity_detail(request, pk: int):
     opportunity = _opportunity(pk)
     if not request.user.has_perm("engagement.view_opportunity", opportunity):
         raise Http404
+    return _render_opportunity(request, opportunity, interest_form=InterestForm())
+
+
+def _render_opportunity(request, opportunity, *, interest_form):
     profile = None
     interest = invitation = None
     if request.user.is_authenticated:
@@ -260,6 +264,7 @@ def opportunity_detail(request, pk: int):
         "engagement/profiles/opportunity_detail.html",
         {
             "opportunity": opportunity,
+            "profile": profile,
             "interest": interest,
             "invitation": invitation,
             "can_express_interest": request.user.has_perm(
@@ -270,7 +275,7 @@ def opportunity_detail(request, pk: int):
             and request.user.has_perm("engagement.change_opportunity", opportunity),
             "can_claim": invitation is not None and invitation.status == Invitation.Status.ACCEPTED,
             "can_claim_for_others": request.user.has_perm("engagement.claim_for_others"),
-            "interest_form": InterestForm(),
+            "interest_form": interest_form,
             "needs_profile": request.user.is_authenticated
             and request.user.has_perm("engagement.keep_profile")
             and profile is None,
@@ -284,13 +289,15 @@ def opportunity_express_interest(request, pk: int):
     opportunity = _opportunity(pk)
     _require(request.user, "engagement.express_interest", opportunity)
     form = InterestForm(request.POST)
-    if form.is_valid():
-        opportunity_services.interest_express(
-            opportunity=opportunity,
-            profile=request.user.expert_profile,
-            message=form.cleaned_data["message"],
-        )
-        messages.success(request, _("Thank you. The commissioner can now see you are interested."))
+    if not form.is_valid():
+        # Show the problem with what they typed still there.
+        return _render_opportunity(request, opportunity, interest_form=form)
+    opportunity_services.interest_express(
+        opportunity=opportunity,
+        profile=request.user.expert_profile,
+        message=form.cleaned_data["message"],
+    )
+    messages.success(request, _("Thank you. The commissioner can now see you are interested."))
     return redirect("engagement:opportunity_detail", pk=pk)
 
 
@@ -401,6 +408,8 @@ def claim_list(request):
             if can_review
             else None,
             "can_export": request.user.has_perm("engagement.export_claims"),
+            "can_claim": request.user.has_perm("engagement.claim_for_self")
+            or request.user.has_perm("engagement.claim_for_others"),
         },
     )
 

@@ -1,6 +1,7 @@
 """Expressing interest, inviting, and accepting or declining, with the permission checks."""
 
 import pytest
+from django.contrib.auth.models import Group
 
 from coproduce.accounts import roles
 from engagement.models import ExpressionOfInterest, Invitation
@@ -181,3 +182,21 @@ def test_nobody_else_closes_it(client, role_user, opportunity, role):
     assert client.post(f"/opportunities/{opportunity.pk}/close/").status_code == 403
     opportunity.refresh_from_db()
     assert opportunity.status == "open"
+
+
+def test_interest_with_a_private_profile_says_the_commissioner_cannot_see_it(client, opportunity):
+    profile = factories.ExpertProfileFactory(visibility="private")
+    profile.user.groups.add(*Group.objects.filter(name=roles.EXPERT))
+    client.force_login(profile.user)
+    client.post(f"/opportunities/{opportunity.pk}/interest/")
+    page = client.get(f"/opportunities/{opportunity.pk}/").content.decode()
+    assert "only you can see your profile" in page
+
+
+def test_too_long_a_message_is_an_error_and_keeps_the_text(client, opportunity, expert_profile):
+    client.force_login(expert_profile.user)
+    response = client.post(f"/opportunities/{opportunity.pk}/interest/", {"message": "x" * 2001})
+    assert response.status_code == 200
+    assert "nhsuk-error-summary" in response.content.decode()
+    assert "x" * 2001 in response.content.decode()
+    assert not ExpressionOfInterest.objects.exists()

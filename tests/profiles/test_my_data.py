@@ -151,3 +151,10 @@ def test_erasing_a_name_leaves_other_words_alone(role_user):
     person_erase(user=user)
     claim.refresh_from_db()
     assert claim.description == "Former member brought samples; Former member's notes"
+
+
+def test_a_participant_without_a_profile_can_delete_their_account(client, role_user):
+    user = role_user(roles.PARTICIPANT, email="pat.quill@example.org", display_name="Pat")
+    client.force_login(user)
+    assert client.post("/my-data/delete/", {"confirm": "on"}).status_code == 302
+    assert _rows_mentioning("pat.quill@example.org") == []

@@ -43,6 +43,8 @@ def test_directory(viewer, client_as, visibility, role, sees):
         return
     assert response.status_code == 200
     assert ("Ife Adebayo" in response.content.decode()) is sees
+    searched = client_as(viewer(role)).get("/directory/", {"q": "Adebayo"})
+    assert ("Ife Adebayo" in searched.content.decode()) is sees
 
 
 @pytest.mark.parametrize(("visibility", "role", "sees"), MATRIX)
