@@ -14,16 +14,6 @@ from coproduce.accounts import roles
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _own_cache_prefix(settings, request):
-    # The rate limit counts in the cache by user id; ids repeat after a transactional test
-    # empties the tables, so each test counts under its own prefix (never flush a shared Redis).
-    settings.CACHES = {
-        name: {**config, "KEY_PREFIX": f"test-{abs(hash(request.node.nodeid))}"}
-        for name, config in settings.CACHES.items()
-    }
-
-
 def session_cookie(user) -> str:
     client = Client()
     client.force_login(user)
