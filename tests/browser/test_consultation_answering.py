@@ -197,3 +197,18 @@ def test_keyboard_only_journey_from_consultation_to_reference(live_server, page,
     )
     assert points == {"Evenings": 70, "Weekends": 30}
     assert response.answers.get(question__kind="single_choice").choice.label == "Monthly"
+
+
+def test_sending_with_required_answers_missing_links_to_them(
+    live_server, page, assert_accessible, consultation
+):
+    page.goto(f"{live_server.url}{_section(consultation, 1)}")
+    page.get_by_role("button", name="Save and finish later").click()
+    page.goto(f"{live_server.url}/consultations/{consultation.pk}/answer/check/")
+    page.get_by_role("button", name="Send my response").click()
+    summary = page.locator(".nhsuk-error-summary")
+    assert summary.is_visible()
+    assert_accessible(page)
+    summary.get_by_role("link").first.click()
+    page.wait_for_url("**/section/1/**")
+    assert page.locator("h1").inner_text() == "Your short break"
