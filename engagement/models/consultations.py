@@ -201,6 +201,17 @@ class ConsultationPage(Page):
                 {"closes_at": _("The closing date must be after the opening date.")}
             )
 
+    def with_content_json(self, content):
+        """A revision made into a page (to publish it, schedule it, approve it in a workflow,
+        or edit it). Once people have responded, the questionnaire is fixed whatever an older
+        draft holds: the live sections, questions and choices are kept, so publishing a draft
+        can never change or delete a question people have answered. (The admin form refuses
+        such changes with a message; this covers the paths that bypass the form.)"""
+        page = super().with_content_json(content)
+        if self.pk and Response.objects.filter(consultation_id=self.pk).exists():
+            page.sections = list(QuestionSection.objects.filter(page_id=self.pk))
+        return page
+
     def status_at(self, now=None) -> ConsultationStatus:
         """Where the consultation stands, from its dates. The decisions feature adds
         'decision published' once a published decision links to this consultation."""

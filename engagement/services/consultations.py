@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from engagement.models import (
@@ -209,7 +210,15 @@ def _replace_answers(
 
 
 def _locked(response: Response) -> Response:
-    return Response.objects.select_for_update().select_related("consultation").get(pk=response.pk)
+    """The response's row, locked until the transaction ends, so saves and sends of one
+    response happen one after another. Only the response row: locking the consultation's page
+    too would make every respondent wait for every other."""
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    cached = Response.consultation.field.get_cached_value(response, default=None)
+    if cached is not None:
+        # The caller's page object (loaded for this request) saves a query on every save.
+        locked.consultation = cached
+    return locked
 
 
 # --- Responses ---------------------------------------------------------------------------------
@@ -257,13 +266,13 @@ def response_save_section(
 
 
 def missing_required_questions(*, response: Response) -> list[Question]:
-    """The required questions this response has not answered yet, in questionnaire order."""
-    answered = set(response.answers.values_list("question_id", flat=True))
-    return [
-        question
-        for question in response.consultation.ordered_questions
-        if question.required and question.pk not in answered
-    ]
+    """The required questions this response has not answered yet, in questionnaire order
+    (one query)."""
+    return list(
+        Question.objects.filter(section__page_id=response.consultation_id, required=True)
+        .exclude(pk__in=Answer.objects.filter(response=response).values("question_id"))
+        .order_by("section__sort_order", "sort_order", "pk")
+    )
 
 
 def _send_receipt(response_id: int) -> None:
@@ -285,7 +294,7 @@ def _send_receipt(response_id: int) -> None:
         % {
             "title": consultation.title,
             "reference": response.reference,
-            "closes": timezone.localtime(consultation.closes_at).strftime("%-d %B %Y"),
+            "closes": date_format(timezone.localtime(consultation.closes_at), "j F Y"),
         },
         from_email=None,
         recipient_list=[address],
@@ -426,7 +435,7 @@ def _send_resume_link(response_id: int, resume_url: str) -> None:
         % {
             "title": consultation.title,
             "url": resume_url,
-            "closes": timezone.localtime(consultation.closes_at).strftime("%-d %B %Y"),
+            "closes": date_format(timezone.localtime(consultation.closes_at), "j F Y"),
         },
         from_email=None,
         recipient_list=[response.email],

@@ -25,7 +25,7 @@ from engagement.forms.consultations import (
     SectionForm,
     question_field_name,
 )
-from engagement.models import ConsultationPage, Response, ResponseStatus
+from engagement.models import ConsultationPage, QuestionKind, Response, ResponseStatus
 from engagement.models.consultations import new_reference
 from engagement.selectors.consultations import (
     consultation_for_answering,
@@ -314,7 +314,7 @@ def answer_check(request: HttpRequest, page_id: int) -> HttpResponse:
     if missing:
         return missing
     ask_email = not request.user.is_authenticated
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     if request.method == "POST":
         form = ResponseSubmitForm(request.POST, ask_email=ask_email)
         if form.is_valid():
@@ -326,8 +326,8 @@ def answer_check(request: HttpRequest, page_id: int) -> HttpResponse:
                 )
             except ConsultationNotOpen:
                 return _not_open(request, consultation, status=403)
-            except ValidationError as error:
-                problems = error.messages
+            except ValidationError:
+                problems = _missing_answer_links(consultation, response)
             else:
                 return redirect("engagement:answer_done", consultation.pk)
     else:
@@ -356,6 +356,30 @@ def answer_check(request: HttpRequest, page_id: int) -> HttpResponse:
         },
         status=400 if problems else 200,
     )
+
+
+def _missing_answer_links(
+    consultation: ConsultationPage, response: Response
+) -> list[tuple[str, str]]:
+    """(message, link to the question) for each required question not answered yet, for the
+    error summary on "check your answers"."""
+    missing = {question.pk for question in missing_required_questions(response=response)}
+    links = []
+    for number, section in enumerate(questionnaire_sections(consultation=consultation), start=1):
+        for question in section.questions.all():
+            if question.pk not in missing:
+                continue
+            # Groups of inputs are reached through their first input, as the form's own
+            # error summary does.
+            suffix = "" if question.kind == QuestionKind.FREE_TEXT else "_0"
+            links.append(
+                (
+                    _("Answer “%(question)s”: it is required.") % {"question": question.text},
+                    f"{_section_url(consultation, number)}#id_{question_field_name(question)}"
+                    f"{suffix}",
+                )
+            )
+    return links
 
 
 @require_http_methods(["GET"])

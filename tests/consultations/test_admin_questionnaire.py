@@ -260,3 +260,36 @@ def test_only_commissioners_and_editors_start_questionnaires(client, role_user, 
     assert [q.kind for q in ConsultationPage.objects.get(pk=consultation.pk).ordered_questions] == [
         q.kind for q in consultation.ordered_questions
     ]
+
+
+def _draft_rewording_the_first_question(consultation):
+    draft = consultation.get_latest_revision_as_object()
+    sections = list(draft.sections.all())
+    questions = list(sections[0].questions.all())
+    questions[0].text = "A reworded question"
+    sections[0].questions = questions
+    draft.sections = sections
+    return draft.save_revision()
+
+
+def test_publishing_an_older_draft_cannot_change_answered_questions(participant):
+    """Scheduled publishing, workflow approval and bulk publishing publish a revision without
+    the admin form: the live questions still win once people have responded."""
+    consultation = make_consultation(title="Short breaks", slug="short-breaks")
+    revision = _draft_rewording_the_first_question(consultation)
+
+    response = response_start(consultation=consultation, respondent=participant)
+    question = consultation.ordered_questions[0]
+    response.answers.create(question=question, choice=question.choices.all()[0])
+
+    revision.publish()
+    fresh = ConsultationPage.objects.get(pk=consultation.pk)
+    assert fresh.ordered_questions[0].text == "How often do you get a short break?"
+    assert response.answers.count() == 1
+
+
+def test_before_anyone_responds_a_draft_questionnaire_publishes_as_usual():
+    consultation = make_consultation(title="Short breaks", slug="short-breaks")
+    _draft_rewording_the_first_question(consultation).publish()
+    fresh = ConsultationPage.objects.get(pk=consultation.pk)
+    assert fresh.ordered_questions[0].text == "A reworded question"

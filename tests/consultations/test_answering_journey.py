@@ -218,9 +218,13 @@ def test_save_for_later_allows_required_questions_to_wait(client):
     assert reply.status_code == 302
     check = client.post(reverse("engagement:answer_check", args=[consultation.pk]), {})
     assert check.status_code == 400
-    assert "Answer “How often do you get a short break?”: it is required." in (
-        check.content.decode()
-    )
+    body = check.content.decode()
+    often = _questions(consultation)["How often do you get a short break?"]
+    section_one_url = reverse("engagement:answer_section", args=[consultation.pk, 1])
+    assert (
+        f'<a href="{section_one_url}#id_q{often.pk}_0">'
+        "Answer “How often do you get a short break?”: it is required.</a>"
+    ) in body
     assert Response.objects.get().status == ResponseStatus.IN_PROGRESS
 
 
