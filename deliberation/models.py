@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
@@ -68,8 +69,23 @@ class CoproductionGroup(models.Model):
         return reverse("deliberation:group_detail", kwargs={"slug": self.slug})
 
 
+class SessionAdminForm(WagtailAdminModelForm):
+    """A facilitator may only put sessions in groups they facilitate; editors in any group."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        from coproduce.accounts.rules import is_editor
+
+        if for_user is None or for_user.is_superuser or is_editor(for_user):
+            return
+        if "group" in self.fields:
+            self.fields["group"].queryset = CoproductionGroup.objects.filter(facilitators=for_user)
+
+
 class Session(ClusterableModel):
     """One meeting of a co-production group, with an agenda and a live room."""
+
+    base_form_class = SessionAdminForm
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")

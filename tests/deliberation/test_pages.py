@@ -272,3 +272,25 @@ def test_facilitator_admin_lists_only_their_own_groups(client, room, role_user):
         "Carers short breaks group"
         in client.get("/admin/snippets/deliberation/coproductiongroup/").text
     )
+
+
+def test_facilitator_can_add_sessions_only_to_their_own_groups(client, room):
+    other = factories.CoproductionGroupFactory(name="Carers short breaks group")
+    client.force_login(room.facilitator)
+    assert client.get("/admin/snippets/deliberation/session/add/").status_code == 200
+    form = {
+        "title": "Sneaky session",
+        "scheduled_at": "2026-12-01 10:00",
+        "status": "scheduled",
+        "agenda_items-TOTAL_FORMS": "0",
+        "agenda_items-INITIAL_FORMS": "0",
+        "agenda_items-MIN_NUM_FORMS": "0",
+        "agenda_items-MAX_NUM_FORMS": "1000",
+    }
+    url = "/admin/snippets/deliberation/session/add/"
+    response = client.post(url, {**form, "group": other.pk})
+    assert response.status_code == 200  # the form comes back with an error
+    assert not Session.objects.filter(title="Sneaky session").exists()
+    response = client.post(url, {**form, "group": room.session.group.pk, "title": "Next one"})
+    assert response.status_code == 302
+    assert Session.objects.filter(title="Next one", group=room.session.group).exists()
