@@ -510,7 +510,7 @@ class NotificationPreference(models.Model):
 class DecisionEmail(models.Model):
     """One email owed to one address for one round. The address is unique per round, so each
     person is emailed once; `sent_at` is set by a conditional update before sending, so a
-    retried task never sends twice."""
+    retried or concurrent task never sends it twice."""
 
     round = models.ForeignKey(DecisionNotification, on_delete=models.CASCADE, related_name="emails")
     email = models.EmailField()
@@ -519,6 +519,8 @@ class DecisionEmail(models.Model):
     )
     personal_lines = models.JSONField(default=list, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Which run of the task claimed this email (set with sent_at, in one conditional update).
+    claim = models.CharField(max_length=32, blank=True, default="", db_index=True)
 
     class Meta:
         constraints = [

@@ -4,10 +4,11 @@ publication (and whether it tells people), fan the notices out, and rate a decis
 from __future__ import annotations
 
 import logging
+import uuid
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 User = get_user_model()
 
 SIGN_OFF_ACTIONS = {"approve", "reject"}
+EMAIL_BATCH_SIZE = 200
 
 
 # --- Sign-off -------------------------------------------------------------------------------
@@ -179,32 +181,48 @@ def decision_notify_round(*, round_id: int) -> dict:
         )
 
     sent = failed = 0
-    for email in DecisionEmail.objects.filter(round=round_, sent_at__isnull=True).order_by("pk"):
-        # Claim the email first: if two workers run the same round, only one sends it.
-        claimed = DecisionEmail.objects.filter(pk=email.pk, sent_at__isnull=True).update(
-            sent_at=timezone.now()
+    failed_ids: list[int] = []
+    while True:
+        # Claim a batch with one conditional UPDATE, then send what this run claimed: if two
+        # workers run the same round, each email is claimed, and sent, by one of them only.
+        pending = list(
+            DecisionEmail.objects.filter(round=round_, sent_at__isnull=True)
+            .exclude(pk__in=failed_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:EMAIL_BATCH_SIZE]
         )
-        if not claimed:
-            continue
-        context = {
-            "decision": decision,
-            "round": round_,
-            "url": url,
-            "personal_lines": email.personal_lines,
-        }
-        try:
-            send_mail(
-                subject=title,
-                message=render_to_string("engagement/decisions/email.txt", context),
-                from_email=None,
-                recipient_list=[email.email],
-            )
-            sent += 1
-        except Exception:
-            # Give it back so the next run of the task tries again.
-            DecisionEmail.objects.filter(pk=email.pk).update(sent_at=None)
-            logger.exception("Could not send decision email %s", email.pk)
-            failed += 1
+        if not pending:
+            break
+        claim = uuid.uuid4().hex
+        DecisionEmail.objects.filter(pk__in=pending, sent_at__isnull=True).update(
+            sent_at=timezone.now(), claim=claim
+        )
+        batch = list(DecisionEmail.objects.filter(claim=claim).order_by("pk"))
+        with get_connection() as connection:
+            for email in batch:
+                message = EmailMessage(
+                    subject=title,
+                    body=render_to_string(
+                        "engagement/decisions/email.txt",
+                        {
+                            "decision": decision,
+                            "round": round_,
+                            "url": url,
+                            "personal_lines": email.personal_lines,
+                        },
+                    ),
+                    to=[email.email],
+                    connection=connection,
+                )
+                try:
+                    message.send()
+                    sent += 1
+                except Exception:
+                    # Give it back so the next run of the task tries again.
+                    DecisionEmail.objects.filter(pk=email.pk).update(sent_at=None, claim="")
+                    logger.exception("Could not send decision email %s", email.pk)
+                    failed_ids.append(email.pk)
+                    failed += 1
     return {"recipients": len(recipients), "emails_sent": sent, "emails_failed": failed}
 
 

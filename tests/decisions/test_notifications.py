@@ -189,3 +189,21 @@ def test_notices_are_made_after_commit_by_the_background_task(
     assert len(callbacks) == 1
     callbacks[0]()
     assert Notification.objects.count() == 2
+
+
+def test_an_email_another_worker_has_claimed_is_not_sent_again(
+    consultation, people, settings, committed
+):
+    settings.EMAIL_BACKEND = "tests.decisions.failing_mail.FailingBackend"
+    decision = _decision(consultation, people, committed)
+    round_ = decision.notification_rounds.get()
+    from django.utils import timezone
+
+    taken = DecisionEmail.objects.order_by("pk").first()
+    DecisionEmail.objects.filter(pk=taken.pk).update(sent_at=timezone.now(), claim="another")
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    result = notify_decision_round.enqueue(round_id=round_.pk)
+
+    assert result.return_value["emails_sent"] == 2
+    assert taken.email not in [m.to[0] for m in mail.outbox]
