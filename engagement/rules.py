@@ -34,10 +34,13 @@ def profile_is_for_staff(user, profile) -> bool:
 
 @rules.predicate
 def is_facilitator_of_a_group_of(user, profile) -> bool:
-    """The facilitator of a co-production group this person belongs to. Groups arrive with the
-    rooms feature; until then nobody is, so only the person sees their access needs. This is
-    the one place to add that rule."""
-    return False
+    """The facilitator of a co-production group this person belongs to: the one place that
+    decides which facilitators see a person's access and support needs."""
+    if profile is None or not user.is_authenticated:
+        return False
+    from deliberation.models import CoproductionGroup
+
+    return CoproductionGroup.objects.filter(facilitators=user, members=profile.user_id).exists()
 
 
 is_finder = is_commissioner | is_facilitator

@@ -3,11 +3,20 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from engagement.models import ExpertProfile, Invitation, PaymentClaim
+from deliberation.models import CoproductionGroup, SessionParticipant
+from engagement.models import (
+    ExpertProfile,
+    Invitation,
+    PaymentClaim,
+    Response,
+    ResponseStatus,
+)
 from engagement.rules import is_finder
 
 PROFILE_RELATIONS = ("experience_areas", "skills", "localities", "languages")
@@ -92,11 +101,19 @@ class InvolvementRecord:
     opportunities_taken_up: list = field(default_factory=list)
     approved_hours: Decimal = Decimal("0")
     groups_joined: int = 0
+    sessions_attended: int = 0
+    consultations_answered: int = 0
     badges: list[Badge] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.opportunities_taken_up or self.approved_hours or self.groups_joined)
+        return not (
+            self.opportunities_taken_up
+            or self.approved_hours
+            or self.groups_joined
+            or self.sessions_attended
+            or self.consultations_answered
+        )
 
 
 # (slug, name, description, test). Badges are earned from the record, never awarded by hand.
@@ -134,6 +151,31 @@ BADGES = [
 ]
 
 
+def _count_of(queryset):
+    """A correlated COUNT(*) of `queryset`, for use as one column of a larger SELECT."""
+    counted = queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*"))
+    return Coalesce(Subquery(counted.values("n")[:1]), 0)
+
+
+def _participation_counts(user) -> tuple[int, int, int]:
+    """Co-production groups joined, live sessions taken part in, consultations answered: one
+    query, three correlated counts."""
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            groups_joined=_count_of(CoproductionGroup.objects.filter(members=OuterRef("pk"))),
+            sessions_attended=_count_of(SessionParticipant.objects.filter(user=OuterRef("pk"))),
+            consultations_answered=_count_of(
+                Response.objects.filter(respondent=OuterRef("pk"), status=ResponseStatus.SUBMITTED)
+            ),
+        )
+        .values_list("groups_joined", "sessions_attended", "consultations_answered")
+        .first()
+    )
+    return row or (0, 0, 0)
+
+
 def involvement_record(*, user) -> InvolvementRecord:
     """Count what the person did: opportunities taken up (accepted invitations) and approved
     claim hours. Each further kind of involvement (consultations answered, sessions attended,
@@ -148,6 +190,11 @@ def involvement_record(*, user) -> InvolvementRecord:
     record.approved_hours = PaymentClaim.objects.filter(
         claimant=user, status=PaymentClaim.Status.APPROVED
     ).aggregate(total=Sum("hours"))["total"] or Decimal("0")
+    (
+        record.groups_joined,
+        record.sessions_attended,
+        record.consultations_answered,
+    ) = _participation_counts(user)
     record.badges = [
         Badge(slug, str(name), str(description))
         for slug, name, description, earned in BADGES

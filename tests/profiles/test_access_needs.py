@@ -75,3 +75,16 @@ def test_withdrawing_consent_deletes_them(client, profile):
     profile.refresh_from_db()
     assert profile.access_needs == ""
     assert SECRET not in client.get("/profiles/me/").content.decode()
+
+
+def test_the_facilitator_of_a_group_the_person_belongs_to_sees_them(facilitator, profile):
+    assert not facilitator.has_perm("engagement.view_access_needs", profile)
+    factories.CoproductionGroupFactory(members=[profile.user], facilitators=[facilitator])
+    assert facilitator.has_perm("engagement.view_access_needs", profile)
+
+
+def test_the_facilitator_of_another_group_does_not(facilitator, role_user, profile):
+    factories.CoproductionGroupFactory(
+        members=[role_user(roles.EXPERT)], facilitators=[facilitator]
+    )
+    assert not facilitator.has_perm("engagement.view_access_needs", profile)

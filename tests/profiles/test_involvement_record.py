@@ -57,3 +57,25 @@ def test_one_page_download(client, profile):
     assert "Involvement record: Dev" in text
     assert "Day opportunities review" in text
     assert "<script" not in text and "<style" not in text and "style=" not in text
+
+
+def test_counts_consultations_answered_sessions_and_groups(profile):
+    consultation = factories.make_consultation()
+    factories.make_response(consultation, respondent=profile.user)
+    factories.make_response(
+        factories.make_consultation(title="Day opportunities"),
+        respondent=profile.user,
+        submitted=False,
+    )
+    group = factories.CoproductionGroupFactory(members=[profile.user])
+    session = factories.SessionFactory(group=group)
+    session.participants.create(user=profile.user)
+
+    record = involvement_record(user=profile.user)
+
+    assert (record.consultations_answered, record.sessions_attended, record.groups_joined) == (
+        1,
+        1,
+        1,
+    )
+    assert not record.is_empty
