@@ -236,6 +236,7 @@ def time_get(client, url: str, runs: int) -> dict:
         "median_ms": round(statistics.median(timings) * 1000, 1),
         "max_ms": round(max(timings) * 1000, 1),
         "queries": len(captured),
+        "sql_ms_last_run": round(sum(float(q["time"]) for q in captured.captured_queries) * 1000),
         "bytes": len(content),
         "slowest_queries": [
             {"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:160]} for q in slowest
@@ -268,6 +269,8 @@ def machine() -> dict:
         "wagtail": wagtail.__version__,
         "postgresql": postgres,
         "os": f"{platform.system()} {platform.release()}",
+        # The machine may be shared: the load average says how busy it was during the run.
+        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -275,6 +278,7 @@ def write_markdown(report: dict) -> None:
     m = report["machine"]
     rows = "\n".join(
         f"| {name} | {r['min_ms']} | {r['median_ms']} | {r['max_ms']} | {r['queries']} |"
+        f" {r['sql_ms_last_run']} |"
         for name, r in report["pages"].items()
     )
     slow = "\n".join(
@@ -291,8 +295,8 @@ COPY in {report["data"]["load_seconds"]} s. Each page rendered through the Djang
 once to warm up, then {report["runs"]} times (milliseconds, whole request including the
 template):
 
-| page | min | median | max | queries |
-| --- | --- | --- | --- | --- |
+| page | min | median | max | queries | of which SQL (last run) |
+| --- | --- | --- | --- | --- | --- |
 {rows}
 
 The slowest statements of one results-page render (the profile):
@@ -300,7 +304,9 @@ The slowest statements of one results-page render (the profile):
 {slow}
 
 Machine: {m["cpu"]} ({m["cpus"]} CPUs), {m["os"]}; Python {m["python"]}, Django {m["django"]},
-Wagtail {m["wagtail"]}, PostgreSQL {m["postgresql"]}. Raw figures in
+Wagtail {m["wagtail"]}, PostgreSQL {m["postgresql"]} on the same machine, default settings. Load
+average at the end of the run: {", ".join(str(x) for x in m["load_average_1_5_15"])} (a shared
+machine: other work was running, so these figures are pessimistic). Raw figures in
 `bench/results-consultations.json`.
 {SECTION_END}"""
     text = BENCHMARKS_MD.read_text() if BENCHMARKS_MD.exists() else "# Benchmarks\n"

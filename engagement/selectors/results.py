@@ -46,9 +46,18 @@ SMALL_NUMBER_THRESHOLD = 5
 
 
 def results_are_public(*, consultation: ConsultationPage, now: datetime | None = None) -> bool:
-    """True when anyone may see the results: the consultation is published and either closed,
-    or open with live results chosen. Upcoming consultations never show results."""
+    """True when anyone may see the results: the consultation is published, not restricted to
+    some people, and either closed, or open with live results chosen. Upcoming consultations
+    never show results."""
     if not consultation.live:
+        return False
+    # A page kept private (password, log-in, groups) keeps its results private too. Asked once
+    # per page object: a request asks several permissions of the same consultation.
+    restricted = getattr(consultation, "_results_restricted", None)
+    if restricted is None:
+        restricted = consultation.get_view_restrictions().exists()
+        consultation._results_restricted = restricted
+    if restricted:
         return False
     status = consultation.status_at(now or timezone.now())
     if status == ConsultationStatus.UPCOMING:
@@ -249,7 +258,11 @@ def consultation_results(
         .filter(visible, question_id__in=text_ids)
         .exclude(text="")
         .annotate(
-            row=Window(RowNumber(), partition_by=[F("question_id")], order_by=[F("id").desc()])
+            # Latest responses first, in the order of the (question, response) index: with one
+            # free-text question PostgreSQL reads just the first rows of it, no sort.
+            row=Window(
+                RowNumber(), partition_by=[F("question_id")], order_by=[F("response_id").desc()]
+            )
         )
         .filter(row__lte=TEXT_SAMPLE_SIZE)
         .values_list("question_id", "id", "text", "hidden", "hidden_reason")
@@ -346,7 +359,7 @@ def free_text_answers(
         submitted_answers(consultation_id=question.section.page_id)
         .filter(question=question)
         .exclude(text="")
-        .order_by("-response__submitted_at", "-id")
+        .order_by("-response_id")  # newest first, straight from the (question, response) index
         .only("id", "text", "hidden", "hidden_reason", "hidden_at")
     )
     if not include_hidden:
