@@ -164,7 +164,11 @@ def test_results_page_queries_do_not_grow_with_questions_or_responses(
     with django_assert_num_queries(budget):
         response = client.get(results_url(large))
     assert response.status_code == 200
-    assert response.content.decode().count('class="coproduce-chart" viewBox') == 15
+    html = response.content.decode()
+    assert html.count('class="coproduce-chart" viewBox') == 15
+    # Each of the three free-text questions shows its newest answers.
+    assert html.count("<blockquote") == 9
+    assert html.count("Answer 11<") == 3
     # The fixed budget itself stays small: session, user and groups; the page and whether it is
     # restricted; the selector's eight; the site, its settings, menus and breadcrumb.
     assert budget <= 24, budget
