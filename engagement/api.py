@@ -3,7 +3,7 @@ Documented in docs/api.md. Plain Django views: read-only, no authentication, no 
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from engagement.exports import aggregates_as_dict
 from engagement.models import ConsultationPage
@@ -14,7 +14,7 @@ def _error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"detail": message}, status=status)
 
 
-@require_GET
+@require_safe
 def consultation_results_api(request, consultation_id: int):
     """GET /api/consultations/<id>/results/: the aggregate results (no free text, no
     equality monitoring), only when they are public: after closing, or live if the

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
@@ -46,9 +47,18 @@ SMALL_NUMBER_THRESHOLD = 5
 
 
 def results_are_public(*, consultation: ConsultationPage, now: datetime | None = None) -> bool:
-    """True when anyone may see the results: the consultation is published and either closed,
-    or open with live results chosen. Upcoming consultations never show results."""
+    """True when anyone may see the results: the consultation is published, not restricted to
+    some people, and either closed, or open with live results chosen. Upcoming consultations
+    never show results."""
     if not consultation.live:
+        return False
+    # A page kept private (password, log-in, groups) keeps its results private too. Asked once
+    # per page object: a request asks several permissions of the same consultation.
+    restricted = getattr(consultation, "_results_restricted", None)
+    if restricted is None:
+        restricted = consultation.get_view_restrictions().exists()
+        consultation._results_restricted = restricted
+    if restricted:
         return False
     status = consultation.status_at(now or timezone.now())
     if status == ConsultationStatus.UPCOMING:
@@ -197,6 +207,42 @@ def _respondents_per_question(answers: QuerySet[Answer], question_ids: list[int]
     return {r["question_id"]: r["n"] for r in rows}
 
 
+def _latest_texts(*, consultation_id: int, question_ids: list[int], include_hidden: bool):
+    """The newest few written answers to each free-text question, in one query."""
+    answers = submitted_answers(consultation_id=consultation_id).exclude(text="")
+    if not include_hidden:
+        answers = answers.filter(hidden=False)
+    fields = ("question_id", "response_id", "id", "text", "hidden", "hidden_reason")
+    if not question_ids:
+        return []
+    if connection.features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: a UNION ALL of one "ORDER BY response DESC LIMIT 3" per question, each
+        # read backwards from the (question, response) index and stopping after three rows
+        # (a window function over every answer sorted them all: 120 ms at 100,000 responses).
+        parts = [
+            answers.filter(question_id=question_id)
+            .order_by("-response_id")
+            .values_list(*fields)[:TEXT_SAMPLE_SIZE]
+            for question_id in question_ids
+        ]
+        rows = list(parts[0].union(*parts[1:], all=True)) if len(parts) > 1 else list(parts[0])
+    else:
+        # SQLite cannot order and limit inside a UNION: number the rows with a window instead.
+        rows = list(
+            answers.filter(question_id__in=question_ids)
+            .annotate(
+                row=Window(
+                    RowNumber(),
+                    partition_by=[F("question_id")],
+                    order_by=[F("response_id").desc()],
+                )
+            )
+            .filter(row__lte=TEXT_SAMPLE_SIZE)
+            .values_list(*fields)
+        )
+    return sorted(rows, key=lambda row: (row[0], -row[1]))
+
+
 def consultation_results(
     *, consultation: ConsultationPage, include_hidden: bool = False
 ) -> ConsultationResults:
@@ -243,19 +289,9 @@ def consultation_results(
 
     text_ids = [q.pk for q in questions if q.kind == QuestionKind.FREE_TEXT]
     texts: dict[int, list[TextAnswer]] = defaultdict(list)
-    visible = Q() if include_hidden else Q(hidden=False)
-    latest = (
-        submitted_answers(consultation_id=consultation.pk)
-        .filter(visible, question_id__in=text_ids)
-        .exclude(text="")
-        .annotate(
-            row=Window(RowNumber(), partition_by=[F("question_id")], order_by=[F("id").desc()])
-        )
-        .filter(row__lte=TEXT_SAMPLE_SIZE)
-        .values_list("question_id", "id", "text", "hidden", "hidden_reason")
-        .order_by("question_id", "row")
-    )
-    for question_id, answer_id, text, hidden, reason in latest:
+    for question_id, _response_id, answer_id, text, hidden, reason in _latest_texts(
+        consultation_id=consultation.pk, question_ids=text_ids, include_hidden=include_hidden
+    ):
         texts[question_id].append(TextAnswer(answer_id, text, hidden, reason))
 
     results = []
@@ -346,7 +382,7 @@ def free_text_answers(
         submitted_answers(consultation_id=question.section.page_id)
         .filter(question=question)
         .exclude(text="")
-        .order_by("-response__submitted_at", "-id")
+        .order_by("-response_id")  # newest first, straight from the (question, response) index
         .only("id", "text", "hidden", "hidden_reason", "hidden_at")
     )
     if not include_hidden:

@@ -96,11 +96,12 @@ def test_the_api_is_read_only(client, answered):
 
 def test_api_queries_do_not_grow_with_responses(client, answered, django_assert_num_queries):
     client.get(api_url(answered))
-    # The page, then the selector: questions, choices, respondents, figures of every answer and
-    # of unsubmitted ones, people per question (both), latest free text.
-    with django_assert_num_queries(9):
+    # The page and whether it is restricted (2), then the selector: questions, choices,
+    # respondents, figures of every answer and of unsubmitted ones, people per question
+    # (both), latest free text.
+    with django_assert_num_queries(11):
         client.get(api_url(answered))
     for _n in range(10):
         factories.make_response(answered, answers={SINGLE: "Weekly", SCALE: 4})
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         assert client.get(api_url(answered)).json()["respondents"] == 14

@@ -164,7 +164,21 @@ def test_results_page_queries_do_not_grow_with_questions_or_responses(
     with django_assert_num_queries(budget):
         response = client.get(results_url(large))
     assert response.status_code == 200
-    assert response.content.decode().count('class="coproduce-chart" viewBox') == 15
-    # The fixed budget itself stays small: session and user, the page and its site, settings,
-    # the selector's queries.
-    assert budget <= 20, budget
+    html = response.content.decode()
+    assert html.count('class="coproduce-chart" viewBox') == 15
+    # Each of the three free-text questions shows its newest answers.
+    assert html.count("<blockquote") == 9
+    assert html.count("Answer 11<") == 3
+    # The fixed budget itself stays small: session, user and groups; the page and whether it is
+    # restricted; the selector's eight; the site, its settings, menus and breadcrumb.
+    assert budget <= 24, budget
+
+
+def test_results_of_a_private_page_are_not_public(client, answered):
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(
+        page=answered, restriction_type=PageViewRestriction.PASSWORD, password="carers"
+    )
+    assert client.get(results_url(answered)).status_code == 403
+    assert client.get(f"/api/consultations/{answered.pk}/results/").status_code == 403
