@@ -147,10 +147,13 @@ def consultation_results_are_public(user, consultation) -> bool:
 can_run_consultations = is_commissioner | rules.is_superuser
 
 # Anyone once results are public; Commissioners and Editors at any time.
-rules.add_perm(
-    "engagement.view_consultation_results",
-    consultation_results_are_public | is_commissioner | is_editor | rules.is_superuser,
+can_view_consultation_results = (
+    consultation_results_are_public | is_commissioner | is_editor | rules.is_superuser
 )
+rules.add_perm("engagement.view_consultation_results", can_view_consultation_results)
+# The consultation page asks this to offer a link: as a rule it never falls through to Django's
+# model backend.
+rules.add_rule("engagement.view_consultation_results", can_view_consultation_results)
 # Breaking results down by equality monitoring is for the people commissioning only.
 rules.add_perm("engagement.break_down_consultation_results", can_run_consultations)
 # Exports hold every response (pseudonymous): Commissioners only.

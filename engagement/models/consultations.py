@@ -213,8 +213,15 @@ class ConsultationPage(Page):
         return page
 
     def status_at(self, now=None) -> ConsultationStatus:
-        """Where the consultation stands, from its dates. The decisions feature adds
-        'decision published' once a published decision links to this consultation."""
+        """Where the consultation stands: from its dates, and 'decision published' once it has
+        closed and a published decision links to it (one query, for closed ones only)."""
+        period = self.period_at(now)
+        if period == ConsultationStatus.CLOSED and self.pk and self.decisions.live().exists():
+            return ConsultationStatus.DECISION_PUBLISHED
+        return period
+
+    def period_at(self, now=None) -> ConsultationStatus:
+        """Upcoming, open or closed, from the dates alone (no query)."""
         now = now or timezone.now()
         if now < self.opens_at:
             return ConsultationStatus.UPCOMING
@@ -228,7 +235,7 @@ class ConsultationPage(Page):
 
     @property
     def is_open(self) -> bool:
-        return self.status == ConsultationStatus.OPEN
+        return self.period_at() == ConsultationStatus.OPEN
 
     @cached_property
     def ordered_questions(self) -> list["Question"]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, CharField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, CharField, Exists, OuterRef, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
 from engagement.models import (
@@ -13,6 +13,7 @@ from engagement.models import (
     ConsultationIndexPage,
     ConsultationPage,
     ConsultationStatus,
+    DecisionPage,
     Question,
     QuestionKind,
     QuestionSection,
@@ -31,9 +32,9 @@ def consultation_listing(
     now=None,
 ) -> QuerySet[ConsultationPage]:
     """The live, public consultations under `index`, each annotated with `listing_status`
-    (from the dates, in SQL), open first, then upcoming, then closed; optionally only one topic
-    (by slug) or one status. Topics are prefetched: the page's query count does not grow with
-    the number of consultations."""
+    (from the dates and any published decision, in SQL): open first, then upcoming, then
+    closed; optionally only one topic (by slug) or one status. Topics are prefetched: the
+    page's query count does not grow with the number of consultations."""
     now = now or timezone.now()
     consultations = (
         ConsultationPage.objects.live()
@@ -43,6 +44,10 @@ def consultation_listing(
             listing_status=Case(
                 When(opens_at__gt=now, then=Value(ConsultationStatus.UPCOMING.value)),
                 When(closes_at__gt=now, then=Value(ConsultationStatus.OPEN.value)),
+                When(
+                    Exists(DecisionPage.objects.live().filter(consultations=OuterRef("pk"))),
+                    then=Value(ConsultationStatus.DECISION_PUBLISHED.value),
+                ),
                 default=Value(ConsultationStatus.CLOSED.value),
                 output_field=CharField(),
             ),

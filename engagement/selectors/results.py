@@ -60,7 +60,7 @@ def results_are_public(*, consultation: ConsultationPage, now: datetime | None =
         consultation._results_restricted = restricted
     if restricted:
         return False
-    status = consultation.status_at(now or timezone.now())
+    status = consultation.period_at(now or timezone.now())
     if status == ConsultationStatus.UPCOMING:
         return False
     if status == ConsultationStatus.OPEN:

@@ -183,7 +183,7 @@ def answer_rows(*, question: Question, value: Any) -> list[Answer]:
 
 
 def _require_open(consultation: ConsultationPage, *, now=None) -> None:
-    if consultation.status_at(now) != "open":
+    if consultation.period_at(now) != "open":
         raise ConsultationNotOpen(consultation)
 
 

@@ -13,12 +13,19 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from deliberation.models import RoomEvent, SessionAttendance
 from engagement.models import (
+    Answer,
+    DecisionEmail,
+    DecisionRating,
     ExpertProfile,
     ExpressionOfInterest,
     Invitation,
+    Notification,
+    NotificationPreference,
     PaymentClaim,
     ProfileConsent,
+    Response,
 )
 
 FORMER_MEMBER = "Former member"
@@ -139,6 +146,67 @@ def _export_claims(user) -> list[dict[str, Any]]:
     ]
 
 
+def _export_consultation_responses(user) -> list[dict[str, Any]]:
+    responses = (
+        Response.objects.filter(respondent=user)
+        .select_related("consultation")
+        .prefetch_related("answers__question", "answers__choice")
+    )
+    return [
+        {
+            "consultation": response.consultation.title,
+            "reference": response.reference,
+            "status": response.status,
+            "submitted_at": _iso(response.submitted_at),
+            "email_for_updates": response.email,
+            "answers": [
+                {
+                    "question": answer.question.text,
+                    "choice": answer.choice.label if answer.choice_id else None,
+                    "number": answer.number,
+                    "text": answer.text,
+                }
+                for answer in response.answers.all()
+            ],
+        }
+        for response in responses
+    ]
+
+
+def _export_room_contributions(user) -> list[dict[str, Any]]:
+    events = RoomEvent.objects.filter(actor=user, type="contribution.created").select_related(
+        "session"
+    )
+    return [
+        {
+            "session": event.session.title,
+            "at": _iso(event.created_at),
+            "text": event.payload.get("text", ""),
+        }
+        for event in events
+    ]
+
+
+def _export_session_attendance(user) -> list[dict[str, Any]]:
+    return [
+        {
+            "session": attendance.session.title,
+            "attending": attendance.attending,
+            "support_needs": attendance.support_needs,
+            "other_needs": attendance.other_needs,
+            "shared_with_facilitators": attendance.share_needs,
+        }
+        for attendance in SessionAttendance.objects.filter(user=user).select_related("session")
+    ]
+
+
+def _export_decision_ratings(user) -> list[dict[str, Any]]:
+    return [
+        {"decision": rating.decision.title, "score": rating.score, "comment": rating.comment}
+        for rating in DecisionRating.objects.filter(user=user).select_related("decision")
+    ]
+
+
 EXPORT_SECTIONS: list[tuple[str, Callable[[Any], Any]]] = [
     ("account", _export_account),
     ("expertise_profile", _export_profile),
@@ -146,6 +214,10 @@ EXPORT_SECTIONS: list[tuple[str, Callable[[Any], Any]]] = [
     ("expressions_of_interest", _export_interests),
     ("invitations", _export_invitations),
     ("payment_claims", _export_claims),
+    ("consultation_responses", _export_consultation_responses),
+    ("room_contributions", _export_room_contributions),
+    ("session_attendance", _export_session_attendance),
+    ("decision_ratings", _export_decision_ratings),
 ]
 
 
@@ -188,6 +260,48 @@ def _replace_case_insensitive(text: str, old: str, new: str) -> str:
     return re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", new, text, flags=re.IGNORECASE)
 
 
+def _scrub_contributions(user, identifiers: list[str]) -> None:
+    # Answers, room contributions and ratings stay (they shaped decisions), attributed to the
+    # anonymised account; the person's own name and email leave them, and so does the email
+    # they gave for updates on a consultation.
+    Response.objects.filter(respondent=user).update(email="", wants_updates=False)
+    for answer in Answer.objects.filter(response__respondent=user).exclude(text=""):
+        text = _scrub(answer.text, identifiers)
+        if text != answer.text:
+            answer.text = text
+            answer.save(update_fields=["text"])
+    for event in RoomEvent.objects.filter(actor=user, type="contribution.created"):
+        text = event.payload.get("text", "")
+        scrubbed = _scrub(text, identifiers)
+        if scrubbed != text:
+            event.payload = {**event.payload, "text": scrubbed}
+            event.save(update_fields=["payload"])
+    for rating in DecisionRating.objects.filter(user=user).exclude(comment=""):
+        comment = _scrub(rating.comment, identifiers)
+        if comment != rating.comment:
+            rating.comment = comment
+            rating.save(update_fields=["comment"])
+
+
+def _erase_needs_and_notices(user, identifiers: list[str]) -> None:
+    # Support needs are special-category data: gone. So are the person's notices and the
+    # record of where decision emails went.
+    SessionAttendance.objects.filter(user=user).update(
+        support_needs=[], other_needs="", share_needs=False
+    )
+    Notification.objects.filter(user=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()
+    DecisionEmail.objects.filter(Q(user=user) | Q(email__in=identifiers)).update(
+        email=f"former-member-{user.pk}@erased.invalid"
+    )
+
+
+def _scrub(text: str, identifiers: list[str]) -> str:
+    for identifier in identifiers:
+        text = _replace_case_insensitive(text, identifier, FORMER_MEMBER)
+    return text
+
+
 def _erase_sessions(user, identifiers: list[str]) -> None:
     # Sign the person out everywhere. Session rows only hold the user id, but an old session
     # must not keep an erased account signed in.
@@ -214,6 +328,8 @@ def _erase_account(user, identifiers: list[str]) -> None:
 ERASURE_STEPS: list[Callable[[Any, list[str]], None]] = [
     _erase_profile,
     _scrub_claims,
+    _scrub_contributions,
+    _erase_needs_and_notices,
     _erase_sessions,
     _erase_account,  # last: the steps before it may need the original identifiers
 ]

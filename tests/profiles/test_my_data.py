@@ -158,3 +158,57 @@ def test_a_participant_without_a_profile_can_delete_their_account(client, role_u
     client.force_login(user)
     assert client.post("/my-data/delete/", {"confirm": "on"}).status_code == 302
     assert _rows_mentioning("pat.quill@example.org") == []
+
+
+@pytest.fixture
+def contributions(person):
+    """What the person left in the other features: an answer, a room contribution, the support
+    needs they shared for a session, a rating of a decision."""
+    consultation = factories.make_consultation()
+    factories.make_response(
+        consultation,
+        respondent=person,
+        email=EMAIL,
+        wants_updates=True,
+        text="Ifeoma Quartey here: evening breaks would help.",
+    )
+    session = factories.SessionFactory(group=factories.CoproductionGroupFactory(members=[person]))
+    session.events.create(
+        seq=1,
+        type="contribution.created",
+        actor=person,
+        payload={"text": "As Ifeoma said before, transport matters."},
+    )
+    session.attendances.create(
+        user=person,
+        support_needs=["interpreter"],
+        other_needs="Ifeoma needs breaks",
+        share_needs=True,
+    )
+    decision = factories.make_decision()
+    decision.ratings.create(user=person, score=4, comment="Signed, Ifeoma Quartey")
+    return consultation, session, decision
+
+
+def test_download_includes_answers_contributions_needs_and_ratings(client, person, contributions):
+    client.force_login(person)
+    data = json.loads(client.get("/my-data/download/").content)
+    assert data["consultation_responses"][0]["email_for_updates"] == EMAIL
+    assert "evening breaks" in data["consultation_responses"][0]["answers"][0]["text"]
+    assert data["room_contributions"][0]["text"].endswith("transport matters.")
+    assert data["session_attendance"][0]["support_needs"] == ["interpreter"]
+    assert data["decision_ratings"][0]["score"] == 4
+
+
+def test_erasure_reaches_answers_contributions_needs_and_ratings(client, person, contributions):
+    client.force_login(person)
+    client.post("/my-data/delete/", {"confirm": "on"})
+
+    for needle in [EMAIL, *NAME_PARTS]:
+        assert _rows_mentioning(needle) == [], needle
+    # The contributions themselves stay: they shaped decisions.
+    consultation, session, decision = contributions
+    assert "evening breaks would help" in consultation.responses.get().answers.get().text
+    assert session.events.get().payload["text"].endswith("transport matters.")
+    assert decision.ratings.get().score == 4
+    assert session.attendances.get().support_needs == []
