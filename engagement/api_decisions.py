@@ -1,5 +1,5 @@
 """Open data: decisions as JSON, with their links and the linked consultations' aggregate
-results. Read-only and public; no personal data. Documented in docs/api-decisions.md."""
+results. Read-only and public; no personal data. Documented in docs/api.md."""
 
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
