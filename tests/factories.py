@@ -1,6 +1,7 @@
 """factory_boy factories for tests and the demo seed. One place per model."""
 
-import datetime as _dt
+import datetime
+from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
@@ -81,9 +82,6 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
 
 
 # --- Expertise profiles (issue 5) ------------------------------------------------------------
-# Imported here, not at the top, to keep this section self-contained for merging.
-import datetime  # noqa: E402
-from decimal import Decimal  # noqa: E402
 
 
 def _set_terms(relation):
@@ -240,8 +238,8 @@ def make_consultation(
         slug=fields.pop("slug", None) or title.lower().replace(" ", "-")[:50],
         summary=fields.pop("summary", "Tell us what would help you."),
         who_is_asked=fields.pop("who_is_asked", "Carers in Northshire."),
-        opens_at=opens_at or now - _dt.timedelta(days=7),
-        closes_at=closes_at or now + _dt.timedelta(days=21),
+        opens_at=opens_at or now - datetime.timedelta(days=7),
+        closes_at=closes_at or now + datetime.timedelta(days=21),
         **fields,
     )
     for s_order, (section_title, questions) in enumerate(sections):
@@ -304,7 +302,7 @@ def make_decision(
         involvement_justification=fields.pop(
             "involvement_justification", "We ran a survey and decided ourselves."
         ),
-        decided_on=fields.pop("decided_on", _dt.date(2026, 3, 2)),
+        decided_on=fields.pop("decided_on", datetime.date(2026, 3, 2)),
         live=False,
         **fields,
     )

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from engagement.forms import UK_DATE_INPUT_FORMATS
 from engagement.models import (
     Availability,
     ExperienceArea,
@@ -18,16 +19,6 @@ from engagement.models import (
 )
 
 MAX_BIO_LENGTH = 3000
-# Day first, as people in the UK write dates; ISO dates are accepted too.
-DATE_INPUT_FORMATS = [
-    "%d/%m/%Y",
-    "%d/%m/%y",
-    "%d-%m-%Y",
-    "%d.%m.%Y",
-    "%d %B %Y",
-    "%d %b %Y",
-    "%Y-%m-%d",
-]
 
 
 def _terms(model, label, help_text=""):
@@ -242,7 +233,7 @@ class OpportunityForm(forms.Form):
         label=_("Closing date"),
         required=False,
         help_text=_("For example, 31/3/2027."),
-        input_formats=DATE_INPUT_FORMATS,
+        input_formats=UK_DATE_INPUT_FORMATS,
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "nhsuk-input--width-10"}),
     )
 
@@ -280,7 +271,7 @@ class ClaimForm(forms.Form):
         error_messages={"required": _("Enter the date of the session or task")},
         label=_("Date of the session or task"),
         help_text=_("For example, 17/11/2026."),
-        input_formats=DATE_INPUT_FORMATS,
+        input_formats=UK_DATE_INPUT_FORMATS,
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "nhsuk-input--width-10"}),
     )
     description = forms.CharField(

@@ -80,7 +80,7 @@ class DecisionIndexPage(Page):
         return DecisionIndexPermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
-        from engagement.forms_decisions import DecisionFilterForm
+        from engagement.forms.decisions import DecisionFilterForm
         from engagement.selectors.decisions import decision_list
 
         context = super().get_context(request, *args, **kwargs)
@@ -278,7 +278,7 @@ class DecisionPage(Page):
         return INVOLVEMENT_DESCRIPTIONS.get(self.involvement_level, "")
 
     def get_context(self, request, *args, **kwargs):
-        from engagement.forms_decisions import DecisionRatingForm
+        from engagement.forms.decisions import DecisionRatingForm
         from engagement.selectors.decisions import decision_detail
 
         context = super().get_context(request, *args, **kwargs)

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from engagement.forms_decisions import (
+from engagement.forms.decisions import (
     DecisionRatingForm,
     NotificationPreferenceForm,
     SignOffForm,

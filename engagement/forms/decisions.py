@@ -3,9 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from engagement.forms import UK_DATE_INPUT_FORMATS
 from engagement.models import ConsultationTopic, DecisionStatus
-
-DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
 
 class DecisionFilterForm(forms.Form):
@@ -27,7 +26,7 @@ class DecisionFilterForm(forms.Form):
         label=_("Decided on or after"),
         required=False,
         help_text=_("For example, 31/3/2026"),
-        input_formats=DATE_FORMATS,
+        input_formats=UK_DATE_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"autocomplete": "off", "class": "nhsuk-input--width-10"}),
         error_messages={"invalid": _("Enter a date like 31/3/2026.")},
     )
@@ -35,7 +34,7 @@ class DecisionFilterForm(forms.Form):
         label=_("Decided on or before"),
         required=False,
         help_text=_("For example, 31/12/2026"),
-        input_formats=DATE_FORMATS,
+        input_formats=UK_DATE_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"autocomplete": "off", "class": "nhsuk-input--width-10"}),
         error_messages={"invalid": _("Enter a date like 31/12/2026.")},
     )
