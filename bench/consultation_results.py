@@ -65,7 +65,7 @@ def load(consultation, *, responses: int, seed: int) -> dict:
     """COPY `responses` submitted responses with their answers and equality monitoring."""
     from django.db import connection
 
-    from engagement.models import EqualityMonitoring, Question, QuestionKind
+    from engagement.consultations.models import EqualityMonitoring, Question, QuestionKind
 
     rng = random.Random(seed)
     questions = list(

@@ -66,3 +66,17 @@ class NHSUKFormRenderer(TemplatesSetting):
     form_template_name = "forms/nhsuk_form.html"
     field_template_name = "forms/nhsuk_field.html"
     bound_field_class = NHSUKBoundField
+
+
+# Day first, as people in the UK write dates; ISO dates are accepted too. Every date a person
+# types on the site is read with these.
+UK_DATE_INPUT_FORMATS = [
+    "%d/%m/%Y",
+    "%d/%m/%y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d %m %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%Y-%m-%d",
+]

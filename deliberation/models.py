@@ -17,6 +17,8 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from coproduce.accounts.rules import is_editor
+
 CONTRIBUTION_MAX_LENGTH = 2000
 
 
@@ -74,8 +76,6 @@ class SessionAdminForm(WagtailAdminModelForm):
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
-        from coproduce.accounts.rules import is_editor
-
         if for_user is None or for_user.is_superuser or is_editor(for_user):
             return
         if "group" in self.fields:

@@ -1,12 +1,7 @@
-"""Background tasks (django-tasks): run by `manage.py db_worker` in production, immediately in
-tests and on a developer's machine."""
+"""Deprecated path, kept for one release: django-tasks stores a queued task by its dotted path,
+and tasks queued before the move name `engagement.tasks.notify_decision_round`. The task lives
+in `engagement.decisions.tasks`. Remove this module in the release after 0.2."""
 
-from django_tasks import task
+from engagement.decisions.tasks import notify_decision_round
 
-from engagement.services.decisions import decision_notify_round
-
-
-@task()
-def notify_decision_round(round_id: int) -> dict:
-    """Tell everyone who took part about a decision's publication or significant update."""
-    return decision_notify_round(round_id=round_id)
+__all__ = ["notify_decision_round"]

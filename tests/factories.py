@@ -109,7 +109,7 @@ class ExpertProfileFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def consent(obj, create, extracted, **kwargs):
         if create:
-            from engagement.services.profiles import consent_give
+            from engagement.profiles.services.profiles import consent_give
 
             consent_give(user=obj.user, purpose="profile")
             if obj.access_needs:
@@ -124,7 +124,7 @@ class ExpertProfileFactory(factory.django.DjangoModelFactory):
     def search_text(obj, create, extracted, **kwargs):
         # Declared last: runs after the terms are set, as the profile services do.
         if create:
-            from engagement.services.profiles import profile_refresh_search_text
+            from engagement.profiles.services.profiles import profile_refresh_search_text
 
             profile_refresh_search_text(profile=obj)
 

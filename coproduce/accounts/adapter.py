@@ -2,6 +2,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth.models import Group
 from wagtail.models import Site
 
+from coproduce.home.models import OrganisationSettings
+
 from . import roles
 
 
@@ -18,8 +20,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         # Emails are signed with the organisation's name from the site settings, not the
         # server's host name.
-        from coproduce.home.models import OrganisationSettings
-
         site = Site.objects.filter(is_default_site=True).first()
         organisation = OrganisationSettings.for_site(site) if site else None
         context = {

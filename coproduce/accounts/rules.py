@@ -15,3 +15,6 @@ is_staff_role = is_commissioner | is_facilitator | is_editor | rules.is_superuse
 
 rules.add_perm("accounts.assign_roles", is_editor | rules.is_superuser)
 rules.add_perm("accounts.enter_assisted_response", is_support_worker | is_staff_role)
+
+# The people who look for experts by experience: the directory, matching and invitations.
+is_finder = is_commissioner | is_facilitator

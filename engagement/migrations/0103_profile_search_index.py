@@ -1,6 +1,6 @@
 """A GIN index for the directory's full-text search, on PostgreSQL only.
 
-The expression is exactly the one `engagement.selectors.profiles.directory_search` builds
+The expression is exactly the one `engagement.profiles.selectors.directory_search` builds
 (`SearchVector("search_text", config="english")`), so the planner uses the index. SQLite has no
 full-text index of this kind and searches with a plain word match instead, so nothing is done
 there."""

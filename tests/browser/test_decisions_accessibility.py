@@ -7,8 +7,8 @@ import os
 import pytest
 from django.core.management import call_command
 
+from engagement.decisions.services import decision_submit_for_sign_off
 from engagement.models import DecisionPage, Notification
-from engagement.services.decisions import decision_submit_for_sign_off
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -12,6 +12,8 @@ from wagtail.test.utils.form_data import (
 )
 
 from coproduce.accounts import roles
+from engagement.consultations.questionnaire_templates import QUESTIONNAIRE_TEMPLATES
+from engagement.consultations.services import response_start
 from engagement.models import (
     ConsultationPage,
     Question,
@@ -19,8 +21,6 @@ from engagement.models import (
     Response,
     ResponseStatus,
 )
-from engagement.questionnaire_templates import QUESTIONNAIRE_TEMPLATES
-from engagement.services.consultations import response_start
 from tests.factories import consultation_index, make_consultation
 
 pytestmark = pytest.mark.django_db

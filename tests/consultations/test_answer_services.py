@@ -10,16 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import timezone
 
-from engagement.models import (
-    Answer,
-    AssistanceMode,
-    EqualityMonitoring,
-    FormatRequest,
-    Response,
-    ResponseStatus,
-)
-from engagement.models.consultations import new_reference
-from engagement.services.consultations import (
+from engagement.consultations.models import new_reference
+from engagement.consultations.services import (
     AssistedEntry,
     ConsultationNotOpen,
     answer_rows,
@@ -30,6 +22,14 @@ from engagement.services.consultations import (
     response_save_section,
     response_start,
     response_submit,
+)
+from engagement.models import (
+    Answer,
+    AssistanceMode,
+    EqualityMonitoring,
+    FormatRequest,
+    Response,
+    ResponseStatus,
 )
 from tests import factories
 from tests.factories import make_consultation

@@ -4,8 +4,8 @@ suppressed, and no suppressed cell recoverable by subtraction from a row or colu
 import pytest
 from django.urls import reverse
 
+from engagement.consultations.results import consultation_breakdown, suppress_small_numbers
 from engagement.models import ConsultationPage
-from engagement.selectors.results import consultation_breakdown, suppress_small_numbers
 from tests import factories
 
 from .conftest import EVERY_ROLE, MULTIPLE, POINTS, RANKING, SCALE, SINGLE

@@ -8,7 +8,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from engagement.exports import BATCH_SIZE, respondent_pseudonym
+from engagement.consultations.exports import BATCH_SIZE, respondent_pseudonym
 from tests import factories
 
 from .conftest import EVERY_ROLE, MULTIPLE, POINTS, RANKING, SCALE, SINGLE, TEXT
@@ -143,7 +143,7 @@ def test_responses_json(client, answered, commissioner):
 def test_export_streams_in_batches_across_many_responses(
     client, closed_consultation, commissioner, settings, monkeypatch
 ):
-    monkeypatch.setattr("engagement.exports.BATCH_SIZE", 3)
+    monkeypatch.setattr("engagement.consultations.exports.BATCH_SIZE", 3)
     for n in range(8):
         factories.make_response(closed_consultation, answers={TEXT: f"Answer number {n}"})
     client.force_login(commissioner)

@@ -4,8 +4,8 @@ again on request, every change logged with who and when; Commissioners and Edito
 import pytest
 from django.urls import reverse
 
+from engagement.consultations.moderation import ModerationError, answer_hide, answer_unhide
 from engagement.models import Answer, AnswerModeration
-from engagement.services.moderation import ModerationError, answer_hide, answer_unhide
 
 from .conftest import EVERY_ROLE, SINGLE, TEXT
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from engagement.consultations.services import response_start
 from engagement.models import ConsultationTopic
-from engagement.services.consultations import response_start
 from tests.factories import consultation_index, make_consultation
 
 pytestmark = pytest.mark.django_db

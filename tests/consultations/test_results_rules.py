@@ -1,4 +1,4 @@
-"""Each results permission (engagement/rules.py) over every role."""
+"""Each results permission (`engagement/consultations/rules.py`) over every role."""
 
 import datetime as dt
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from engagement.selectors.results import consultation_results, free_text_answers
-from engagement.services.moderation import answer_hide
+from engagement.consultations.moderation import answer_hide
+from engagement.consultations.results import consultation_results, free_text_answers
 from tests import factories
 
 from .conftest import MULTIPLE, POINTS, RANKING, SCALE, SINGLE, TEXT

@@ -5,8 +5,8 @@ tells nobody again unless it carries a new significant-update note."""
 import pytest
 from django.core import mail
 
+from engagement.decisions.tasks import notify_decision_round
 from engagement.models import DecisionEmail, Notification
-from engagement.tasks import notify_decision_round
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -31,7 +31,7 @@ def _decision_with_everything(n: int, consultation, topic, role_user):
         ],
         minority_views=[{"view": "Keep the old service.", "response": "We could not."}],
     )
-    from engagement.services.decisions import decision_rate
+    from engagement.decisions.services import decision_rate
 
     decision_rate(decision=decision, user=role_user(), score=4)
     return decision
@@ -149,7 +149,7 @@ def test_decision_page_queries_do_not_grow_with_points_responses_or_ratings(
         big.you_said_items.create(
             you_said=f"Extra {n}", cited_answer=answer, outcome="partly", we_did="Some."
         )
-        from engagement.services.decisions import decision_rate
+        from engagement.decisions.services import decision_rate
 
         decision_rate(decision=big, user=role_user(), score=3)
     with django_assert_max_num_queries(len(baseline.captured_queries)):
@@ -168,7 +168,7 @@ def test_the_report_suppresses_equality_cells_under_5(client):
         factories.make_response(consultation, equality={"carer": "no", "disability": "yes"})
     decision = factories.make_decision(consultations=[consultation])
 
-    from engagement.selectors.decisions import equality_summary
+    from engagement.decisions.selectors import equality_summary
 
     carer = next(t for t in equality_summary(decision=decision) if t["name"] == "carer")
     rows = {str(r["label"]): r for r in carer["rows"]}

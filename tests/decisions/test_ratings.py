@@ -4,8 +4,8 @@ changeable; the average and count are shown on the decision."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from engagement.decisions.services import decision_rate
 from engagement.models import DecisionRating
-from engagement.services.decisions import decision_rate
 from tests import factories
 
 pytestmark = pytest.mark.django_db

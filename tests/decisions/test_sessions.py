@@ -9,12 +9,12 @@ from wagtail.models import TaskState
 
 from deliberation import services as room_services
 from deliberation.models import RoomEvent
-from engagement.models import Notification
-from engagement.services.decisions import (
+from engagement.decisions.services import (
     decision_sign_off_act,
     decision_submit_for_sign_off,
     notification_preference_set,
 )
+from engagement.models import Notification
 from tests import factories
 
 pytestmark = pytest.mark.django_db

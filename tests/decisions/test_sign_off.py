@@ -7,7 +7,7 @@ from wagtail.actions.publish_page_revision import PublishPagePermissionError
 from wagtail.models import TaskState
 
 from coproduce.accounts import roles
-from engagement.services.decisions import decision_sign_off_act, decision_submit_for_sign_off
+from engagement.decisions.services import decision_sign_off_act, decision_submit_for_sign_off
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from coproduce.accounts import roles
-from engagement.selectors.profiles import directory_search
+from engagement.profiles.selectors import directory_search
 from tests import factories
 
 pytestmark = pytest.mark.django_db

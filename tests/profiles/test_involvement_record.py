@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from coproduce.accounts import roles
-from engagement.selectors.profiles import involvement_record
+from engagement.profiles.selectors import involvement_record
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 
 from coproduce.accounts import roles
-from engagement.selectors.opportunities import opportunity_matches
-from engagement.services.opportunities import interest_express
+from engagement.profiles.selectors import opportunity_matches
+from engagement.profiles.services.opportunities import interest_express
 from tests import factories
 
 pytestmark = pytest.mark.django_db

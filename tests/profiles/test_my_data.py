@@ -142,7 +142,7 @@ def test_delete_needs_the_box_ticked(client, person):
 
 
 def test_erasing_a_name_leaves_other_words_alone(role_user):
-    from engagement.services.people import person_erase
+    from engagement.my_data.services import person_erase
 
     user = role_user(roles.EXPERT, display_name="Sam", first_name="Sam", last_name="Oduya")
     claim = factories.PaymentClaimFactory(

@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 
 from coproduce.accounts import roles
-from engagement.services.opportunities import claim_review, invitation_send
+from engagement.profiles.services.opportunities import claim_review, invitation_send
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Every permission rule in engagement/rules.py, checked for every role."""
+"""Every permission rule in engagement/profiles/rules.py, checked for every role."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser

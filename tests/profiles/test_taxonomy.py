@@ -4,8 +4,8 @@ import pytest
 
 from coproduce.accounts import roles
 from engagement.models import ExperienceArea, Language, Locality, Skill
-from engagement.selectors.profiles import directory_search
-from engagement.wagtail_hooks import refresh_directory_after_term_edit
+from engagement.profiles.selectors import directory_search
+from engagement.profiles.wagtail_hooks import refresh_directory_after_term_edit
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ commissioner, on the profile page, in the directory and among an opportunity's m
 import pytest
 
 from coproduce.accounts import roles
-from engagement.selectors.profiles import profiles_visible_to
+from engagement.profiles.selectors import profiles_visible_to
 from tests import factories
 
 from .conftest import ANONYMOUS, VIEWER_ROLES

@@ -4,9 +4,9 @@ from django.db import transaction
 from coproduce.accounts.demo import DEMO_ACCOUNTS, seed_demo_accounts
 from coproduce.home.demo import seed_demo_site
 from deliberation.demo import seed_demo_rooms
-from engagement.demo_consultations import seed_demo_consultations
-from engagement.demo_decisions import seed_demo_decisions
-from engagement.demo_profiles import seed_demo_profiles
+from engagement.consultations.demo import seed_demo_consultations
+from engagement.decisions.demo import seed_demo_decisions
+from engagement.profiles.demo import seed_demo_profiles
 
 
 class Command(BaseCommand):

@@ -1,0 +1,319 @@
+"""Exports of a consultation for commissioners (responses and aggregates, CSV and JSON), and
+the aggregate form the open-data API shares.
+
+Responses are pseudonymous: each respondent is named by an HMAC of the response's id keyed
+with SECRET_KEY, so a row cannot be traced to a person, yet the same response keeps the same
+pseudonym in every export. No names, emails, user ids, reference numbers or who entered an
+assisted response appear, and equality monitoring is never joined to answers (that would let
+a reader single people out); it is reported only in aggregate, with small numbers suppressed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.db.models import QuerySet
+from django.utils.crypto import salted_hmac
+
+from engagement.consultations.models import (
+    Answer,
+    ConsultationPage,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseStatus,
+)
+from engagement.consultations.results import ConsultationResults
+
+BATCH_SIZE = 2000
+# Spreadsheets run a cell starting with these as a formula: a free-text answer must not.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def respondent_pseudonym(response_id: int) -> str:
+    """A stable, non-reversible id for a response: HMAC-SHA256 keyed with SECRET_KEY."""
+    digest = salted_hmac(
+        "engagement.consultations.exports.respondent", str(response_id), algorithm="sha256"
+    )
+    return digest.hexdigest()[:20]
+
+
+def _safe_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_chunk(rows: Iterable[list]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([_safe_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+# --- Aggregates --------------------------------------------------------------------------------
+
+
+def aggregates_as_dict(results: ConsultationResults) -> dict:
+    """The results as plain data: the API's body and the aggregate JSON export."""
+    consultation = results.consultation
+    questions = []
+    for result in results.questions:
+        question = result.question
+        item: dict[str, Any] = {
+            "id": question.pk,
+            "section": question.section.title,
+            "text": question.text,
+            "kind": question.kind,
+            "answered": result.answered,
+        }
+        if question.kind == QuestionKind.AGREEMENT_SCALE:
+            item["mean"] = result.mean
+            item["distribution"] = [
+                {"value": p.value, "label": p.label, "count": p.count, "percent": p.percent}
+                for p in result.scale
+            ]
+        elif question.kind == QuestionKind.FREE_TEXT:
+            item["answers_shown"] = result.text_count
+        else:
+            if question.kind == QuestionKind.POINTS:
+                item["points_to_share"] = question.points_total
+            item["choices"] = []
+            for choice in result.choices:
+                entry: dict[str, Any] = {
+                    "id": choice.choice_id,
+                    "label": choice.label,
+                    "count": choice.count,
+                    "percent": choice.percent,
+                }
+                if question.kind == QuestionKind.RANKING:
+                    entry |= {"borda_score": choice.borda, "mean_position": choice.mean_rank}
+                if question.kind == QuestionKind.POINTS:
+                    entry |= {
+                        "points": choice.points,
+                        "mean_points": choice.mean_points,
+                        "points_percent": choice.points_percent,
+                    }
+                item["choices"].append(entry)
+        questions.append(item)
+    return {
+        "consultation": {
+            "id": consultation.pk,
+            "title": consultation.title,
+            "opens_at": consultation.opens_at.isoformat(),
+            "closes_at": consultation.closes_at.isoformat(),
+            "status": str(consultation.status),
+        },
+        "respondents": results.respondents,
+        "questions": questions,
+    }
+
+
+AGGREGATE_HEADER = [
+    "question_id",
+    "section",
+    "question",
+    "kind",
+    "answered",
+    "item",
+    "count",
+    "percent",
+    "mean",
+    "borda_score",
+    "mean_position",
+    "points",
+    "mean_points",
+]
+
+
+def aggregate_csv(results: ConsultationResults) -> str:
+    """The results as CSV, one row per choice or scale point (free text: one row, its count)."""
+    rows: list[list] = [AGGREGATE_HEADER]
+    for result in results.questions:
+        question = result.question
+        base = [question.pk, question.section.title, question.text, question.kind]
+        if question.kind == QuestionKind.AGREEMENT_SCALE:
+            for point in result.scale:
+                label = f"{point.value} {point.label}"
+                rows.append(
+                    [*base, result.answered, label, point.count, point.percent, result.mean]
+                    + [""] * 4
+                )
+        elif question.kind == QuestionKind.FREE_TEXT:
+            rows.append([*base, result.answered, "answers shown", result.text_count] + [""] * 6)
+        else:
+            for c in result.choices:
+                rows.append(
+                    [*base, result.answered, c.label, c.count, c.percent, ""]
+                    + [c.borda, c.mean_rank, c.points, c.mean_points]
+                )
+    return _csv_chunk([[("" if v is None else v) for v in row] for row in rows])
+
+
+# --- Responses ---------------------------------------------------------------------------------
+
+
+def _submitted(consultation: ConsultationPage) -> QuerySet[Response]:
+    return Response.objects.filter(consultation=consultation, status=ResponseStatus.SUBMITTED)
+
+
+def _batches(consultation: ConsultationPage) -> Iterator[list[tuple[dict, list[tuple]]]]:
+    """Submitted responses in id order, a batch at a time (keyset pagination, so memory stays
+    flat for any size), each with its answers: two queries per batch."""
+    last_id = 0
+    while True:
+        responses = list(
+            _submitted(consultation)
+            .filter(pk__gt=last_id)
+            .order_by("pk")
+            .values("pk", "submitted_at", "assistance")[:BATCH_SIZE]
+        )
+        if not responses:
+            return
+        answers: dict[int, list[tuple]] = {r["pk"]: [] for r in responses}
+        for row in (
+            Answer.objects.filter(response_id__in=answers.keys())
+            .order_by()
+            .values_list("response_id", "question_id", "choice_id", "number", "text")
+        ):
+            answers[row[0]].append(row[1:])
+        yield [(r, answers[r["pk"]]) for r in responses]
+        last_id = responses[-1]["pk"]
+
+
+def _answer_values(
+    questions: list[Question], labels: dict[int, str], answers: list[tuple]
+) -> dict[int, Any]:
+    """One value per answered question, in a form a person reading a spreadsheet expects."""
+    by_question: dict[int, list[tuple]] = {}
+    for question_id, choice_id, number, text in answers:
+        by_question.setdefault(question_id, []).append((choice_id, number, text))
+    values: dict[int, Any] = {}
+    for question in questions:
+        items = by_question.get(question.pk)
+        if not items:
+            continue
+        if question.kind == QuestionKind.SINGLE_CHOICE:
+            values[question.pk] = labels.get(items[0][0], "")
+        elif question.kind == QuestionKind.MULTIPLE_CHOICE:
+            order = {c.pk: c.sort_order for c in question.choices.all()}
+            chosen = sorted((i[0] for i in items), key=lambda pk: order.get(pk, 0))
+            values[question.pk] = [labels.get(pk, "") for pk in chosen]
+        elif question.kind == QuestionKind.AGREEMENT_SCALE:
+            values[question.pk] = items[0][1]
+        elif question.kind == QuestionKind.RANKING:
+            values[question.pk] = [labels.get(pk, "") for pk, _n, _t in sorted(items, key=_num)]
+        elif question.kind == QuestionKind.POINTS:
+            order = {c.pk: c.sort_order for c in question.choices.all()}
+            values[question.pk] = {
+                labels.get(pk, ""): n or 0
+                for pk, n, _t in sorted(items, key=lambda i: order.get(i[0], 0))
+            }
+        else:
+            values[question.pk] = items[0][2]
+    return values
+
+
+def _num(item: tuple) -> int:
+    return item[1] or 0
+
+
+def _csv_value(question: Question, value: Any) -> str | int:
+    if value is None:
+        return ""
+    if question.kind == QuestionKind.RANKING:
+        return " > ".join(value)
+    if question.kind == QuestionKind.MULTIPLE_CHOICE:
+        return "; ".join(value)
+    if question.kind == QuestionKind.POINTS:
+        return "; ".join(f"{label}: {points}" for label, points in value.items())
+    return value
+
+
+def _column_title(position: int, question: Question) -> str:
+    title = f"Q{position}. {question.text}"
+    if question.kind == QuestionKind.AGREEMENT_SCALE:
+        title += " (1 = strongly disagree, 5 = strongly agree)"
+    if question.kind == QuestionKind.RANKING:
+        title += " (first > last)"
+    return title
+
+
+def responses_csv(consultation: ConsultationPage) -> Iterator[str]:
+    """Every submitted response as CSV, one row each, yielded a batch at a time."""
+    questions = consultation.ordered_questions
+    labels = {c.pk: c.label for q in questions for c in q.choices.all()}
+    header = ["respondent", "submitted_on", "assisted"]
+    header += [_column_title(i, q) for i, q in enumerate(questions, start=1)]
+    yield _csv_chunk([header])
+    for batch in _batches(consultation):
+        rows = []
+        for response, answers in batch:
+            values = _answer_values(questions, labels, answers)
+            rows.append(
+                [
+                    respondent_pseudonym(response["pk"]),
+                    response["submitted_at"].date().isoformat(),
+                    response["assistance"] or "",
+                ]
+                + [_csv_value(q, values.get(q.pk)) for q in questions]
+            )
+        yield _csv_chunk(rows)
+
+
+def responses_json(consultation: ConsultationPage) -> Iterator[str]:
+    """Every submitted response as one JSON document, yielded a batch at a time."""
+    questions = consultation.ordered_questions
+    labels = {c.pk: c.label for q in questions for c in q.choices.all()}
+    head = {
+        "consultation": {"id": consultation.pk, "title": consultation.title},
+        "questions": [
+            {
+                "id": q.pk,
+                "section": q.section.title,
+                "text": q.text,
+                "kind": q.kind,
+                "choices": [c.label for c in q.choices.all()],
+            }
+            for q in questions
+        ],
+    }
+    yield json.dumps(head)[:-1] + ', "responses": ['
+    first = True
+    for batch in _batches(consultation):
+        parts = []
+        for response, answers in batch:
+            values = _answer_values(questions, labels, answers)
+            record = {
+                "respondent": respondent_pseudonym(response["pk"]),
+                "submitted_on": response["submitted_at"].date().isoformat(),
+                "assisted": response["assistance"] or None,
+                "answers": {str(q): v for q, v in values.items()},
+            }
+            parts.append(json.dumps(record))
+        yield ("" if first else ",") + ",".join(parts)
+        first = False
+    yield "]}"
+
+
+def streaming_content(
+    chunks: Iterator[str], *, asynchronous: bool
+) -> Iterator[str] | AsyncIterator:
+    """What a StreamingHttpResponse should stream. Under ASGI (daphne, in production) Django
+    would read a plain iterator into memory before sending it; an async iterator that takes
+    each chunk from the database in Django's sync thread streams for real. Under WSGI (and the
+    test client) the plain iterator streams as it is."""
+    if not asynchronous:
+        return chunks
+    return _async_chunks(chunks)
+
+
+async def _async_chunks(chunks: Iterator[str]) -> AsyncIterator[str]:
+    next_chunk = sync_to_async(next, thread_sensitive=True)
+    while (chunk := await next_chunk(chunks, None)) is not None:
+        yield chunk

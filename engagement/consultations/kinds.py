@@ -1,0 +1,31 @@
+"""The kinds of question a questionnaire can ask, and the agreement scale. Apart from the models
+because the admin form that checks questions against their kind is the page model's
+`base_form_class`: the models import it, so it cannot import them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE_CHOICE = "single_choice", _("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+    AGREEMENT_SCALE = "agreement_scale", _("Agreement scale (5 points)")
+    FREE_TEXT = "free_text", _("Free text")
+    RANKING = "ranking", _("Ranking (put a list in order)")
+    POINTS = "points", _("Points allocation (share points between priorities)")
+
+
+CHOICE_KINDS = {
+    QuestionKind.SINGLE_CHOICE,
+    QuestionKind.MULTIPLE_CHOICE,
+    QuestionKind.RANKING,
+    QuestionKind.POINTS,
+}
+
+AGREEMENT_SCALE = [
+    (1, _("Strongly disagree")),
+    (2, _("Disagree")),
+    (3, _("Neither agree nor disagree")),
+    (4, _("Agree")),
+    (5, _("Strongly agree")),
+]

@@ -1,0 +1,585 @@
+"""Consultations: the write paths for answering, assisted entry, format requests and
+questionnaire copying.
+
+Every service is atomic and checks again what the forms already checked: a service is also
+called by the demo seed, by tests and by the assisted-entry screen, and the database must never
+hold an answer that does not belong to its question."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from engagement.consultations.models import (
+    AGREEMENT_SCALE,
+    Answer,
+    AssistanceMode,
+    Choice,
+    ConsultationPage,
+    EqualityMonitoring,
+    FormatRequest,
+    Question,
+    QuestionKind,
+    QuestionSection,
+    Response,
+    ResponseStatus,
+)
+from engagement.consultations.questionnaire_templates import QUESTIONNAIRE_TEMPLATES
+
+SCALE_VALUES = {value for value, _label in AGREEMENT_SCALE}
+
+
+class ConsultationNotOpen(Exception):
+    """The consultation is upcoming or closed: no answer may be stored."""
+
+    def __init__(self, consultation: ConsultationPage):
+        self.consultation = consultation
+        self.status = consultation.status
+        super().__init__(f"{consultation} is {self.status}")
+
+
+class QuestionnaireLocked(Exception):
+    """The consultation already has responses: its questions can no longer change."""
+
+
+def browser_key_for(token: str) -> str:
+    """The value stored in `Response.browser_key` for the random token kept in a browser's
+    cookie. Only the hash is stored, so the database alone cannot be used to take over a
+    response."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- Answers -----------------------------------------------------------------------------------
+
+
+def _choice_ids(question: Question) -> set[int]:
+    return {choice.pk for choice in question.choices.all()}
+
+
+def _as_int(value: Any, question: Question) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            _("“%(question)s”: the answer is not one of the options given.")
+            % {"question": question.text},
+            code="invalid",
+        ) from None
+
+
+def _not_an_option(question: Question) -> ValidationError:
+    return ValidationError(
+        _("“%(question)s”: the answer is not one of the options given.")
+        % {"question": question.text},
+        code="invalid_choice",
+    )
+
+
+def answer_rows(*, question: Question, value: Any) -> list[Answer]:
+    """The unsaved `Answer` rows for one question's value, or [] for no answer.
+
+    Values: single choice, a choice id; multiple choice, a list of choice ids; agreement scale,
+    1 to 5; free text, a string; ranking, choice ids in order (first is position 1); points, a
+    mapping of choice id to points. Raises ValidationError for anything that does not fit the
+    question (a choice from another question, repeats, points that do not add up...)."""
+    kind = question.kind
+    if value in (None, "", [], {}):
+        return []
+    if kind == QuestionKind.FREE_TEXT:
+        text = str(value)
+        if not text.strip():
+            return []
+        if len(text) > question.max_length:
+            raise ValidationError(
+                _("“%(question)s”: the answer is longer than %(limit)d characters.")
+                % {"question": question.text, "limit": question.max_length},
+                code="max_length",
+            )
+        return [Answer(question=question, text=text)]
+    if kind == QuestionKind.AGREEMENT_SCALE:
+        number = _as_int(value, question)
+        if number not in SCALE_VALUES:
+            raise _not_an_option(question)
+        return [Answer(question=question, number=number)]
+
+    valid = _choice_ids(question)
+    if kind == QuestionKind.SINGLE_CHOICE:
+        choice_id = _as_int(value, question)
+        if choice_id not in valid:
+            raise _not_an_option(question)
+        return [Answer(question=question, choice_id=choice_id)]
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        chosen = [_as_int(v, question) for v in value]
+        if not set(chosen) <= valid:
+            raise _not_an_option(question)
+        if len(set(chosen)) != len(chosen):
+            raise ValidationError(
+                _("“%(question)s”: an option was chosen twice.") % {"question": question.text},
+                code="repeat",
+            )
+        if question.max_choices and len(chosen) > question.max_choices:
+            raise ValidationError(
+                _("“%(question)s”: choose no more than %(limit)d.")
+                % {"question": question.text, "limit": question.max_choices},
+                code="max_choices",
+            )
+        return [Answer(question=question, choice_id=choice_id) for choice_id in chosen]
+    if kind == QuestionKind.RANKING:
+        order = [_as_int(v, question) for v in value]
+        if not set(order) <= valid:
+            raise _not_an_option(question)
+        if len(set(order)) != len(order):
+            raise ValidationError(
+                _("“%(question)s”: each position needs a different item.")
+                % {"question": question.text},
+                code="repeat",
+            )
+        if len(order) != len(valid):
+            raise ValidationError(
+                _("“%(question)s”: put every item in a position.") % {"question": question.text},
+                code="incomplete",
+            )
+        return [
+            Answer(question=question, choice_id=choice_id, number=position)
+            for position, choice_id in enumerate(order, start=1)
+        ]
+    if kind == QuestionKind.POINTS:
+        if not isinstance(value, Mapping):
+            raise _not_an_option(question)
+        shares = {_as_int(k, question): _as_int(v, question) for k, v in value.items()}
+        if not set(shares) <= valid:
+            raise _not_an_option(question)
+        if any(points < 0 for points in shares.values()):
+            raise ValidationError(
+                _("“%(question)s”: points cannot be less than 0.") % {"question": question.text},
+                code="negative",
+            )
+        if sum(shares.values()) != question.points_total:
+            raise ValidationError(
+                _("“%(question)s”: the points must add up to %(total)d; they add up to %(sum)d.")
+                % {
+                    "question": question.text,
+                    "total": question.points_total,
+                    "sum": sum(shares.values()),
+                },
+                code="points_total",
+            )
+        return [
+            Answer(question=question, choice_id=choice_id, number=points)
+            for choice_id, points in shares.items()
+            if points
+        ]
+    raise _not_an_option(question)
+
+
+def _require_open(consultation: ConsultationPage, *, now=None) -> None:
+    if consultation.period_at(now) != "open":
+        raise ConsultationNotOpen(consultation)
+
+
+def _replace_answers(
+    *, response: Response, questions: Iterable[Question], answers: Mapping[int, Any]
+) -> None:
+    questions = list(questions)
+    rows: list[Answer] = []
+    errors: list[ValidationError] = []
+    for question in questions:
+        try:
+            new = answer_rows(question=question, value=answers.get(question.pk))
+        except ValidationError as error:
+            errors.append(error)
+            continue
+        for row in new:
+            row.response = response
+        rows.extend(new)
+    if errors:
+        # Nothing is written: what was saved before stays as it was.
+        raise ValidationError(errors)
+    Answer.objects.filter(response=response, question__in=questions).delete()
+    Answer.objects.bulk_create(rows)
+
+
+def _locked(response: Response) -> Response:
+    """The response's row, locked until the transaction ends, so saves and sends of one
+    response happen one after another. Only the response row: locking the consultation's page
+    too would make every respondent wait for every other."""
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    cached = Response.consultation.field.get_cached_value(response, default=None)
+    if cached is not None:
+        # The caller's page object (loaded for this request) saves a query on every save.
+        locked.consultation = cached
+    return locked
+
+
+# --- Responses ---------------------------------------------------------------------------------
+
+
+def response_start(
+    *,
+    consultation: ConsultationPage,
+    respondent=None,
+    browser_key: str = "",
+) -> Response:
+    """The respondent's (or browser's) response to `consultation`, made if there is none yet.
+    Exactly one of `respondent` and `browser_key` is given. Safe under concurrency: two
+    requests racing to start meet the unique constraints and both get the same response."""
+    if (respondent is None) == (not browser_key):
+        raise ValueError("Give exactly one of respondent and browser_key.")
+    _require_open(consultation)
+    lookup = {"respondent": respondent} if respondent is not None else {"browser_key": browser_key}
+    response, _created = Response.objects.get_or_create(consultation=consultation, **lookup)
+    return response
+
+
+@transaction.atomic
+def response_save_section(
+    *,
+    response: Response,
+    section: QuestionSection,
+    answers: Mapping[int, Any],
+    section_number: int,
+) -> Response:
+    """Store the answers to one section (replacing what was there) and remember how far the
+    person has got, so they can come back and carry on. Raises ConsultationNotOpen once the
+    consultation has closed and ValidationError for answers that do not fit; in both cases
+    nothing already saved changes."""
+    response = _locked(response)
+    _require_open(response.consultation)
+    # Queried afresh, not through `section.questions`: a prefetched modelcluster relation
+    # loses its filter when chained, and would wipe every section's answers.
+    questions = list(Question.objects.filter(section=section).prefetch_related("choices"))
+    _replace_answers(response=response, questions=questions, answers=answers)
+    if section_number + 1 > response.current_section:
+        response.current_section = section_number + 1
+    response.save(update_fields=["current_section", "updated_at"])
+    return response
+
+
+def missing_required_questions(*, response: Response) -> list[Question]:
+    """The required questions this response has not answered yet, in questionnaire order
+    (one query)."""
+    return list(
+        Question.objects.filter(section__page_id=response.consultation_id, required=True)
+        .exclude(pk__in=Answer.objects.filter(response=response).values("question_id"))
+        .order_by("section__sort_order", "sort_order", "pk")
+    )
+
+
+def _send_receipt(response_id: int) -> None:
+    response = Response.objects.select_related("consultation", "respondent").get(pk=response_id)
+    address = response.email or (response.respondent.email if response.respondent else "")
+    if not address:
+        return
+    consultation = response.consultation
+    send_mail(
+        subject=_("Your response to “%(title)s”: %(reference)s")
+        % {"title": consultation.title, "reference": response.reference},
+        message=_(
+            "Thank you for taking part in “%(title)s”.\n\n"
+            "Your reference number is %(reference)s. Quote it if you contact us about your "
+            "response.\n\n"
+            "The consultation closes on %(closes)s. We will publish what people told us and "
+            "what we decided."
+        )
+        % {
+            "title": consultation.title,
+            "reference": response.reference,
+            "closes": date_format(timezone.localtime(consultation.closes_at), "j F Y"),
+        },
+        from_email=None,
+        recipient_list=[address],
+    )
+
+
+@transaction.atomic
+def response_submit(
+    *, response: Response, email: str | None = None, wants_updates: bool | None = None
+) -> tuple[Response, bool]:
+    """Send a response. Idempotent: submitting an already-sent response changes nothing and
+    sends no second receipt. Returns (response, whether it was sent just now). Raises
+    ConsultationNotOpen after the close and ValidationError naming unanswered required
+    questions. A receipt goes to the given email (or the account's) after commit."""
+    response = _locked(response)
+    _require_open(response.consultation)
+    fields = []
+    if email is not None:
+        response.email = email
+        fields.append("email")
+    if wants_updates is not None:
+        response.wants_updates = wants_updates and bool(response.email or response.respondent)
+        fields.append("wants_updates")
+    if fields:
+        response.save(update_fields=[*fields, "updated_at"])
+    if response.status == ResponseStatus.SUBMITTED:
+        return response, False
+    missing = missing_required_questions(response=response)
+    if missing:
+        raise ValidationError(
+            [
+                ValidationError(
+                    _("Answer “%(question)s”: it is required.") % {"question": q.text},
+                    code="required",
+                )
+                for q in missing
+            ]
+        )
+    now = timezone.now()
+    # A conditional update: of two requests racing to submit, exactly one changes the row.
+    sent = Response.objects.filter(pk=response.pk, status=ResponseStatus.IN_PROGRESS).update(
+        status=ResponseStatus.SUBMITTED, submitted_at=now, updated_at=now
+    )
+    response.refresh_from_db()
+    if sent:
+        transaction.on_commit(lambda: _send_receipt(response.pk))
+    return response, bool(sent)
+
+
+@transaction.atomic
+def response_save_equality(*, response: Response, data: Mapping[str, str]) -> None:
+    """Store (or clear) the optional 'about you' answers, apart from the questionnaire
+    answers. Every field may be left empty; if all are, nothing is kept."""
+    allowed = {
+        name: {value for value, _label in EqualityMonitoring._meta.get_field(name).choices}
+        for name in EqualityMonitoring.BREAKDOWN_FIELDS
+    }
+    values = {}
+    for name, value in data.items():
+        if name not in allowed:
+            continue
+        if value and value not in allowed[name]:
+            raise ValidationError(_("Choose from the options given."), code="invalid_choice")
+        values[name] = value or ""
+    response = _locked(response)
+    _require_open(response.consultation)
+    if not any(values.values()):
+        EqualityMonitoring.objects.filter(response=response).delete()
+        return
+    EqualityMonitoring.objects.update_or_create(response=response, defaults=values)
+
+
+@dataclass(frozen=True)
+class AssistedEntry:
+    """Who entered an assisted response, and how."""
+
+    entered_by: Any
+    assistance: str
+    consent_recorded: bool
+
+
+@transaction.atomic
+def response_enter_assisted(
+    *,
+    consultation: ConsultationPage,
+    entry: AssistedEntry,
+    answers: Mapping[int, Any],
+    reference: str,
+    email: str = "",
+) -> tuple[Response, bool]:
+    """Enter a whole response for someone (from paper, by phone, in person, or on their behalf
+    with their consent), marked as assisted with who entered it, and send it. `reference` is
+    chosen when the form is shown, so a double click or resubmitted form stores one response:
+    the second call finds the first and changes nothing. Returns (response, created)."""
+    if entry.assistance not in {m.value for m in AssistanceMode} or not entry.assistance:
+        raise ValidationError(_("Choose how the response was given."), code="assistance")
+    if entry.assistance == AssistanceMode.ON_BEHALF and not entry.consent_recorded:
+        raise ValidationError(
+            _("Record that the person consented before answering on their behalf."),
+            code="consent",
+        )
+    _require_open(consultation)
+    existing = Response.objects.filter(reference=reference).first()
+    if existing is not None:
+        if existing.consultation_id != consultation.pk or existing.entered_by_id != (
+            entry.entered_by.pk
+        ):
+            raise ValidationError(_("This form was already used. Start a new one."))
+        return existing, False
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                consultation=consultation,
+                reference=reference,
+                entered_by=entry.entered_by,
+                assistance=entry.assistance,
+                consent_recorded=entry.consent_recorded,
+                email=email,
+            )
+    except IntegrityError:
+        # The same form, submitted twice at once: the other request stored it.
+        return Response.objects.get(reference=reference, consultation=consultation), False
+    _replace_answers(response=response, questions=consultation.ordered_questions, answers=answers)
+    response, _sent = response_submit(response=response)
+    return response, True
+
+
+def _send_resume_link(response_id: int, resume_url: str) -> None:
+    response = Response.objects.select_related("consultation").get(pk=response_id)
+    consultation = response.consultation
+    send_mail(
+        subject=_("Finish your response to “%(title)s”") % {"title": consultation.title},
+        message=_(
+            "Your answers to “%(title)s” are saved. To carry on where you stopped, open this "
+            "link:\n\n%(url)s\n\nThe consultation closes on %(closes)s. Anyone with this link "
+            "can see and change your answers, so do not share it."
+        )
+        % {
+            "title": consultation.title,
+            "url": resume_url,
+            "closes": date_format(timezone.localtime(consultation.closes_at), "j F Y"),
+        },
+        from_email=None,
+        recipient_list=[response.email],
+    )
+
+
+@transaction.atomic
+def response_send_resume_link(*, response: Response, email: str, resume_url: str) -> None:
+    """Keep `email` on the response and send it a link that resumes the response in any
+    browser (the view signs the link). Sent after commit."""
+    response = _locked(response)
+    _require_open(response.consultation)
+    response.email = email
+    response.save(update_fields=["email", "updated_at"])
+    transaction.on_commit(lambda: _send_resume_link(response.pk, resume_url))
+
+
+# --- Format requests ---------------------------------------------------------------------------
+
+
+def _notify_format_request(request_id: int) -> None:
+    format_request = FormatRequest.objects.select_related("consultation").get(pk=request_id)
+    consultation = format_request.consultation
+    address = consultation.contact_email or settings.DEFAULT_FROM_EMAIL
+    send_mail(
+        subject=_("Request for “%(title)s” in another format: %(format)s")
+        % {"title": consultation.title, "format": format_request.get_format_display()},
+        message=_(
+            "%(name)s asked for “%(title)s” as: %(format)s.\n\nContact: %(contact)s\n\n"
+            "Details: %(details)s\n\nPlease reply within 5 working days."
+        )
+        % {
+            "name": format_request.name,
+            "title": consultation.title,
+            "format": format_request.get_format_display(),
+            "contact": format_request.contact,
+            "details": format_request.details or "-",
+        },
+        from_email=None,
+        recipient_list=[address],
+    )
+
+
+@transaction.atomic
+def format_request_create(
+    *, consultation: ConsultationPage, format: str, name: str, contact: str, details: str = ""
+) -> FormatRequest:
+    """Record a request for the consultation in another format (large print, BSL, paper...)
+    and tell the consultation's contact after commit."""
+    format_request = FormatRequest(
+        consultation=consultation, format=format, name=name, contact=contact, details=details
+    )
+    format_request.full_clean()
+    format_request.save()
+    transaction.on_commit(lambda: _notify_format_request(format_request.pk))
+    return format_request
+
+
+# --- Questionnaires ----------------------------------------------------------------------------
+
+
+def _replace_questionnaire(*, target: ConsultationPage, sections: list[dict], user=None) -> None:
+    if Response.objects.filter(consultation=target).exists():
+        raise QuestionnaireLocked(
+            _("“%(title)s” already has responses, so its questions cannot change.")
+            % {"title": target.title}
+        )
+    # Work on the latest revision, which is what the admin edits, so a draft's other changes
+    # are kept. A live page with nothing else waiting is published straight away, so the live
+    # questionnaire and the editor agree; otherwise it waits for the commissioner to publish.
+    had_draft_changes = target.has_unpublished_changes
+    latest = target.get_latest_revision_as_object()
+    new_sections = []
+    for s_order, section_data in enumerate(sections):
+        section = QuestionSection(
+            title=section_data["title"],
+            description=section_data.get("description", ""),
+            sort_order=s_order,
+        )
+        for q_order, question_data in enumerate(section_data["questions"]):
+            question = Question(
+                sort_order=q_order,
+                kind=question_data["kind"],
+                text=question_data["text"],
+                hint=question_data.get("hint", ""),
+                required=question_data.get("required", False),
+                max_choices=question_data.get("max_choices"),
+                max_length=question_data.get("max_length", 2000),
+                points_total=question_data.get("points_total", 100),
+            )
+            question.choices = [
+                Choice(label=label, sort_order=c_order)
+                for c_order, label in enumerate(question_data.get("choices", []))
+            ]
+            section.questions.add(question)
+        new_sections.append(section)
+    latest.sections = new_sections
+    revision = latest.save_revision(user=user)
+    if target.live and not had_draft_changes:
+        revision.publish(user=user)
+
+
+def _questionnaire_definition(page: ConsultationPage) -> list[dict]:
+    sections = QuestionSection.objects.filter(page=page).prefetch_related("questions__choices")
+    return [
+        {
+            "title": section.title,
+            "description": section.description,
+            "questions": [
+                {
+                    "kind": q.kind,
+                    "text": q.text,
+                    "hint": q.hint,
+                    "required": q.required,
+                    "max_choices": q.max_choices,
+                    "max_length": q.max_length,
+                    "points_total": q.points_total,
+                    "choices": [c.label for c in q.choices.all()],
+                }
+                for q in section.questions.all()
+            ],
+        }
+        for section in sections
+    ]
+
+
+@transaction.atomic
+def questionnaire_copy(*, source: ConsultationPage, target: ConsultationPage, user=None) -> None:
+    """Replace `target`'s questionnaire with a copy of `source`'s sections, questions and
+    choices (the same questions asked again, so results can be compared). Saved as a new
+    revision of `target`, published straight away if `target` is live with no other draft
+    changes. Raises QuestionnaireLocked if `target` has responses."""
+    if source.pk == target.pk:
+        raise ValidationError(_("Choose a different consultation to copy from."))
+    _replace_questionnaire(target=target, sections=_questionnaire_definition(source), user=user)
+
+
+@transaction.atomic
+def questionnaire_apply_template(
+    *, target: ConsultationPage, template: str, version: str, user=None
+) -> None:
+    """Replace `target`'s questionnaire with one of the shipped templates
+    (`engagement.consultations.questionnaire_templates`) in the version for the person, a
+    family carer or staff, saved and published as `questionnaire_copy` is. Raises
+    QuestionnaireLocked if `target` has responses, KeyError for an unknown template or version."""
+    definition = QUESTIONNAIRE_TEMPLATES[template]
+    _replace_questionnaire(target=target, sections=definition.sections_for(version), user=user)

@@ -1,0 +1,540 @@
+"""Decisions: what commissioners decided, how people's input shaped it ("you said, we did"),
+the co-produced sign-off before publication, ratings, and the notices people get.
+
+A decision is a Wagtail page. Publishing it always goes through the co-produced sign-off
+workflow: the page's permission tester refuses "publish" until a sign-off of the latest
+revision has been approved, so not even a Commissioner with publish rights can skip it."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.models import (
+    Orderable,
+    Page,
+    PagePermissionTester,
+    TaskState,
+    Workflow,
+)
+from wagtail.search import index
+
+from coproduce.page_context import ContextFromHooks
+
+SIGN_OFF_WORKFLOW_NAME = "Co-produced sign-off"
+# The sign-off task's content type, by name: `workflow.CoproducedSignOffTask` is defined above
+# these models (it asks the people who may sign), so the pages find its states by label.
+SIGN_OFF_TASK_APP_LABEL = "engagement"
+SIGN_OFF_TASK_MODEL = "coproducedsignofftask"
+
+
+def sign_off_task_states() -> models.QuerySet:
+    """Every state of the co-produced sign-off task: the one query the pages, the permission
+    tester, the task and the report build on."""
+    return TaskState.objects.filter(
+        task__content_type__app_label=SIGN_OFF_TASK_APP_LABEL,
+        task__content_type__model=SIGN_OFF_TASK_MODEL,
+    )
+
+
+def approved_sign_off(*, revision_id: int | None) -> TaskState | None:
+    """The approved sign-off of one revision of a decision, if there is one."""
+    if revision_id is None:
+        return None
+    return (
+        sign_off_task_states()
+        .filter(revision_id=revision_id, status=TaskState.STATUS_APPROVED)
+        .order_by("-finished_at")
+        .first()
+    )
+
+
+class InvolvementLevel(models.TextChoices):
+    """How far people shaped the decision, from least to most (DOMAIN.md)."""
+
+    INFORMED = "informed", _("Informed")
+    CONSULTED = "consulted", _("Consulted")
+    INVOLVED = "involved", _("Involved")
+    CO_PRODUCED = "co_produced", _("Co-produced")
+    CO_DECIDED = "co_decided", _("Co-decided")
+
+
+INVOLVEMENT_DESCRIPTIONS = {
+    InvolvementLevel.INFORMED: _("We told people what we decided. They did not shape it."),
+    InvolvementLevel.CONSULTED: _("We asked people's views, then decided ourselves."),
+    InvolvementLevel.INVOLVED: _("People worked with us on parts of the decision."),
+    InvolvementLevel.CO_PRODUCED: _(
+        "People with lived experience shaped the options with us as equals."
+    ),
+    InvolvementLevel.CO_DECIDED: _("People with lived experience made the decision with us."),
+}
+
+
+class DecisionStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    DECIDED = "decided", _("Decided")
+    IMPLEMENTING = "implementing", _("Being put in place")
+    REVIEWED = "reviewed", _("Reviewed")
+
+
+class DecisionIndexPage(ContextFromHooks, Page):
+    """The public decision log: every published decision, filterable, with an Atom feed."""
+
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["engagement.DecisionPage"]
+    max_count = 1
+    template = "engagement/decisions/decision_index_page.html"
+
+    class Meta:
+        verbose_name = _("decision index page")
+
+    def permissions_for_user(self, user):
+        return DecisionIndexPermissionTester(user, self)
+
+
+class DecisionIndexPermissionTester(PagePermissionTester):
+    def can_publish_subpage(self):
+        # A new decision can never go live from the "create" screen: it needs its sign-off.
+        return False
+
+
+class DecisionPagePermissionTester(PagePermissionTester):
+    """Publishing a decision needs an approved co-produced sign-off of its latest revision.
+    With one, the person who gave it may publish (Wagtail publishes as the last approver) and
+    so may anyone with ordinary publish rights; without one, nobody may."""
+
+    def can_publish(self):
+        if not self.user.is_active or self.page.pk is None:
+            return False
+        sign_off = approved_sign_off(revision_id=self.page.latest_revision_id)
+        if sign_off is None:
+            return False
+        return super().can_publish() or sign_off.finished_by_id == self.user.pk
+
+    def can_publish_subpage(self):
+        return False
+
+
+class DecisionPage(ContextFromHooks, Page):
+    """One decision: what, why, what it commissions, how people shaped it."""
+
+    summary = models.TextField(
+        _("what we decided"), help_text=_("Two or three plain-English sentences.")
+    )
+    why = models.TextField(_("why we decided it"))
+    topics = ParentalManyToManyField(
+        "engagement.ConsultationTopic", blank=True, related_name="decisions"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.DECIDED
+    )
+    proposed_on = models.DateField(_("proposed on"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    implementation_started_on = models.DateField(
+        _("being put in place from"), null=True, blank=True
+    )
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+
+    service_name = models.CharField(
+        _("service commissioned"),
+        max_length=255,
+        blank=True,
+        help_text=_("E.g. 'Overnight short breaks for carers'. Leave empty if none."),
+    )
+    budget = models.DecimalField(
+        _("budget (£)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    budget_period = models.CharField(
+        _("budget period"), max_length=100, blank=True, help_text=_("E.g. 'a year for 3 years'.")
+    )
+    service_starts_on = models.DateField(_("service starts on"), null=True, blank=True)
+
+    involvement_level = models.CharField(
+        _("level of involvement"), max_length=20, choices=InvolvementLevel.choices
+    )
+    involvement_justification = models.TextField(
+        _("why this level of involvement"),
+        help_text=_(
+            "Be honest: a survey alone is 'consulted'; a group that shaped the options with "
+            "you is 'co-produced'."
+        ),
+    )
+
+    consultations = ParentalManyToManyField(
+        "engagement.ConsultationPage",
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("consultations"),
+    )
+    co_production_group = models.ForeignKey(
+        "deliberation.CoproductionGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
+        verbose_name=_("co-production group"),
+        help_text=_(
+            "The group that shaped this decision. One of its members signs it off before it is "
+            "published; with no group, an Editor does."
+        ),
+    )
+    sessions = ParentalManyToManyField(
+        "deliberation.Session",
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("co-production sessions"),
+    )
+
+    update_note = models.TextField(
+        _("significant update: what changed"),
+        blank=True,
+        help_text=_(
+            "Fill this in only when a change is significant enough to tell everyone who took "
+            "part again. Each new note is sent once; republishing with the same note, or with "
+            "none, notifies nobody."
+        ),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("why"),
+        FieldPanel("topics"),
+        MultiFieldPanel(
+            [
+                FieldPanel("status"),
+                FieldRowPanel([FieldPanel("proposed_on"), FieldPanel("decided_on")]),
+                FieldRowPanel([FieldPanel("implementation_started_on"), FieldPanel("reviewed_on")]),
+            ],
+            heading=_("Status and dates"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("service_name"),
+                FieldRowPanel([FieldPanel("budget"), FieldPanel("budget_period")]),
+                FieldPanel("service_starts_on"),
+            ],
+            heading=_("What it commissions"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("involvement_level"), FieldPanel("involvement_justification")],
+            heading=_("Level of involvement"),
+        ),
+    ]
+    involvement_panels = [
+        FieldPanel("consultations"),
+        FieldPanel("co_production_group"),
+        FieldPanel("sessions"),
+        InlinePanel("you_said_items", heading=_("You said, we did"), label=_("Point")),
+        InlinePanel(
+            "minority_views", heading=_("Disagreement and minority views"), label=_("View")
+        ),
+    ]
+    update_panels = [FieldPanel("update_note")]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Decision")),
+            ObjectList(involvement_panels, heading=_("How people shaped it")),
+            ObjectList(update_panels, heading=_("Updates")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("why"),
+        index.SearchField("service_name"),
+    ]
+    parent_page_types = ["engagement.DecisionIndexPage"]
+    subpage_types: list[str] = []
+    template = "engagement/decisions/decision_page.html"
+
+    class Meta:
+        verbose_name = _("decision")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="decision_budget_not_negative",
+            ),
+        ]
+
+    def permissions_for_user(self, user):
+        return DecisionPagePermissionTester(user, self)
+
+    # Every decision goes through the co-produced sign-off, wherever it sits in the tree.
+    def get_workflow(self):
+        return (
+            Workflow.objects.filter(
+                active=True,
+                workflow_tasks__task__content_type__app_label=SIGN_OFF_TASK_APP_LABEL,
+                workflow_tasks__task__content_type__model=SIGN_OFF_TASK_MODEL,
+            )
+            .order_by("pk")
+            .first()
+        )
+
+    @property
+    def has_workflow(self):
+        return self.get_workflow() is not None
+
+    @property
+    def involvement_description(self) -> str:
+        return INVOLVEMENT_DESCRIPTIONS.get(self.involvement_level, "")
+
+
+class ResponseOutcome(models.TextChoices):
+    DONE = "done", _("Done")
+    PARTLY = "partly", _("Partly done")
+    NOT_DONE = "not_done", _("Not done")
+
+
+class YouSaidItem(Orderable):
+    """One "you said, we did" point: what people said (quoted or summarised, never named) and
+    what the commissioners did about it. May cite one consultation answer or one contribution
+    in a session, so the person who made the point can be told it was heard."""
+
+    decision = ParentalKey(DecisionPage, on_delete=models.CASCADE, related_name="you_said_items")
+    you_said = models.TextField(
+        _("you said"),
+        help_text=_("Quote or summarise what people said. Never include names."),
+    )
+    cited_answer = models.ForeignKey(
+        "engagement.Answer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="citations",
+        verbose_name=_("cited consultation answer"),
+        limit_choices_to={"question__kind": "free_text", "hidden": False},
+        help_text=_("Optional: the free-text answer this point quotes."),
+    )
+    cited_contribution = models.ForeignKey(
+        "deliberation.RoomEvent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="citations",
+        limit_choices_to={"type": "contribution.created"},
+        verbose_name=_("cited session contribution"),
+        help_text=_("Optional: what someone said in a session that this point quotes."),
+    )
+    outcome = models.CharField(_("what happened"), max_length=20, choices=ResponseOutcome.choices)
+    we_did = models.TextField(
+        _("we did"),
+        help_text=_("What we did, or, if partly or not done, what we did and why not the rest."),
+    )
+
+    panels = [
+        FieldPanel("you_said"),
+        FieldRowPanel([FieldPanel("cited_answer"), FieldPanel("cited_contribution")]),
+        FieldPanel("outcome"),
+        FieldPanel("we_did"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("you said, we did point")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cited_answer__isnull=True) | Q(cited_contribution__isnull=True),
+                name="you_said_cites_at_most_one_source",
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.cited_answer_id and self.cited_contribution_id:
+            raise ValidationError(
+                {"cited_contribution": _("Cite an answer or a contribution, not both.")}
+            )
+
+    def __str__(self):
+        return self.you_said[:80]
+
+    @property
+    def citation(self) -> str:
+        """Where the cited point came from, never who made it."""
+        if self.cited_answer_id is not None and self.cited_answer is not None:
+            question = self.cited_answer.question
+            return _("An answer to “%(question)s” in the consultation “%(consultation)s”") % {
+                "question": question.text,
+                "consultation": question.section.page.title,
+            }
+        if self.cited_contribution_id is not None and self.cited_contribution is not None:
+            session = self.cited_contribution.session
+            return _("Said in the co-production session “%(session)s” on %(date)s") % {
+                "session": session.title,
+                "date": date_format(session.scheduled_at, "j F Y"),
+            }
+        return ""
+
+
+class MinorityView(Orderable):
+    """A view some people held that the decision did not follow. It stays on the record."""
+
+    decision = ParentalKey(DecisionPage, on_delete=models.CASCADE, related_name="minority_views")
+    view = models.TextField(_("the view"), help_text=_("Never include names."))
+    held_by = models.CharField(
+        _("held by"),
+        max_length=255,
+        blank=True,
+        help_text=_("E.g. 'some carers in the co-production group'. Never names."),
+    )
+    response = models.TextField(_("how we considered it"))
+
+    panels = [FieldPanel("view"), FieldPanel("held_by"), FieldPanel("response")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("minority view")
+
+    def __str__(self):
+        return self.view[:80]
+
+
+class DecisionRating(models.Model):
+    """ "Does this reflect what people said?" One per person per decision, changeable."""
+
+    decision = models.ForeignKey(DecisionPage, on_delete=models.CASCADE, related_name="ratings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="decision_ratings"
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "user"], name="one_rating_per_person"),
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=5), name="decision_rating_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision_id}: {self.score}"
+
+
+class DecisionNotification(models.Model):
+    """One round of telling people about a decision: its first publication, or a significant
+    update. The (decision, update note) pair is unique, so a round happens once however often
+    the page is republished or the task retried."""
+
+    decision = models.ForeignKey(
+        DecisionPage, on_delete=models.CASCADE, related_name="notification_rounds"
+    )
+    update_note = models.TextField(blank=True)
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_publication = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    fanned_out_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "update_note"], name="one_notification_round_per_update"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision_id}: {self.update_note[:40] or 'published'}"
+
+
+class Notification(models.Model):
+    """An in-site notice for a signed-in person ("your notifications")."""
+
+    class Kind(models.TextChoices):
+        DECISION_PUBLISHED = "decision_published", _("A decision you took part in")
+        DECISION_UPDATED = "decision_updated", _("A decision you took part in was updated")
+        YOUR_POINT = "your_point", _("What happened to your point")
+        SIGN_OFF_REQUESTED = "sign_off_requested", _("A decision is waiting for your sign-off")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    round = models.ForeignKey(
+        DecisionNotification,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    title = models.CharField(max_length=255)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Exactly one notice per person per round, however often the fan-out runs.
+            models.UniqueConstraint(
+                fields=["user", "round"],
+                condition=Q(round__isnull=False),
+                name="one_notification_per_person_per_round",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.title
+
+
+class NotificationPreference(models.Model):
+    """How a signed-in person wants to hear about decisions they took part in. People who take
+    part in a co-production session agree to hear back under the group's terms of reference;
+    they can turn the emails off here (in-site notices stay, in their own list)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    decision_emails = models.BooleanField(
+        _("email me when a decision I took part in is published or updated"), default=True
+    )
+
+    def __str__(self):
+        return f"{self.user_id}: emails {'on' if self.decision_emails else 'off'}"
+
+
+class DecisionEmail(models.Model):
+    """One email owed to one address for one round. The address is unique per round, so each
+    person is emailed once; `sent_at` is set by a conditional update before sending, so a
+    retried or concurrent task never sends it twice."""
+
+    round = models.ForeignKey(DecisionNotification, on_delete=models.CASCADE, related_name="emails")
+    email = models.EmailField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    personal_lines = models.JSONField(default=list, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Which run of the task claimed this email (set with sent_at, in one conditional update).
+    claim = models.CharField(max_length=32, blank=True, default="", db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "email"], name="one_email_per_address_per_round"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.round_id} → {self.email}"

@@ -1,0 +1,27 @@
+"""What the decision pages show beyond their own fields: the filtered decision log, and on one
+decision its figures, "you said, we did", ratings and the rating form. Registered as
+`page_context` hooks in `wagtail_hooks.py` (see `coproduce.page_context`)."""
+
+from engagement.consultations.selectors import consultation_topics
+from engagement.decisions.forms import DecisionFilterForm, DecisionRatingForm
+from engagement.decisions.models import DecisionIndexPage, DecisionPage
+from engagement.decisions.selectors import decision_detail, decision_list
+
+
+def decision_index_context(*, page: DecisionIndexPage, request) -> dict:
+    form = DecisionFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return {
+        "filter_form": form,
+        "decisions": decision_list(index=page, **filters),
+        "topics": consultation_topics(),
+    }
+
+
+def decision_context(*, page: DecisionPage, request) -> dict:
+    context = decision_detail(decision=page, user=request.user)
+    existing = context.get("my_rating")
+    context["rating_form"] = DecisionRatingForm(
+        initial={"score": existing.score, "comment": existing.comment} if existing else None
+    )
+    return context

@@ -1,0 +1,516 @@
+"""Read paths for decisions: the public log, one decision with its participation figures, the
+involvement report, the people to tell on publication, and the open-data shapes.
+
+Every count is computed in the database (annotate/aggregate); no page loops over responses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+from wagtail.models import TaskState
+
+from deliberation.models import RoomEvent, Session, SessionParticipant
+from engagement.consultations.models import (
+    Answer,
+    ConsultationPage,
+    EqualityMonitoring,
+    Response,
+    ResponseStatus,
+)
+from engagement.decisions.models import (
+    DecisionIndexPage,
+    DecisionPage,
+    DecisionRating,
+    Notification,
+    NotificationPreference,
+    ResponseOutcome,
+    YouSaidItem,
+    approved_sign_off,
+)
+from engagement.decisions.workflow import sign_off_task_states_for  # noqa: F401  (public read)
+
+User = get_user_model()
+
+# Equality monitoring cells smaller than this are shown as "fewer than 5" (DOMAIN.md).
+SUPPRESSION_THRESHOLD = 5
+
+
+# --- The public log -------------------------------------------------------------------------
+
+
+def decision_list(
+    *,
+    index: DecisionIndexPage | None = None,
+    topic=None,
+    status: str = "",
+    decided_from: dt.date | None = None,
+    decided_to: dt.date | None = None,
+) -> QuerySet[DecisionPage]:
+    """Live decisions, newest decision first, optionally filtered by topic, status and the
+    date decided, each annotated with its rating average and count."""
+    decisions = DecisionPage.objects.live()
+    if index is not None:
+        decisions = decisions.child_of(index)
+    if topic:
+        decisions = decisions.filter(topics=topic)
+    if status:
+        decisions = decisions.filter(status=status)
+    if decided_from:
+        decisions = decisions.filter(decided_on__gte=decided_from)
+    if decided_to:
+        decisions = decisions.filter(decided_on__lte=decided_to)
+    return (
+        decisions.annotate(
+            rating_average=Avg("ratings__score"), rating_count=Count("ratings", distinct=True)
+        )
+        .prefetch_related("topics")
+        .order_by("-decided_on", "-first_published_at", "-pk")
+    )
+
+
+# --- One decision ---------------------------------------------------------------------------
+
+
+def consultations_with_figures(*, decision: DecisionPage) -> list[ConsultationPage]:
+    """The consultations that informed a decision, each with `response_count` (sent
+    responses) counted in SQL."""
+    return list(
+        ConsultationPage.objects.filter(decisions=decision)
+        .annotate(
+            response_count=Count(
+                "responses",
+                filter=Q(responses__status=ResponseStatus.SUBMITTED),
+                distinct=True,
+            )
+        )
+        .order_by("closes_at", "pk")
+    )
+
+
+def session_participation(*, session_ids) -> set[tuple[int, int]]:
+    """(session, person) pairs for everyone who took part in these sessions: joined the room or
+    left anything in its log (a contribution, a vote). Facilitators, who run the sessions, are
+    left out. One SQL UNION, which also removes duplicates."""
+    facilitators = User.objects.filter(facilitated_groups__sessions__in=session_ids).values("pk")
+    joined = (
+        SessionParticipant.objects.filter(session_id__in=session_ids)
+        .exclude(user__in=facilitators)
+        .values_list("session_id", "user_id")
+        .order_by()
+    )
+    acted = (
+        RoomEvent.objects.filter(session_id__in=session_ids, actor__isnull=False)
+        .exclude(actor__in=facilitators)
+        .values_list("session_id", "actor_id")
+        .order_by()
+    )
+    return set(joined.union(acted))
+
+
+def session_figures(*, decision: DecisionPage) -> dict:
+    """The linked co-production sessions, each with how many people took part, and how many
+    different people took part in any of them."""
+    sessions = list(
+        Session.objects.filter(decisions=decision)
+        .select_related("group")
+        .order_by("scheduled_at", "pk")
+    )
+    pairs = session_participation(session_ids=[s.pk for s in sessions])
+    per_session = defaultdict(int)
+    for session_id, _user_id in pairs:
+        per_session[session_id] += 1
+    for session in sessions:
+        session.participant_count = per_session[session.pk]
+    return {
+        "sessions": sessions,
+        "session_count": len(sessions),
+        "member_count": len({user_id for _session_id, user_id in pairs}),
+    }
+
+
+def you_said_items(*, decision: DecisionPage) -> list[YouSaidItem]:
+    """The "you said, we did" points with what each cites, ready to show without names."""
+    return list(
+        decision.you_said_items.select_related(
+            "cited_answer__question__section__page", "cited_contribution__session"
+        ).order_by("sort_order", "pk")
+    )
+
+
+def rating_summary(*, decision: DecisionPage) -> dict:
+    """Average (1 decimal place) and number of ratings."""
+    figures = DecisionRating.objects.filter(decision=decision).aggregate(
+        average=Avg("score"), count=Count("pk")
+    )
+    average = figures["average"]
+    return {
+        "average": round(average, 1) if average is not None else None,
+        "count": figures["count"],
+    }
+
+
+def decision_detail(*, decision: DecisionPage, user) -> dict:
+    """Everything the decision page shows, in a fixed number of queries."""
+    my_rating = None
+    if user is not None and user.is_authenticated:
+        my_rating = DecisionRating.objects.filter(decision=decision, user=user).first()
+    return {
+        "linked_consultations": consultations_with_figures(decision=decision),
+        "session_figures": session_figures(decision=decision),
+        "items": you_said_items(decision=decision),
+        "minority_views": list(decision.minority_views.order_by("sort_order", "pk")),
+        "decision_topics": list(decision.topics.all()),
+        "rating": rating_summary(decision=decision),
+        "my_rating": my_rating,
+    }
+
+
+def citation_label(item: YouSaidItem) -> str:
+    """Where a cited point came from, never who made it."""
+    return str(item.citation)
+
+
+# --- Sign-off -------------------------------------------------------------------------------
+
+
+def decision_sign_off_for_latest_revision(*, decision: DecisionPage) -> TaskState | None:
+    """The approved co-produced sign-off of the decision's latest revision, if there is one."""
+    return approved_sign_off(revision_id=decision.latest_revision_id)
+
+
+def decision_sign_off_record(*, decision: DecisionPage) -> TaskState | None:
+    """The sign-off that let the live version go out (for the involvement report)."""
+    return approved_sign_off(revision_id=decision.live_revision_id)
+
+
+# --- Who to tell ----------------------------------------------------------------------------
+
+
+@dataclass
+class Recipient:
+    """One person to tell: by account (in-site notice, and email to the account's address) or
+    by email only (an anonymous respondent who left an address)."""
+
+    user_id: int | None
+    email: str
+    personal_lines: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"user:{self.user_id}" if self.user_id else f"email:{self.email.lower()}"
+
+
+OUTCOME_SENTENCES = {
+    ResponseOutcome.DONE: "Your point about “{point}” was taken up: {response}",
+    ResponseOutcome.PARTLY: "Your point about “{point}” changed the decision in part: {response}",
+    ResponseOutcome.NOT_DONE: "Your point about “{point}” was not taken up because: {response}",
+}
+
+
+def personal_line(item: YouSaidItem) -> str:
+    point = item.you_said if len(item.you_said) <= 120 else item.you_said[:117] + "…"
+    return _(OUTCOME_SENTENCES[ResponseOutcome(item.outcome)]).format(
+        point=point, response=item.we_did
+    )
+
+
+def decision_recipients(*, decision: DecisionPage) -> list[Recipient]:
+    """Everyone to tell about a decision, once each, with a personal line for every point of
+    theirs the decision cites:
+    - people who sent a response to a linked consultation and asked to hear what was decided
+      (by account, and by the email they gave; anonymous respondents by email only);
+    - people who took part in a linked co-production session (they agree to hear back under
+      the group's terms of reference), in-site, and by email unless they turned emails off.
+    A person is one recipient however many linked consultations or sessions they took part in;
+    an anonymous respondent is one recipient per email address."""
+    responses = (
+        Response.objects.filter(
+            consultation__decisions=decision,
+            status=ResponseStatus.SUBMITTED,
+            wants_updates=True,
+        )
+        .filter(Q(respondent__isnull=False) | ~Q(email=""))
+        .select_related("respondent")
+        .only("pk", "email", "respondent_id", "respondent__email")
+        .order_by("pk")
+    )
+    cited_answers = defaultdict(list)
+    cited_contributions = defaultdict(list)
+    for item in decision.you_said_items.filter(
+        Q(cited_answer__isnull=False) | Q(cited_contribution__isnull=False)
+    ).select_related("cited_answer", "cited_contribution"):
+        if item.cited_answer_id:
+            cited_answers[item.cited_answer.response_id].append(item)
+        else:
+            cited_contributions[item.cited_contribution.actor_id].append(item)
+
+    people: dict[str, Recipient] = {}
+    for response in responses:
+        email = response.email or (response.respondent.email if response.respondent_id else "")
+        recipient = Recipient(user_id=response.respondent_id, email=email)
+        recipient = people.setdefault(recipient.key, recipient)
+        if not recipient.email and email:
+            recipient.email = email
+        for item in cited_answers.get(response.pk, []):
+            recipient.personal_lines.append(personal_line(item))
+
+    session_ids = list(Session.objects.filter(decisions=decision).values_list("pk", flat=True))
+    user_ids = {user_id for _s, user_id in session_participation(session_ids=session_ids)}
+    members = User.objects.filter(pk__in=user_ids, is_active=True).only("pk", "email")
+    for member in members.order_by("pk"):
+        recipient = people.setdefault(
+            f"user:{member.pk}", Recipient(user_id=member.pk, email=member.email)
+        )
+        for item in cited_contributions.get(member.pk, []):
+            recipient.personal_lines.append(personal_line(item))
+
+    # A signed-in person who turned decision emails off still gets the in-site notice.
+    emails_off = set(
+        NotificationPreference.objects.filter(
+            user_id__in=[r.user_id for r in people.values() if r.user_id],
+            decision_emails=False,
+        ).values_list("user_id", flat=True)
+    )
+    for recipient in people.values():
+        if recipient.user_id in emails_off:
+            recipient.email = ""
+    return list(people.values())
+
+
+# --- Involvement report ---------------------------------------------------------------------
+
+
+def equality_summary(*, decision: DecisionPage) -> list[dict]:
+    """Equality monitoring across the linked consultations' sent responses, one table per
+    question, with every count under 5 suppressed. One grouped query per question."""
+    base = EqualityMonitoring.objects.filter(
+        response__consultation__decisions=decision,
+        response__status=ResponseStatus.SUBMITTED,
+    )
+    tables = []
+    for name in EqualityMonitoring.BREAKDOWN_FIELDS:
+        model_field = EqualityMonitoring._meta.get_field(name)
+        labels = dict(model_field.choices)
+        counts = {
+            row[name]: row["n"]
+            for row in base.exclude(**{name: ""}).values(name).annotate(n=Count("pk")).order_by()
+        }
+        rows = []
+        for value, label in labels.items():
+            count = counts.get(value, 0)
+            rows.append(
+                {
+                    "label": label,
+                    "count": None if 0 < count < SUPPRESSION_THRESHOLD else count,
+                    "suppressed": 0 < count < SUPPRESSION_THRESHOLD,
+                }
+            )
+        tables.append(
+            {
+                "name": name,
+                "question": str(model_field.verbose_name).capitalize(),
+                "rows": rows,
+            }
+        )
+    return tables
+
+
+def decision_report(*, decision: DecisionPage) -> dict:
+    """What the printable involvement report shows."""
+    consultations = consultations_with_figures(decision=decision)
+    return {
+        "linked_consultations": consultations,
+        "response_total": sum(c.response_count for c in consultations),
+        "session_figures": session_figures(decision=decision),
+        "items": you_said_items(decision=decision),
+        "minority_views": list(decision.minority_views.order_by("sort_order", "pk")),
+        "equality": equality_summary(decision=decision),
+        "sign_off": decision_sign_off_record(decision=decision),
+        "rating": rating_summary(decision=decision),
+    }
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+
+def notifications_for(*, user, limit: int = 50) -> list[Notification]:
+    """A person's own notices, newest first."""
+    return list(Notification.objects.filter(user=user).order_by("-created_at", "-pk")[:limit])
+
+
+def decision_emails_wanted(*, user) -> bool:
+    """Whether a person wants emails about decisions (yes unless they turned them off)."""
+    return not NotificationPreference.objects.filter(user=user, decision_emails=False).exists()
+
+
+def unread_notification_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+# --- Open data ------------------------------------------------------------------------------
+
+
+def consultation_aggregates(*, consultation_ids: list[int]) -> dict[int, list[dict]]:
+    """Aggregate results of consultations, by question: counts per choice, or per point of an
+    agreement scale. Free text is left out (it is personal and moderated). One query."""
+    rows = (
+        Answer.objects.filter(
+            response__consultation_id__in=consultation_ids,
+            response__status=ResponseStatus.SUBMITTED,
+        )
+        .exclude(question__kind="free_text")
+        .values(
+            "response__consultation_id",
+            "question_id",
+            "question__text",
+            "question__kind",
+            "choice__label",
+            "number",
+        )
+        .annotate(n=Count("pk"))
+        .order_by("response__consultation_id", "question_id", "choice__label", "number")
+    )
+    by_consultation: dict[int, dict[int, dict]] = defaultdict(dict)
+    for row in rows:
+        question = by_consultation[row["response__consultation_id"]].setdefault(
+            row["question_id"],
+            {
+                "question": row["question__text"],
+                "kind": row["question__kind"],
+                "counts": [],
+            },
+        )
+        if row["question__kind"] in {"agreement_scale"}:
+            question["counts"].append({"value": row["number"], "count": row["n"]})
+        elif row["question__kind"] in {"single_choice", "multiple_choice"}:
+            question["counts"].append({"choice": row["choice__label"], "count": row["n"]})
+        else:
+            # Ranking positions and points: the total per choice is what is comparable.
+            question["counts"].append(
+                {"choice": row["choice__label"], "value": row["number"], "count": row["n"]}
+            )
+    return {pk: list(questions.values()) for pk, questions in by_consultation.items()}
+
+
+def decisions_for_api(*, decision_id: int | None = None) -> list[dict]:
+    """Live decisions as open data: links, figures, points, and the linked consultations'
+    aggregate results. No personal data."""
+    decisions = DecisionPage.objects.live().order_by("-decided_on", "pk")
+    if decision_id is not None:
+        decisions = decisions.filter(pk=decision_id)
+    decisions = (
+        decisions.annotate(
+            rating_average=Avg("ratings__score"), rating_count=Count("ratings", distinct=True)
+        )
+        .select_related("co_production_group")
+        .prefetch_related(
+            "topics",
+            Prefetch(
+                "you_said_items",
+                queryset=YouSaidItem.objects.select_related(
+                    "cited_answer__question__section__page", "cited_contribution__session"
+                ).order_by("sort_order", "pk"),
+            ),
+            Prefetch("sessions", queryset=Session.objects.order_by("scheduled_at", "pk")),
+            "minority_views",
+            Prefetch(
+                "consultations",
+                queryset=ConsultationPage.objects.annotate(
+                    response_count=Count(
+                        "responses",
+                        filter=Q(responses__status=ResponseStatus.SUBMITTED),
+                        distinct=True,
+                    )
+                ).order_by("pk"),
+            ),
+        )
+    )
+    decisions = list(decisions)
+    consultation_ids = sorted({c.pk for d in decisions for c in d.consultations.all()})
+    aggregates = consultation_aggregates(consultation_ids=consultation_ids)
+    pairs = session_participation(
+        session_ids=sorted({s.pk for d in decisions for s in d.sessions.all()})
+    )
+    return [_decision_as_data(d, aggregates, pairs) for d in decisions]
+
+
+def _decision_as_data(decision: DecisionPage, aggregates: dict, pairs: set) -> dict:
+    session_ids = {s.pk for s in decision.sessions.all()}
+    return {
+        "id": decision.pk,
+        "title": decision.title,
+        "url": decision.full_url,
+        "summary": decision.summary,
+        "why": decision.why,
+        "status": decision.status,
+        "dates": {
+            "proposed": _iso(decision.proposed_on),
+            "decided": _iso(decision.decided_on),
+            "implementation_started": _iso(decision.implementation_started_on),
+            "reviewed": _iso(decision.reviewed_on),
+        },
+        "commissions": {
+            "service": decision.service_name,
+            "budget": str(decision.budget) if decision.budget is not None else None,
+            "budget_period": decision.budget_period,
+            "starts_on": _iso(decision.service_starts_on),
+        },
+        "involvement": {
+            "level": decision.involvement_level,
+            "justification": decision.involvement_justification,
+        },
+        "topics": [t.slug for t in decision.topics.all()],
+        "you_said_we_did": [
+            {
+                "you_said": item.you_said,
+                "outcome": item.outcome,
+                "we_did": item.we_did,
+                "source": citation_label(item) or None,
+            }
+            for item in decision.you_said_items.all()
+        ],
+        "minority_views": [
+            {"view": v.view, "held_by": v.held_by, "response": v.response}
+            for v in decision.minority_views.all()
+        ],
+        "consultations": [
+            {
+                "id": c.pk,
+                "title": c.title,
+                "url": c.full_url,
+                "responses": c.response_count,
+                "results": aggregates.get(c.pk, []),
+            }
+            for c in decision.consultations.all()
+        ],
+        "co_production_group": decision.co_production_group.name
+        if decision.co_production_group
+        else None,
+        "sessions": [
+            {
+                "id": session.pk,
+                "title": session.title,
+                "date": _iso(session.scheduled_at.date()),
+                "people_took_part": sum(1 for sid, _u in pairs if sid == session.pk),
+            }
+            for session in decision.sessions.all()
+        ],
+        "people_in_sessions": len({u for sid, u in pairs if sid in session_ids}),
+        "rating": {
+            "average": round(decision.rating_average, 2)
+            if decision.rating_average is not None
+            else None,
+            "count": decision.rating_count,
+        },
+        "first_published_at": _iso(decision.first_published_at),
+        "last_published_at": _iso(decision.last_published_at),
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,356 @@
+"""A person's data is theirs: download everything held about them, or erase it.
+
+Both are lists of explicit steps. A feature that stores personal data adds its own step to
+`EXPORT_SECTIONS` and `ERASURE_STEPS` (with a test), so nothing is forgotten when it grows."""
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from deliberation.models import RoomEvent, SessionAttendance
+from engagement.consultations.models import Answer, Response
+from engagement.decisions.models import (
+    DecisionEmail,
+    DecisionRating,
+    Notification,
+    NotificationPreference,
+)
+from engagement.profiles.models import (
+    ExpertProfile,
+    ExpressionOfInterest,
+    Invitation,
+    PaymentClaim,
+    ProfileConsent,
+)
+
+FORMER_MEMBER = "Former member"
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _money(value) -> str:
+    return f"{value:.2f}"
+
+
+# --- Download my data ------------------------------------------------------------------------
+
+
+def _export_account(user) -> dict[str, Any]:
+    return {
+        "email": user.email,
+        "display_name": user.display_name,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "date_joined": _iso(user.date_joined),
+        "last_login": _iso(user.last_login),
+        "roles": sorted(user.groups.values_list("name", flat=True)),
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user)
+        ],
+    }
+
+
+def _export_profile(user) -> dict[str, Any] | None:
+    profile = (
+        ExpertProfile.objects.filter(user=user)
+        .prefetch_related("experience_areas", "skills", "localities", "languages")
+        .first()
+    )
+    if profile is None:
+        return None
+    return {
+        "display_name": profile.display_name,
+        "bio": profile.bio,
+        "experience_areas": [term.name for term in profile.experience_areas.all()],
+        "other_experience": profile.other_experience,
+        "skills": [term.name for term in profile.skills.all()],
+        "localities": [term.name for term in profile.localities.all()],
+        "languages": [term.name for term in profile.languages.all()],
+        "availability": profile.availability,
+        "availability_notes": profile.availability_notes,
+        "preferred_formats": profile.preferred_formats,
+        "access_needs": profile.access_needs,
+        "visibility": profile.visibility,
+        "show_involvement_record": profile.show_involvement_record,
+        "created_at": _iso(profile.created_at),
+        "updated_at": _iso(profile.updated_at),
+    }
+
+
+def _export_consents(user) -> list[dict[str, Any]]:
+    return [
+        {
+            "purpose": consent.purpose,
+            "what": str(consent.get_purpose_display()),
+            "privacy_notice_version": consent.privacy_notice_version,
+            "given_at": _iso(consent.given_at),
+            "withdrawn_at": _iso(consent.withdrawn_at),
+        }
+        for consent in ProfileConsent.objects.filter(user=user).order_by("given_at", "pk")
+    ]
+
+
+def _export_interests(user) -> list[dict[str, Any]]:
+    return [
+        {
+            "opportunity": interest.opportunity.title,
+            "message": interest.message,
+            "created_at": _iso(interest.created_at),
+        }
+        for interest in ExpressionOfInterest.objects.filter(profile__user=user).select_related(
+            "opportunity"
+        )
+    ]
+
+
+def _export_invitations(user) -> list[dict[str, Any]]:
+    return [
+        {
+            "opportunity": invitation.opportunity.title,
+            "message": invitation.message,
+            "status": invitation.status,
+            "created_at": _iso(invitation.created_at),
+            "responded_at": _iso(invitation.responded_at),
+        }
+        for invitation in Invitation.objects.filter(profile__user=user).select_related(
+            "opportunity"
+        )
+    ]
+
+
+def _export_claims(user) -> list[dict[str, Any]]:
+    return [
+        {
+            "opportunity": claim.opportunity.title,
+            "worked_on": _iso(claim.worked_on),
+            "description": claim.description,
+            "hours": _money(claim.hours),
+            "hourly_rate": _money(claim.hourly_rate),
+            "payment_choice": claim.payment_choice,
+            "fee": _money(claim.fee),
+            "expenses_amount": _money(claim.expenses_amount),
+            "expenses_description": claim.expenses_description,
+            "status": claim.status,
+            "query_note": claim.query_note,
+            "created_at": _iso(claim.created_at),
+        }
+        for claim in PaymentClaim.objects.filter(claimant=user).select_related("opportunity")
+    ]
+
+
+def _export_consultation_responses(user) -> list[dict[str, Any]]:
+    responses = (
+        Response.objects.filter(respondent=user)
+        .select_related("consultation")
+        .prefetch_related("answers__question", "answers__choice")
+    )
+    return [
+        {
+            "consultation": response.consultation.title,
+            "reference": response.reference,
+            "status": response.status,
+            "submitted_at": _iso(response.submitted_at),
+            "email_for_updates": response.email,
+            "answers": [
+                {
+                    "question": answer.question.text,
+                    "choice": answer.choice.label if answer.choice_id else None,
+                    "number": answer.number,
+                    "text": answer.text,
+                }
+                for answer in response.answers.all()
+            ],
+        }
+        for response in responses
+    ]
+
+
+def _export_room_contributions(user) -> list[dict[str, Any]]:
+    events = RoomEvent.objects.filter(actor=user, type="contribution.created").select_related(
+        "session"
+    )
+    return [
+        {
+            "session": event.session.title,
+            "at": _iso(event.created_at),
+            "text": event.payload.get("text", ""),
+        }
+        for event in events
+    ]
+
+
+def _export_session_attendance(user) -> list[dict[str, Any]]:
+    return [
+        {
+            "session": attendance.session.title,
+            "attending": attendance.attending,
+            "support_needs": attendance.support_needs,
+            "other_needs": attendance.other_needs,
+            "shared_with_facilitators": attendance.share_needs,
+        }
+        for attendance in SessionAttendance.objects.filter(user=user).select_related("session")
+    ]
+
+
+def _export_decision_ratings(user) -> list[dict[str, Any]]:
+    return [
+        {"decision": rating.decision.title, "score": rating.score, "comment": rating.comment}
+        for rating in DecisionRating.objects.filter(user=user).select_related("decision")
+    ]
+
+
+EXPORT_SECTIONS: list[tuple[str, Callable[[Any], Any]]] = [
+    ("account", _export_account),
+    ("expertise_profile", _export_profile),
+    ("consents", _export_consents),
+    ("expressions_of_interest", _export_interests),
+    ("invitations", _export_invitations),
+    ("payment_claims", _export_claims),
+    ("consultation_responses", _export_consultation_responses),
+    ("room_contributions", _export_room_contributions),
+    ("session_attendance", _export_session_attendance),
+    ("decision_ratings", _export_decision_ratings),
+]
+
+
+def person_export(*, user) -> dict[str, Any]:
+    """Everything held about the person, as JSON-ready data, one section per kind of record."""
+    data: dict[str, Any] = {"exported_at": _iso(timezone.now())}
+    for name, export in EXPORT_SECTIONS:
+        data[name] = export(user)
+    return data
+
+
+# --- Delete my account -----------------------------------------------------------------------
+
+
+def _erase_profile(user, identifiers: list[str]) -> None:
+    # Interests and invitations go with the profile (cascade): they are about the person.
+    ExpertProfile.objects.filter(user=user).delete()
+    ProfileConsent.objects.filter(user=user).delete()
+
+
+def _scrub_claims(user, identifiers: list[str]) -> None:
+    # Claims are finance records and stay, attributed to the anonymised account; words others
+    # wrote about the person in them lose the person's name and email.
+    claims = PaymentClaim.objects.filter(Q(claimant=user) | Q(recorded_by=user))
+    for claim in claims:
+        changed = False
+        for field_name in ("description", "expenses_description", "query_note"):
+            text = getattr(claim, field_name)
+            for identifier in identifiers:
+                scrubbed = _replace_case_insensitive(text, identifier, FORMER_MEMBER)
+                changed = changed or scrubbed != text
+                text = scrubbed
+            setattr(claim, field_name, text)
+        if changed:
+            claim.save(update_fields=["description", "expenses_description", "query_note"])
+
+
+def _replace_case_insensitive(text: str, old: str, new: str) -> str:
+    # Whole words only, so erasing "Sam" leaves "samples" alone.
+    return re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", new, text, flags=re.IGNORECASE)
+
+
+def _scrub_contributions(user, identifiers: list[str]) -> None:
+    # Answers, room contributions and ratings stay (they shaped decisions), attributed to the
+    # anonymised account; the person's own name and email leave them, and so does the email
+    # they gave for updates on a consultation.
+    Response.objects.filter(respondent=user).update(email="", wants_updates=False)
+    for answer in Answer.objects.filter(response__respondent=user).exclude(text=""):
+        text = _scrub(answer.text, identifiers)
+        if text != answer.text:
+            answer.text = text
+            answer.save(update_fields=["text"])
+    for event in RoomEvent.objects.filter(actor=user, type="contribution.created"):
+        text = event.payload.get("text", "")
+        scrubbed = _scrub(text, identifiers)
+        if scrubbed != text:
+            event.payload = {**event.payload, "text": scrubbed}
+            event.save(update_fields=["payload"])
+    for rating in DecisionRating.objects.filter(user=user).exclude(comment=""):
+        comment = _scrub(rating.comment, identifiers)
+        if comment != rating.comment:
+            rating.comment = comment
+            rating.save(update_fields=["comment"])
+
+
+def _erase_needs_and_notices(user, identifiers: list[str]) -> None:
+    # Support needs are special-category data: gone. So are the person's notices and the
+    # record of where decision emails went.
+    SessionAttendance.objects.filter(user=user).update(
+        support_needs=[], other_needs="", share_needs=False
+    )
+    Notification.objects.filter(user=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()
+    DecisionEmail.objects.filter(Q(user=user) | Q(email__in=identifiers)).update(
+        email=f"former-member-{user.pk}@erased.invalid"
+    )
+
+
+def _scrub(text: str, identifiers: list[str]) -> str:
+    for identifier in identifiers:
+        text = _replace_case_insensitive(text, identifier, FORMER_MEMBER)
+    return text
+
+
+def _erase_sessions(user, identifiers: list[str]) -> None:
+    # Sign the person out everywhere. Session rows only hold the user id, but an old session
+    # must not keep an erased account signed in.
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+
+
+def _erase_account(user, identifiers: list[str]) -> None:
+    EmailAddress.objects.filter(user=user).delete()
+    user.email = f"former-member-{user.pk}@erased.invalid"
+    user.display_name = FORMER_MEMBER
+    user.first_name = ""
+    user.last_name = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+
+
+ERASURE_STEPS: list[Callable[[Any, list[str]], None]] = [
+    _erase_profile,
+    _scrub_claims,
+    _scrub_contributions,
+    _erase_needs_and_notices,
+    _erase_sessions,
+    _erase_account,  # last: the steps before it may need the original identifiers
+]
+
+
+def _identifiers(user) -> list[str]:
+    names = {user.email, user.display_name, user.first_name, user.last_name}
+    names.update(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    names.update(ExpertProfile.objects.filter(user=user).values_list("display_name", flat=True))
+    full_name = f"{user.first_name} {user.last_name}".strip()
+    names.add(full_name)
+    # Longest first, so "Sam Whitfield" is replaced before "Sam".
+    return sorted((n for n in names if n and len(n) > 1), key=len, reverse=True)
+
+
+@transaction.atomic
+def person_erase(*, user) -> None:
+    """Erase the person's personal data. What they contributed stays, attributed to "Former
+    member"; the account can no longer be used. Runs every step in `ERASURE_STEPS` in one
+    transaction, so a failure erases nothing rather than half."""
+    identifiers = _identifiers(user)
+    for step in ERASURE_STEPS:
+        step(user, identifiers)

@@ -1,0 +1,429 @@
+"""Expertise profiles: what a person with lived experience knows, on their own terms.
+
+The taxonomy (experience areas, skills, localities, languages) is managed by Editors as Wagtail
+snippets; a data migration seeds the starting values. Access and support needs live on the
+profile but are never shown publicly: see `engagement.profiles.rules.can_view_access_needs`.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# The version of the privacy notice a consent was given under. Raise it when the notice
+# changes, so consents recorded under an older version can be asked for again.
+PRIVACY_NOTICE_VERSION = "2026-11"
+
+
+class TaxonomyTerm(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ExperienceArea(TaxonomyTerm):
+    """An area of lived experience, e.g. personal health budgets or mental health."""
+
+    class Meta(TaxonomyTerm.Meta):
+        verbose_name = _("experience area")
+        verbose_name_plural = _("experience areas")
+
+
+class Skill(TaxonomyTerm):
+    """Something an expert by experience can do, e.g. chairing or sitting on recruitment panels."""
+
+    class Meta(TaxonomyTerm.Meta):
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+
+
+class Locality(TaxonomyTerm):
+    """An integrated care board or a local authority area."""
+
+    class Kind(models.TextChoices):
+        INTEGRATED_CARE_BOARD = "icb", _("Integrated care board")
+        LOCAL_AUTHORITY = "la", _("Local authority")
+
+    kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices)
+
+    class Meta(TaxonomyTerm.Meta):
+        verbose_name = _("locality")
+        verbose_name_plural = _("localities")
+
+
+class Language(TaxonomyTerm):
+    """A language someone can take part in, British Sign Language included."""
+
+    class Meta(TaxonomyTerm.Meta):
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+
+class Availability(models.TextChoices):
+    WEEKDAY_DAYTIME = "weekday_daytime", _("Weekday daytimes")
+    WEEKDAY_EVENINGS = "weekday_evenings", _("Weekday evenings")
+    WEEKENDS = "weekends", _("Weekends")
+
+
+class PreferredFormat(models.TextChoices):
+    EASY_READ = "easy_read", _("Easy read")
+    LARGE_PRINT = "large_print", _("Large print")
+    BSL = "bsl", _("British Sign Language video")
+    AUDIO = "audio", _("Audio")
+    PAPER = "paper", _("Paper, by post")
+
+
+class ExpertProfile(models.Model):
+    """An expert by experience's profile. One per person."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Anyone, including people who are not signed in")
+        STAFF = "staff", _("Only commissioners and facilitators who are signed in")
+        PRIVATE = "private", _("Only me")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_profile"
+    )
+    display_name = models.CharField(_("display name"), max_length=150)
+    bio = models.TextField(_("about you"), blank=True)
+    experience_areas = models.ManyToManyField(ExperienceArea, blank=True, related_name="profiles")
+    other_experience = models.CharField(
+        _("other lived experience"),
+        max_length=255,
+        blank=True,
+        help_text=_("Your own words, separated by commas."),
+    )
+    skills = models.ManyToManyField(Skill, blank=True, related_name="profiles")
+    localities = models.ManyToManyField(Locality, blank=True, related_name="profiles")
+    languages = models.ManyToManyField(Language, blank=True, related_name="profiles")
+    available_weekday_daytime = models.BooleanField(default=False)
+    available_weekday_evenings = models.BooleanField(default=False)
+    available_weekends = models.BooleanField(default=False)
+    availability_notes = models.CharField(
+        _("more about when you can take part"), max_length=255, blank=True
+    )
+    preferred_formats = models.JSONField(default=list, blank=True)
+    access_needs = models.TextField(_("access and support needs"), blank=True)
+    visibility = models.CharField(
+        _("who can see your profile"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.PRIVATE,
+    )
+    show_involvement_record = models.BooleanField(default=False)
+    # Plain text the directory searches: name, bio, tags and taxonomy names, rebuilt by the
+    # profile services whenever any of them change. Never includes access needs.
+    search_text = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["display_name", "pk"]
+        verbose_name = _("expertise profile")
+        verbose_name_plural = _("expertise profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(visibility__in=["public", "staff", "private"]),
+                name="engagement_expertprofile_visibility_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["visibility"])]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def availability(self) -> list[str]:
+        """The availability choices this person ticked, as values of `Availability`."""
+        flags = {
+            Availability.WEEKDAY_DAYTIME: self.available_weekday_daytime,
+            Availability.WEEKDAY_EVENINGS: self.available_weekday_evenings,
+            Availability.WEEKENDS: self.available_weekends,
+        }
+        return [choice for choice, on in flags.items() if on]
+
+    @property
+    def availability_labels(self) -> list[str]:
+        return [Availability(choice).label for choice in self.availability]
+
+    @property
+    def preferred_format_labels(self) -> list[str]:
+        valid = set(PreferredFormat.values)
+        return [PreferredFormat(value).label for value in self.preferred_formats if value in valid]
+
+    @property
+    def other_experience_tags(self) -> list[str]:
+        return [tag.strip() for tag in self.other_experience.split(",") if tag.strip()]
+
+
+class ProfileConsent(models.Model):
+    """What a person agreed to, when, under which privacy notice; and when they withdrew it."""
+
+    class Purpose(models.TextChoices):
+        PROFILE = (
+            "profile",
+            _(
+                "Keep my expertise profile and show it to the people I choose, so I can be found "
+                "and invited to take part"
+            ),
+        )
+        ACCESS_NEEDS = (
+            "access_needs",
+            _(
+                "Keep my access and support needs so the facilitators of groups I join can make "
+                "adjustments"
+            ),
+        )
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile_consents"
+    )
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    privacy_notice_version = models.CharField(max_length=20)
+    given_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at", "-pk"]
+        constraints = [
+            # At most one consent in force per purpose; withdrawn ones stay as the record.
+            models.UniqueConstraint(
+                fields=["user", "purpose"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="engagement_profileconsent_one_active_per_purpose",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True)
+                | models.Q(withdrawn_at__gte=models.F("given_at")),
+                name="engagement_profileconsent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} ({self.privacy_notice_version})"
+
+    @property
+    def in_force(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class Opportunity(models.Model):
+    """A chance to take part that a commissioner posts: a group to join, a panel to sit on."""
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        HYBRID = "hybrid", _("In person or online")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300)
+    what_it_involves = models.TextField(_("what it involves"))
+    time_commitment = models.CharField(
+        _("time commitment"),
+        max_length=200,
+        help_text=_("For example, 2 hours a month for a year."),
+    )
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    hourly_rate = models.DecimalField(
+        _("involvement payment per hour (£)"), max_digits=6, decimal_places=2
+    )
+    expenses = models.CharField(
+        _("expenses"),
+        max_length=255,
+        default="Travel, care and support costs paid at cost.",
+    )
+    experience_areas = models.ManyToManyField(ExperienceArea, blank=True, related_name="+")
+    skills = models.ManyToManyField(Skill, blank=True, related_name="+")
+    localities = models.ManyToManyField(Locality, blank=True, related_name="+")
+    languages = models.ManyToManyField(Language, blank=True, related_name="+")
+    needs_weekday_daytime = models.BooleanField(_("weekday daytimes"), default=False)
+    needs_weekday_evenings = models.BooleanField(_("weekday evenings"), default=False)
+    needs_weekends = models.BooleanField(_("weekends"), default=False)
+    closes_on = models.DateField(_("closing date"), null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opportunities_posted"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hourly_rate__gte=0),
+                name="engagement_opportunity_rate_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["open", "closed"]),
+                name="engagement_opportunity_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def times_needed(self) -> list[str]:
+        flags = {
+            "weekday_daytime": self.needs_weekday_daytime,
+            "weekday_evenings": self.needs_weekday_evenings,
+            "weekends": self.needs_weekends,
+        }
+        return [choice for choice, on in flags.items() if on]
+
+
+class ExpressionOfInterest(models.Model):
+    """An expert saying "I would like to do this"."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="interests")
+    profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="interests")
+    message = models.TextField(_("anything you would like to add"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "profile"], name="engagement_interest_once_per_opportunity"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.profile} – {self.opportunity}"
+
+
+class Invitation(models.Model):
+    """A commissioner or facilitator inviting an expert to an opportunity."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a reply")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="invitations"
+    )
+    profile = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations_sent"
+    )
+    message = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "profile"], name="engagement_invitation_once_per_opportunity"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "accepted", "declined"]),
+                name="engagement_invitation_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.profile} – {self.opportunity} ({self.get_status_display()})"
+
+
+class PaymentClaim(models.Model):
+    """Hours and expenses for one piece of involvement, at the opportunity's rate.
+
+    The claimant chooses payment, a voucher, or no payment for the hours (payments can affect
+    some welfare benefits); expenses are paid whatever they choose."""
+
+    class PaymentChoice(models.TextChoices):
+        PAID = "paid", _("Pay me")
+        VOUCHER = "voucher", _("Give me a voucher instead")
+        DECLINED = "declined", _("I do not want to be paid for my time")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        QUERIED = "queried", _("Queried")
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.PROTECT, related_name="claims")
+    # The person paid. The user row outlives erasure (anonymised), so finance records stay.
+    claimant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payment_claims"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payment_claims_recorded"
+    )
+    worked_on = models.DateField(_("date of the session or task"))
+    description = models.CharField(_("what you did"), max_length=255)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
+    hourly_rate = models.DecimalField(max_digits=6, decimal_places=2)
+    expenses_amount = models.DecimalField(
+        _("expenses (£)"), max_digits=8, decimal_places=2, default=Decimal("0")
+    )
+    expenses_description = models.CharField(
+        _("what the expenses were for"), max_length=255, blank=True
+    )
+    payment_choice = models.CharField(_("payment"), max_length=10, choices=PaymentChoice.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    query_note = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payment_claims_reviewed",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0) & models.Q(hours__lte=24),
+                name="engagement_paymentclaim_hours_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expenses_amount__gte=0),
+                name="engagement_paymentclaim_expenses_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(payment_choice__in=["paid", "voucher", "declined"]),
+                name="engagement_paymentclaim_choice_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["submitted", "approved", "queried"]),
+                name="engagement_paymentclaim_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.opportunity} – {self.worked_on}"
+
+    @property
+    def fee(self) -> Decimal:
+        """What is owed for the time: nothing when the person declined payment."""
+        if self.payment_choice == self.PaymentChoice.DECLINED:
+            return Decimal("0.00")
+        return (self.hours * self.hourly_rate).quantize(Decimal("0.01"))
+
+    @property
+    def total(self) -> Decimal:
+        return self.fee + self.expenses_amount

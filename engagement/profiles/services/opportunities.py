@@ -1,0 +1,227 @@
+"""Write paths for opportunities, expressions of interest, invitations and payment claims."""
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from engagement.profiles.models import (
+    ExperienceArea,
+    ExpertProfile,
+    ExpressionOfInterest,
+    Invitation,
+    Language,
+    Locality,
+    Opportunity,
+    PaymentClaim,
+    Skill,
+)
+
+
+def _email_after_commit(*, to: str, subject: str, template: str, context: dict) -> None:
+    # Only once the change is stored: a rolled-back invitation must not be announced.
+    context = {**context, "base_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")}
+    body = render_to_string(template, context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [to], fail_silently=True))
+
+
+@transaction.atomic
+def opportunity_create(
+    *,
+    posted_by,
+    title: str,
+    summary: str,
+    what_it_involves: str,
+    time_commitment: str,
+    format: str,
+    hourly_rate: Decimal,
+    expenses: str,
+    experience_areas: Iterable[ExperienceArea] = (),
+    skills: Iterable[Skill] = (),
+    localities: Iterable[Locality] = (),
+    languages: Iterable[Language] = (),
+    times_needed: Iterable[str] = (),
+    closes_on: date | None = None,
+) -> Opportunity:
+    """Post an involvement opportunity, open for interest and invitations."""
+    times_needed = set(times_needed)
+    opportunity = Opportunity.objects.create(
+        posted_by=posted_by,
+        title=title,
+        summary=summary,
+        what_it_involves=what_it_involves,
+        time_commitment=time_commitment,
+        format=format,
+        hourly_rate=hourly_rate,
+        expenses=expenses,
+        closes_on=closes_on,
+        needs_weekday_daytime="weekday_daytime" in times_needed,
+        needs_weekday_evenings="weekday_evenings" in times_needed,
+        needs_weekends="weekends" in times_needed,
+    )
+    opportunity.experience_areas.set(experience_areas)
+    opportunity.skills.set(skills)
+    opportunity.localities.set(localities)
+    opportunity.languages.set(languages)
+    return opportunity
+
+
+def opportunity_close(*, opportunity: Opportunity) -> None:
+    """Stop taking interest and invitations. Claims for work already done can still be made."""
+    Opportunity.objects.filter(pk=opportunity.pk).update(status=Opportunity.Status.CLOSED)
+    opportunity.status = Opportunity.Status.CLOSED
+
+
+def interest_express(
+    *, opportunity: Opportunity, profile: ExpertProfile, message: str = ""
+) -> ExpressionOfInterest:
+    """Say "I would like to do this". Idempotent: a second expression returns the first."""
+    if not opportunity.is_open:
+        raise ValidationError(_("This opportunity is closed."))
+    interest, _created = ExpressionOfInterest.objects.get_or_create(
+        opportunity=opportunity, profile=profile, defaults={"message": message}
+    )
+    return interest
+
+
+def invitation_send(
+    *, opportunity: Opportunity, profile: ExpertProfile, invited_by, message: str = ""
+) -> Invitation:
+    """Invite an expert. Idempotent: inviting the same person again returns the invitation."""
+    if not opportunity.is_open:
+        raise ValidationError(_("This opportunity is closed."))
+    try:
+        with transaction.atomic():
+            invitation, created = Invitation.objects.get_or_create(
+                opportunity=opportunity,
+                profile=profile,
+                defaults={"invited_by": invited_by, "message": message},
+            )
+    except IntegrityError:
+        # Two invitations at once: the other one won and sent the email; return it.
+        return Invitation.objects.get(opportunity=opportunity, profile=profile)
+    if created and profile.user.is_active:
+        _email_after_commit(
+            to=profile.user.email,
+            subject=_("You are invited: %(title)s") % {"title": opportunity.title},
+            template="engagement/profiles/email/invitation.txt",
+            context={"invitation": invitation},
+        )
+    return invitation
+
+
+def invitation_respond(*, invitation: Invitation, user, accept: bool) -> Invitation:
+    """Accept or decline. Only the invited person may answer, and only once: the conditional
+    update makes a double submission harmless."""
+    if invitation.profile.user_id != user.pk:
+        raise PermissionDenied
+    status = Invitation.Status.ACCEPTED if accept else Invitation.Status.DECLINED
+    updated = Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.PENDING).update(
+        status=status, responded_at=timezone.now()
+    )
+    invitation.refresh_from_db()
+    if not updated and invitation.status != status:
+        raise ValidationError(_("You have already answered this invitation."))
+    return invitation
+
+
+def _has_taken_up(*, opportunity: Opportunity, user) -> bool:
+    return Invitation.objects.filter(
+        opportunity=opportunity, profile__user=user, status=Invitation.Status.ACCEPTED
+    ).exists()
+
+
+@transaction.atomic
+def claim_submit(
+    *,
+    opportunity: Opportunity,
+    claimant,
+    recorded_by,
+    worked_on: date,
+    description: str,
+    hours: Decimal,
+    payment_choice: str,
+    expenses_amount: Decimal = Decimal("0"),
+    expenses_description: str = "",
+) -> PaymentClaim:
+    """Record hours and expenses against an opportunity the claimant took up, at its rate.
+
+    The claimant records their own; a facilitator may record one for them."""
+    if not _has_taken_up(opportunity=opportunity, user=claimant):
+        raise ValidationError(_("Only people who took up this opportunity can claim for it."))
+    if expenses_amount and not expenses_description:
+        raise ValidationError(_("Say what the expenses were for."))
+    return PaymentClaim.objects.create(
+        opportunity=opportunity,
+        claimant=claimant,
+        recorded_by=recorded_by,
+        worked_on=worked_on,
+        description=description,
+        hours=hours,
+        hourly_rate=opportunity.hourly_rate,
+        expenses_amount=expenses_amount,
+        expenses_description=expenses_description,
+        payment_choice=payment_choice,
+    )
+
+
+@transaction.atomic
+def claim_resubmit(
+    *,
+    claim: PaymentClaim,
+    worked_on: date,
+    description: str,
+    hours: Decimal,
+    payment_choice: str,
+    expenses_amount: Decimal = Decimal("0"),
+    expenses_description: str = "",
+) -> PaymentClaim:
+    """Answer a query: correct the claim and send it back for approval."""
+    claim = PaymentClaim.objects.select_for_update().get(pk=claim.pk)
+    if claim.status != PaymentClaim.Status.QUERIED:
+        raise ValidationError(_("Only a queried claim can be changed."))
+    if expenses_amount and not expenses_description:
+        raise ValidationError(_("Say what the expenses were for."))
+    claim.worked_on = worked_on
+    claim.description = description
+    claim.hours = hours
+    claim.payment_choice = payment_choice
+    claim.expenses_amount = expenses_amount
+    claim.expenses_description = expenses_description
+    claim.status = PaymentClaim.Status.SUBMITTED
+    claim.save()
+    return claim
+
+
+def claim_review(*, claim: PaymentClaim, reviewer, approve: bool, note: str = "") -> PaymentClaim:
+    """Approve a claim, or query it with a note saying what is wrong. Only a claim waiting for
+    approval can be reviewed; nobody reviews their own."""
+    if claim.claimant_id == reviewer.pk:
+        raise PermissionDenied
+    if not approve and not note.strip():
+        raise ValidationError(_("Say what needs to change."))
+    status = PaymentClaim.Status.APPROVED if approve else PaymentClaim.Status.QUERIED
+    updated = PaymentClaim.objects.filter(pk=claim.pk, status=PaymentClaim.Status.SUBMITTED).update(
+        status=status,
+        query_note="" if approve else note.strip(),
+        reviewed_by=reviewer,
+        reviewed_at=timezone.now(),
+    )
+    if not updated:
+        raise ValidationError(_("This claim is not waiting for approval."))
+    claim.refresh_from_db()
+    if not approve and claim.claimant.is_active:
+        _email_after_commit(
+            to=claim.claimant.email,
+            subject=_("Your involvement payment claim needs a change"),
+            template="engagement/profiles/email/claim_queried.txt",
+            context={"claim": claim},
+        )
+    return claim

@@ -1,0 +1,222 @@
+"""Involvement payment claims: making, reviewing, querying and the finance export."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coproduce.permissions import require_perm
+from engagement.profiles import selectors
+from engagement.profiles.forms import (
+    ClaimForm,
+    ClaimReviewForm,
+)
+from engagement.profiles.models import (
+    Invitation,
+    Opportunity,
+    PaymentClaim,
+)
+from engagement.profiles.services import opportunities as opportunity_services
+
+# --- Involvement payment claims --------------------------------------------------------------
+
+
+@login_required
+def claim_list(request):
+    can_review = request.user.has_perm("engagement.review_claims")
+    return render(
+        request,
+        "engagement/profiles/claim_list.html",
+        {
+            "claims": selectors.claims_for(user=request.user),
+            "to_review": selectors.claims_to_review().exclude(claimant=request.user)
+            if can_review
+            else None,
+            "can_export": request.user.has_perm("engagement.export_claims"),
+            "can_claim": request.user.has_perm("engagement.claim_for_self")
+            or request.user.has_perm("engagement.claim_for_others"),
+        },
+    )
+
+
+@login_required
+def claim_create(request, opportunity_pk: int):
+    try:
+        opportunity = selectors.opportunity_detail(pk=opportunity_pk)
+    except Opportunity.DoesNotExist:
+        raise Http404 from None
+    user = request.user
+    claimants = None
+    if user.has_perm("engagement.claim_for_others"):
+        # A facilitator records a claim for anyone who took the opportunity up.
+        claimants = (
+            get_user_model()
+            .objects.filter(
+                expert_profile__invitations__opportunity=opportunity,
+                expert_profile__invitations__status=Invitation.Status.ACCEPTED,
+            )
+            .order_by("display_name", "pk")
+        )
+    elif not (
+        user.has_perm("engagement.claim_for_self")
+        and Invitation.objects.filter(
+            opportunity=opportunity, profile__user=user, status=Invitation.Status.ACCEPTED
+        ).exists()
+    ):
+        raise PermissionDenied
+    form = ClaimForm(request.POST if request.method == "POST" else None, claimants=claimants)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        claimant = data.pop("claimant", user)
+        try:
+            claim = opportunity_services.claim_submit(
+                opportunity=opportunity, claimant=claimant, recorded_by=user, **data
+            )
+        except ValidationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your claim has been sent for approval."))
+            return redirect("engagement:claim_detail", pk=claim.pk)
+    return render(
+        request,
+        "engagement/profiles/claim_form.html",
+        {"form": form, "opportunity": opportunity},
+    )
+
+
+def _claim(pk):
+    return get_object_or_404(
+        PaymentClaim.objects.select_related("opportunity", "claimant", "recorded_by"), pk=pk
+    )
+
+
+@login_required
+def claim_detail(request, pk: int):
+    claim = _claim(pk)
+    if not request.user.has_perm("engagement.view_claim", claim):
+        raise Http404
+    can_review = (
+        request.user.has_perm("engagement.review_claim", claim)
+        and claim.status == PaymentClaim.Status.SUBMITTED
+    )
+    form = (
+        ClaimReviewForm(request.POST if request.method == "POST" else None) if can_review else None
+    )
+    if request.method == "POST":
+        if not can_review:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                opportunity_services.claim_review(
+                    claim=claim,
+                    reviewer=request.user,
+                    approve=form.cleaned_data["decision"] == "approve",
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Your decision has been saved."))
+                return redirect("engagement:claim_list")
+    return render(
+        request,
+        "engagement/profiles/claim_detail.html",
+        {
+            "claim": claim,
+            "form": form,
+            "can_change": request.user.has_perm("engagement.change_claim", claim),
+        },
+    )
+
+
+@login_required
+def claim_change(request, pk: int):
+    claim = _claim(pk)
+    if not request.user.has_perm("engagement.view_claim", claim):
+        raise Http404
+    require_perm(request.user, "engagement.change_claim", claim)
+    initial = {
+        "worked_on": claim.worked_on,
+        "description": claim.description,
+        "hours": claim.hours,
+        "payment_choice": claim.payment_choice,
+        "expenses_amount": claim.expenses_amount,
+        "expenses_description": claim.expenses_description,
+    }
+    form = ClaimForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity_services.claim_resubmit(claim=claim, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your claim has been sent for approval again."))
+            return redirect("engagement:claim_detail", pk=claim.pk)
+    return render(
+        request,
+        "engagement/profiles/claim_form.html",
+        {"form": form, "opportunity": claim.opportunity, "claim": claim},
+    )
+
+
+def _csv_cell(value) -> str:
+    # Spreadsheets run cells that start with these as formulas; finance opens this file in one.
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+def claims_export(request):
+    require_perm(request.user, "engagement.export_claims")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"approved-involvement-claims-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "claim",
+            "payee",
+            "payee email",
+            "opportunity",
+            "date",
+            "hours",
+            "hourly rate",
+            "payment choice",
+            "involvement payment",
+            "expenses",
+            "expenses for",
+            "total to pay",
+            "approved by",
+            "approved on",
+        ]
+    )
+    for claim in selectors.approved_claims_for_finance():
+        full_name = claim.claimant.get_full_name() or claim.claimant.public_name
+        writer.writerow(
+            _csv_cell(value)
+            for value in [
+                claim.pk,
+                full_name,
+                claim.claimant.email,
+                claim.opportunity.title,
+                claim.worked_on.isoformat(),
+                f"{claim.hours:.2f}",
+                f"{claim.hourly_rate:.2f}",
+                claim.get_payment_choice_display(),
+                f"{claim.fee:.2f}",
+                f"{claim.expenses_amount:.2f}",
+                claim.expenses_description,
+                f"{claim.total:.2f}",
+                claim.reviewed_by.public_name if claim.reviewed_by else "",
+                timezone.localtime(claim.reviewed_at).date().isoformat()
+                if claim.reviewed_at
+                else "",
+            ]
+        )
+    return response

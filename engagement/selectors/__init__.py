@@ -1,1 +1,0 @@
-"""Read paths (selectors): plain keyword-only functions, one module per concept."""

@@ -1,1 +1,0 @@
-"""Write paths (services): plain keyword-only functions, one module per concept."""
