@@ -2,8 +2,6 @@
 selector, render. The live part of the room is the WebSocket consumer; this page is what works
 without JavaScript (the agenda and the transcript so far)."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +11,8 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from coproduce.spreadsheets import csv_writer
 
 from . import selectors, services
 from .forms import AttendanceForm, SummaryForm
@@ -142,20 +142,13 @@ def _export_name(session, extension: str) -> str:
     return f"transcript-{slugify(session.group.name)}-{session.pk}.{extension}"
 
 
-def _spreadsheet_safe(value: str) -> str:
-    # A cell starting with these runs as a formula in spreadsheet programs.
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
 @login_required
 def transcript_csv(request, pk):
     session = _session_or_404(pk)
     _require(request.user, "deliberation.view_transcript", session)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_export_name(session, "csv")}"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["seq", "time", "event", "person", "text", "detail"])
     for entry in selectors.transcript_entries(session=session):
         if entry.removed:
@@ -170,9 +163,9 @@ def transcript_csv(request, pk):
                 entry.seq,
                 entry.at,
                 entry.type,
-                _spreadsheet_safe(entry.actor),
-                _spreadsheet_safe(text),
-                _spreadsheet_safe(entry.detail),
+                entry.actor,
+                text,
+                entry.detail,
             ]
         )
     return response

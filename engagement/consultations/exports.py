@@ -9,16 +9,15 @@ a reader single people out); it is reported only in aggregate, with small number
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.db.models import QuerySet
 from django.utils.crypto import salted_hmac
 
+from coproduce.spreadsheets import UTF8_BOM, csv_rows
 from engagement.consultations.models import (
     Answer,
     ConsultationPage,
@@ -30,8 +29,6 @@ from engagement.consultations.models import (
 from engagement.consultations.results import ConsultationResults
 
 BATCH_SIZE = 2000
-# Spreadsheets run a cell starting with these as a formula: a free-text answer must not.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def respondent_pseudonym(response_id: int) -> str:
@@ -40,20 +37,6 @@ def respondent_pseudonym(response_id: int) -> str:
         "engagement.consultations.exports.respondent", str(response_id), algorithm="sha256"
     )
     return digest.hexdigest()[:20]
-
-
-def _safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _csv_chunk(rows: Iterable[list]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([_safe_cell(value) for value in row])
-    return buffer.getvalue()
 
 
 # --- Aggregates --------------------------------------------------------------------------------
@@ -152,7 +135,7 @@ def aggregate_csv(results: ConsultationResults) -> str:
                     [*base, result.answered, c.label, c.count, c.percent, ""]
                     + [c.borda, c.mean_rank, c.points, c.mean_points]
                 )
-    return _csv_chunk([[("" if v is None else v) for v in row] for row in rows])
+    return UTF8_BOM + csv_rows([[("" if v is None else v) for v in row] for row in rows])
 
 
 # --- Responses ---------------------------------------------------------------------------------
@@ -250,7 +233,7 @@ def responses_csv(consultation: ConsultationPage) -> Iterator[str]:
     labels = {c.pk: c.label for q in questions for c in q.choices.all()}
     header = ["respondent", "submitted_on", "assisted"]
     header += [_column_title(i, q) for i, q in enumerate(questions, start=1)]
-    yield _csv_chunk([header])
+    yield UTF8_BOM + csv_rows([header])
     for batch in _batches(consultation):
         rows = []
         for response, answers in batch:
@@ -263,7 +246,7 @@ def responses_csv(consultation: ConsultationPage) -> Iterator[str]:
                 ]
                 + [_csv_value(q, values.get(q.pk)) for q in questions]
             )
-        yield _csv_chunk(rows)
+        yield csv_rows(rows)
 
 
 def responses_json(consultation: ConsultationPage) -> Iterator[str]:

@@ -29,8 +29,8 @@ def url(name, consultation, fmt):
 
 def body(response) -> str:
     if response.streaming:
-        return b"".join(response.streaming_content).decode()
-    return response.content.decode()
+        return b"".join(response.streaming_content).decode("utf-8-sig")
+    return response.content.decode("utf-8-sig")
 
 
 @pytest.mark.parametrize("person", EVERY_ROLE, indirect=True)
@@ -150,7 +150,7 @@ def test_export_streams_in_batches_across_many_responses(
     response = client.get(url("consultation_responses_export", closed_consultation, "csv"))
     chunks = list(response.streaming_content)
     assert len(chunks) == 1 + 3  # header, then batches of 3, 3 and 2
-    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
     assert sorted(row[next(k for k in row if TEXT in k)] for row in rows) == [
         f"Answer number {n}" for n in range(8)
     ]
@@ -168,7 +168,7 @@ async def test_responses_stream_under_asgi(async_client, answered, commissioner)
     response = await async_client.get(url("consultation_responses_export", answered, "csv"))
     assert response.status_code == 200
     assert response.is_async
-    content = b"".join([chunk async for chunk in response.streaming_content]).decode()
+    content = b"".join([chunk async for chunk in response.streaming_content]).decode("utf-8-sig")
     assert len(list(csv.DictReader(io.StringIO(content)))) == 4
 
 
@@ -215,3 +215,13 @@ def test_an_unknown_format_is_404(client, answered, commissioner):
     client.force_login(commissioner)
     assert client.get(url("consultation_responses_export", answered, "xlsx")).status_code == 404
     assert client.get(url("consultation_results_export", answered, "xml")).status_code == 404
+
+
+def test_every_csv_starts_with_the_byte_order_mark_so_excel_shows_names(
+    client, answered, commissioner
+):
+    client.force_login(commissioner)
+    for name in ("consultation_results_export", "consultation_responses_export"):
+        response = client.get(url(name, answered, "csv"))
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        assert raw.startswith("\ufeff".encode())

@@ -214,7 +214,7 @@ def test_transcript_exports_csv_and_html(client, room):
     response = client.get(reverse("deliberation:session_transcript_csv", args=[room.session.pk]))
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["seq", "time", "event", "person", "text", "detail"]
     texts = [row[4] for row in rows[1:]]
     assert "We need repairs paid for" in texts

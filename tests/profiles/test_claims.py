@@ -230,7 +230,7 @@ def test_csv_export_of_approved_claims_for_finance(
     response = client.get("/claims/approved.csv")
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 1
     row = rows[0]
     assert row["payee"] == "Priya Menon"

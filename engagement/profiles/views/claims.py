@@ -1,7 +1,5 @@
 """Involvement payment claims: making, reviewing, querying and the finance export."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.permissions import require_perm
+from coproduce.spreadsheets import csv_writer
 from engagement.profiles import selectors
 from engagement.profiles.forms import (
     ClaimForm,
@@ -165,19 +164,13 @@ def claim_change(request, pk: int):
     )
 
 
-def _csv_cell(value) -> str:
-    # Spreadsheets run cells that start with these as formulas; finance opens this file in one.
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 def claims_export(request):
     require_perm(request.user, "engagement.export_claims")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"approved-involvement-claims-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         [
             "claim",
@@ -199,8 +192,7 @@ def claims_export(request):
     for claim in selectors.approved_claims_for_finance():
         full_name = claim.claimant.get_full_name() or claim.claimant.public_name
         writer.writerow(
-            _csv_cell(value)
-            for value in [
+            [
                 claim.pk,
                 full_name,
                 claim.claimant.email,
