@@ -178,11 +178,6 @@ def citation_label(item: YouSaidItem) -> str:
 # --- Sign-off -------------------------------------------------------------------------------
 
 
-def decision_sign_off_for_latest_revision(*, decision: DecisionPage) -> TaskState | None:
-    """The approved co-produced sign-off of the decision's latest revision, if there is one."""
-    return approved_sign_off(revision_id=decision.latest_revision_id)
-
-
 def decision_sign_off_record(*, decision: DecisionPage) -> TaskState | None:
     """The sign-off that let the live version go out (for the involvement report)."""
     return approved_sign_off(revision_id=decision.live_revision_id)
@@ -346,10 +341,6 @@ def notifications_for(*, user, limit: int = 50) -> list[Notification]:
 def decision_emails_wanted(*, user) -> bool:
     """Whether a person wants emails about decisions (yes unless they turned them off)."""
     return not NotificationPreference.objects.filter(user=user, decision_emails=False).exists()
-
-
-def unread_notification_count(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
 # --- Open data ------------------------------------------------------------------------------
