@@ -5,14 +5,17 @@ that is missing is skipped on a laptop and fails in CI (CI=true), so CI always e
 import importlib
 import os
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from coproduce.accounts import roles
 from tests import factories
+from tests.query_budgets import QUERY_BUDGETS
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -159,3 +162,29 @@ def pytest_report_header(config):
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     layer = settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]
     return f"coproduce: database={db} channel_layer={layer} CI={IN_CI}"
+
+
+@pytest.fixture
+def exact_queries(django_assert_num_queries):
+    """`with exact_queries("consultation index"):` asserts the page's exact query count from
+    tests/query_budgets.py. With QUERY_BUDGETS_REPORT=1 in the environment it prints each
+    block's count and queries instead of asserting (to review a change)."""
+
+    @contextmanager
+    def report(name: str):
+        with CaptureQueriesContext(connection) as captured:
+            yield
+        print(f"\nQUERY BUDGET {name!r}: {len(captured.captured_queries)}")
+        for query in captured.captured_queries:
+            print("   ", query["sql"][:160])
+
+    def check(name: str):
+        if os.environ.get("QUERY_BUDGETS_REPORT"):
+            return report(name)
+        budget = QUERY_BUDGETS[name]
+        return django_assert_num_queries(
+            budget.queries,
+            info=f"{name!r}: change tests/query_budgets.py, with the reason, if this is intended",
+        )
+
+    return check

@@ -114,27 +114,23 @@ def test_pagination(client, commissioner):
     assert client.get("/directory/", {"page": 99}).status_code == 200
 
 
-def _directory_queries(client, django_assert_max_num_queries, budget):
-    with django_assert_max_num_queries(budget) as captured:
+def _directory_queries(client, exact_queries):
+    with exact_queries("directory"):
         response = client.get("/directory/")
     assert response.status_code == 200
-    return len(captured.captured_queries)
 
 
-def test_query_count_does_not_grow_with_profiles(
-    client, commissioner, term, django_assert_max_num_queries
-):
+def test_query_count_does_not_grow_with_profiles(client, commissioner, term, exact_queries):
     client.force_login(commissioner)
     area, skill = term("mental-health"), term("peer-support")
     factories.ExpertProfileFactory(experience_areas=[area], skills=[skill])
     client.get("/directory/")  # warm the per-process caches (site, settings) first
-    few = _directory_queries(client, django_assert_max_num_queries, 30)
+    _directory_queries(client, exact_queries)
     for _ in range(15):
         factories.ExpertProfileFactory(
             experience_areas=[area], skills=[skill], localities=[term("eastbridge-city-council")]
         )
-    many = _directory_queries(client, django_assert_max_num_queries, 30)
-    assert many == few, connection.queries[-many:]
+    _directory_queries(client, exact_queries)
 
 
 def test_postgresql_has_the_full_text_index_the_search_uses(postgres, commissioner, people):

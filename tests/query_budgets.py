@@ -1,0 +1,38 @@
+"""Exact query counts for the pages whose cost must not grow with the data (as zulip's
+`assert_database_query_count` pins them).
+
+A test asks for a page's budget by name and fails if the page makes one query more *or fewer*:
+a change in the number is a change in behaviour to look at, not noise. To change a number, change
+it here in the same commit as the code, and say why in the reason. Counts are with the site's
+per-process caches warm (site, settings, the viewer's roles), as a second request finds them.
+"Chrome" is what every public page costs: the site, the organisation's settings, the header and
+footer links; "signed in" the session, the user and their roles. `QUERY_BUDGETS_REPORT=1 pytest
+…` prints every block's queries instead of asserting."""
+
+from typing import NamedTuple
+
+
+class Budget(NamedTuple):
+    queries: int
+    reason: str
+
+
+# The site chrome on every public page costs 4: the site, the organisation settings, the header
+# links and the footer links. Signed in, the session, the user and the user's groups (roles) add 3.
+QUERY_BUDGETS: dict[str, Budget] = {
+    "consultation index": Budget(17, "chrome, Wagtail's routing, topics, one page of the listing"),
+    "consultation page": Budget(20, "chrome, routing, documents, topics, the visitor's response"),
+    "answering section": Budget(9, "chrome, the consultation, its sections, questions, choices"),
+    "directory": Budget(17, "signed in, chrome, one page of profiles and their taxonomies"),
+    "matching": Budget(10, "the opportunity's terms, the candidates and their terms"),
+    "room page (facilitator)": Budget(24, "signed in, rule checks, log, people, polls, agenda"),
+    "transcript": Budget(16, "signed in, rule checks, the log, removals, people, polls"),
+    "expert: /opportunities/": Budget(12, "signed in, chrome, one page of opportunities"),
+    "expert: /opportunities/invitations/": Budget(8, "signed in, chrome, the invitations"),
+    "expert: /claims/": Budget(10, "signed in, chrome, the person's claims"),
+    "expert: /profiles/me/": Budget(16, "signed in, chrome, profile, taxonomies, record"),
+    "commissioner: /opportunities/": Budget(10, "signed in, chrome, one page of opportunities"),
+    "commissioner: /claims/": Budget(11, "signed in, chrome, claims to review"),
+    "commissioner: matches": Budget(22, "signed in, chrome, the opportunity, matching"),
+    "commissioner: a profile": Budget(13, "signed in, chrome, the profile and its taxonomies"),
+}
