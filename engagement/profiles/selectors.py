@@ -33,6 +33,7 @@ from engagement.profiles.models import (
     Invitation,
     Opportunity,
     PaymentClaim,
+    ProfileConsent,
 )
 
 PROFILE_RELATIONS = ("experience_areas", "skills", "localities", "languages")
@@ -393,4 +394,76 @@ def approved_claims_for_finance() -> QuerySet[PaymentClaim]:
         PaymentClaim.objects.filter(status=PaymentClaim.Status.APPROVED)
         .select_related("opportunity", "claimant", "reviewed_by")
         .order_by("reviewed_at", "pk")
+    )
+
+
+# --- One person's own things, and one record by id --------------------------------------------
+
+
+def own_profile(*, user) -> ExpertProfile | None:
+    """The signed-in person's expertise profile, or None if they have not made one."""
+    if not user.is_authenticated:
+        return None
+    return ExpertProfile.objects.filter(user=user).first()
+
+
+def active_consent_purposes(*, user) -> set[str]:
+    """The purposes the person has consented to and not withdrawn."""
+    return set(
+        ProfileConsent.objects.filter(user=user, withdrawn_at__isnull=True).values_list(
+            "purpose", flat=True
+        )
+    )
+
+
+def consent_history(*, user) -> QuerySet[ProfileConsent]:
+    """Every consent the person gave or withdrew, newest first."""
+    return ProfileConsent.objects.filter(user=user).order_by("-given_at", "-pk")
+
+
+def interest_and_invitation(
+    *, opportunity: Opportunity, profile: ExpertProfile | None
+) -> tuple[ExpressionOfInterest | None, Invitation | None]:
+    """What this profile has already done about an opportunity: its expression of interest
+    and its invitation, each or both None."""
+    if profile is None:
+        return None, None
+    interest = ExpressionOfInterest.objects.filter(opportunity=opportunity, profile=profile).first()
+    invitation = Invitation.objects.filter(opportunity=opportunity, profile=profile).first()
+    return interest, invitation
+
+
+def took_up(*, user, opportunity: Opportunity) -> bool:
+    """Whether the person accepted an invitation to this opportunity (so may claim for it)."""
+    return Invitation.objects.filter(
+        opportunity=opportunity, profile__user=user, status=Invitation.Status.ACCEPTED
+    ).exists()
+
+
+def people_who_took_up(*, opportunity: Opportunity) -> QuerySet:
+    """Everyone who accepted an invitation to this opportunity: whom a facilitator may record
+    a claim for."""
+    return (
+        get_user_model()
+        .objects.filter(
+            expert_profile__invitations__opportunity=opportunity,
+            expert_profile__invitations__status=Invitation.Status.ACCEPTED,
+        )
+        .order_by("display_name", "pk")
+    )
+
+
+def profile_by_id(*, pk: int) -> ExpertProfile | None:
+    return ExpertProfile.objects.filter(pk=pk).first()
+
+
+def invitation_by_id(*, pk: int) -> Invitation | None:
+    return Invitation.objects.select_related("opportunity", "profile").filter(pk=pk).first()
+
+
+def claim_by_id(*, pk: int) -> PaymentClaim | None:
+    return (
+        PaymentClaim.objects.select_related("opportunity", "claimant", "recorded_by")
+        .filter(pk=pk)
+        .first()
     )

@@ -1,11 +1,10 @@
 """Involvement payment claims: making, reviewing, querying and the finance export."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +16,6 @@ from engagement.profiles.forms import (
     ClaimReviewForm,
 )
 from engagement.profiles.models import (
-    Invitation,
     Opportunity,
     PaymentClaim,
 )
@@ -54,19 +52,10 @@ def claim_create(request, opportunity_pk: int):
     claimants = None
     if user.has_perm("engagement.claim_for_others"):
         # A facilitator records a claim for anyone who took the opportunity up.
-        claimants = (
-            get_user_model()
-            .objects.filter(
-                expert_profile__invitations__opportunity=opportunity,
-                expert_profile__invitations__status=Invitation.Status.ACCEPTED,
-            )
-            .order_by("display_name", "pk")
-        )
+        claimants = selectors.people_who_took_up(opportunity=opportunity)
     elif not (
         user.has_perm("engagement.claim_for_self")
-        and Invitation.objects.filter(
-            opportunity=opportunity, profile__user=user, status=Invitation.Status.ACCEPTED
-        ).exists()
+        and selectors.took_up(user=user, opportunity=opportunity)
     ):
         raise PermissionDenied
     form = ClaimForm(request.POST if request.method == "POST" else None, claimants=claimants)
@@ -90,9 +79,10 @@ def claim_create(request, opportunity_pk: int):
 
 
 def _claim(pk):
-    return get_object_or_404(
-        PaymentClaim.objects.select_related("opportunity", "claimant", "recorded_by"), pk=pk
-    )
+    claim = selectors.claim_by_id(pk=pk)
+    if claim is None:
+        raise Http404
+    return claim
 
 
 @login_required

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,8 +18,6 @@ from engagement.profiles.forms import (
     OpportunityForm,
 )
 from engagement.profiles.models import (
-    ExpertProfile,
-    ExpressionOfInterest,
     Invitation,
     Opportunity,
 )
@@ -68,15 +66,10 @@ def opportunity_detail(request, pk: int):
 
 
 def _render_opportunity(request, opportunity, *, interest_form):
-    profile = None
-    interest = invitation = None
-    if request.user.is_authenticated:
-        profile = ExpertProfile.objects.filter(user=request.user).first()
-        if profile:
-            interest = ExpressionOfInterest.objects.filter(
-                opportunity=opportunity, profile=profile
-            ).first()
-            invitation = Invitation.objects.filter(opportunity=opportunity, profile=profile).first()
+    profile = selectors.own_profile(user=request.user)
+    interest, invitation = selectors.interest_and_invitation(
+        opportunity=opportunity, profile=profile
+    )
     return render(
         request,
         "engagement/profiles/opportunity_detail.html",
@@ -151,8 +144,8 @@ def opportunity_matches(request, pk: int):
 def opportunity_invite(request, pk: int, profile_pk: int):
     opportunity = _opportunity(pk)
     require_perm(request.user, "engagement.invite", opportunity)
-    profile = get_object_or_404(ExpertProfile, pk=profile_pk)
-    if not request.user.has_perm("engagement.view_profile", profile):
+    profile = selectors.profile_by_id(pk=profile_pk)
+    if profile is None or not request.user.has_perm("engagement.view_profile", profile):
         raise Http404
     form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -182,10 +175,10 @@ def invitations(request):
 
 @login_required
 def invitation_respond(request, pk: int):
-    invitation = get_object_or_404(
-        Invitation.objects.select_related("opportunity", "profile"), pk=pk
-    )
-    if not request.user.has_perm("engagement.respond_to_invitation", invitation):
+    invitation = selectors.invitation_by_id(pk=pk)
+    if invitation is None or not request.user.has_perm(
+        "engagement.respond_to_invitation", invitation
+    ):
         raise Http404
     form = InvitationResponseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

@@ -27,14 +27,6 @@ from engagement.profiles.services import profiles as profile_services
 DIRECTORY_PAGE_SIZE = 20
 
 
-def _active_consents(user) -> set[str]:
-    return set(
-        ProfileConsent.objects.filter(user=user, withdrawn_at__isnull=True).values_list(
-            "purpose", flat=True
-        )
-    )
-
-
 # --- Profiles --------------------------------------------------------------------------------
 
 
@@ -57,7 +49,7 @@ def _render_profile(request, profile, *, is_own):
 
 @login_required
 def my_profile(request):
-    profile = ExpertProfile.objects.filter(user=request.user).first()
+    profile = selectors.own_profile(user=request.user)
     if profile is None:
         if request.user.has_perm("engagement.keep_profile"):
             return redirect("engagement:profile_edit")
@@ -81,8 +73,8 @@ def profile_detail(request, pk: int):
 @login_required
 def profile_edit(request):
     require_perm(request.user, "engagement.keep_profile")
-    profile = ExpertProfile.objects.filter(user=request.user).first()
-    consents = _active_consents(request.user)
+    profile = selectors.own_profile(user=request.user)
+    consents = selectors.active_consent_purposes(user=request.user)
     form_kwargs = {
         "has_profile_consent": ProfileConsent.Purpose.PROFILE in consents,
         "has_access_needs_consent": ProfileConsent.Purpose.ACCESS_NEEDS in consents,
@@ -109,7 +101,7 @@ def profile_edit(request):
 
 @login_required
 def consents(request):
-    records = ProfileConsent.objects.filter(user=request.user).order_by("-given_at", "-pk")
+    records = selectors.consent_history(user=request.user)
     return render(request, "engagement/profiles/consents.html", {"consents": records})
 
 
@@ -136,7 +128,7 @@ def involvement_record(request):
 
 @login_required
 def involvement_record_download(request):
-    profile = ExpertProfile.objects.filter(user=request.user).first()
+    profile = selectors.own_profile(user=request.user)
     record = selectors.involvement_record(user=request.user)
     response = render(
         request,
