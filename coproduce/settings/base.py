@@ -135,11 +135,14 @@ if REDIS_URL:
             },
         }
     }
+    # Fails open: with Redis away, pages are served from the database and this process's
+    # memory instead of answering 500 (coproduce/cache.py, docs/reliability.md).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "coproduce.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "coproduce"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:

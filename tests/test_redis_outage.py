@@ -1,0 +1,96 @@
+"""With Redis away, the site keeps answering: the cache fails open to this process's memory.
+The test starts and stops a Redis of its own; the shared one is never touched."""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+from django.core.cache import caches
+from django.test import Client
+
+from coproduce import cache as fail_open
+from tests import factories
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class OwnRedis:
+    def __init__(self):
+        self.port = _free_port()
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def own_redis(settings, monkeypatch):
+    server = OwnRedis()
+    server.start()
+    monkeypatch.setattr(fail_open, "RETRY_AFTER", 0.2)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "coproduce.cache.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{server.port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    yield server
+    server.stop()
+    caches["default"].close()
+
+
+def test_cache_reads_miss_and_writes_stay_local_while_redis_is_down(own_redis):
+    cache = caches["default"]
+    cache.set("before", "kept in redis")
+    assert cache.get("before") == "kept in redis"
+    own_redis.stop()
+    assert cache.get("before") is None  # a miss, not an error
+    cache.set("during", 1)
+    assert cache.get("during") == 1
+    assert cache.add("counter", 0) and cache.incr("counter") == 1  # rate limits still count
+    own_redis.start()
+    time.sleep(0.3)  # past RETRY_AFTER: Redis is tried again
+    cache.set("after", "back in redis")
+    assert redis.Redis(port=own_redis.port).keys("*after*")
+
+
+def test_every_kind_of_page_answers_while_redis_is_down(own_redis):
+    factories.make_consultation()
+    factories.make_decision()
+    own_redis.stop()
+    client = Client()
+    for path in ["/", "/consultations/", "/decisions/", "/search/?q=carers", "/groups/"]:
+        started = time.monotonic()
+        response = client.get(path, follow=True)
+        assert response.status_code == 200, path
+        assert time.monotonic() - started < 5, f"{path} waited on the dead cache"
