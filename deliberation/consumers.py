@@ -162,4 +162,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return ProtocolError(error.code, error.message, message.client_id).as_message()
         if message.client_id is None or recorded is None:
             return None
-        return {"type": "ack", "client_id": message.client_id, "seq": recorded.event.seq}
+        ack = {"type": "ack", "client_id": message.client_id, "seq": recorded.event.seq}
+        if services.live_updates_paused():
+            ack["live_updates_paused"] = True
+        return ack
