@@ -1,0 +1,115 @@
+"""Readiness checks django-health-check does not ship: migrations applied, the channel layer
+answering, and background tasks not piling up. (Database and cache come from the library.)"""
+
+import asyncio
+import dataclasses
+import datetime
+
+from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import Error as DatabaseError
+from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Case, F, When
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
+from health_check.base import HealthCheck
+from health_check.exceptions import ServiceUnavailable
+
+TASKS_DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
+
+
+@dataclasses.dataclass
+class MigrationsApplied(HealthCheck):
+    """Every migration the code has is applied: a process of a newer release waits for
+    `manage.py migrate` before it takes traffic."""
+
+    alias: str = DEFAULT_DB_ALIAS
+
+    def run(self):
+        connection = connections[self.alias]
+        try:
+            # Opens its own connection and closes it again: checks run on worker threads.
+            with connection.temporary_connection():
+                executor = MigrationExecutor(connection)
+                plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        except DatabaseError as error:
+            raise ServiceUnavailable("database unreachable") from error
+        if plan:
+            raise ServiceUnavailable(f"{len(plan)} migration(s) not applied")
+
+
+@dataclasses.dataclass
+class ChannelLayer(HealthCheck):
+    """A message sent through the channel layer comes back: live rooms can broadcast.
+
+    Uses a layer instance of its own and closes it, so nothing is left subscribed."""
+
+    alias: str = DEFAULT_CHANNEL_LAYER
+    timeout: datetime.timedelta = dataclasses.field(
+        default=datetime.timedelta(seconds=3), repr=False
+    )
+
+    async def run(self):
+        layer = channel_layers.make_backend(self.alias)
+        try:
+            channel = await layer.new_channel()
+            await layer.send(channel, {"type": "health.ping"})
+            message = await asyncio.wait_for(layer.receive(channel), self.timeout.total_seconds())
+        except TimeoutError as error:
+            raise ServiceUnavailable("no answer through the channel layer") from error
+        except Exception as error:  # redis-py's connection errors are not OSErrors
+            reason = f"channel layer unreachable ({type(error).__name__})"
+            raise ServiceUnavailable(reason) from error
+        finally:
+            try:
+                close_pools = getattr(layer, "close_pools", None)
+                await (close_pools() if close_pools else layer.flush())
+            except Exception:  # noqa: S110 - closing a layer that never connected
+                pass
+        if message.get("type") != "health.ping":
+            raise ServiceUnavailable("channel layer returned another message")
+
+
+def oldest_ready_task_age(*, alias: str = DEFAULT_DB_ALIAS) -> datetime.timedelta | None:
+    """How long the oldest task that could run now has been waiting, or None if none waits.
+
+    A task's wait starts when it was queued, or at its `run_after` if it was deferred."""
+    oldest = (
+        DBTaskResult.objects.using(alias)
+        .ready()
+        .annotate(
+            ready_since=Case(
+                When(run_after=get_date_max(), then=F("enqueued_at")), default=F("run_after")
+            )
+        )
+        .order_by("ready_since")
+        .values_list("ready_since", flat=True)
+        .first()
+    )
+    return None if oldest is None else timezone.now() - oldest
+
+
+@dataclasses.dataclass
+class TaskBacklog(HealthCheck):
+    """The oldest task ready to run is younger than HEALTH_TASK_MAX_AGE seconds: a worker
+    (`manage.py db_worker`) is running and keeping up."""
+
+    alias: str = DEFAULT_DB_ALIAS
+
+    def run(self):
+        backend = settings.TASKS.get("default", {}).get("BACKEND")
+        if backend != TASKS_DATABASE_BACKEND:
+            return  # tasks run in the request (tests, a developer's machine): no backlog
+        limit = datetime.timedelta(seconds=settings.HEALTH_TASK_MAX_AGE)
+        connection = connections[self.alias]
+        try:
+            with connection.temporary_connection():
+                age = oldest_ready_task_age(alias=self.alias)
+        except DatabaseError as error:
+            raise ServiceUnavailable("database unreachable") from error
+        if age is not None and age > limit:
+            raise ServiceUnavailable(
+                f"oldest ready task has waited {int(age.total_seconds())} s "
+                f"(limit {int(limit.total_seconds())} s): is the db_worker running?"
+            )
