@@ -66,9 +66,13 @@ class RequestIdMiddleware:
 
 
 class RequestIdFilter(logging.Filter):
-    """Puts `request_id` on every log record ("-" outside a request)."""
+    """Puts `request_id` on every log record ("-" outside a request).
+
+    Django logs a 4xx or 5xx response (`django.request`) after the middleware has returned, so
+    the id is read from the request the record carries when it carries one."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", None):
-            record.request_id = current_request_id() or "-"
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "request_id", None) or current_request_id() or "-"
         return True
