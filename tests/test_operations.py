@@ -12,6 +12,7 @@ import io
 import json
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -241,12 +242,19 @@ def test_other_errors_get_a_500_with_the_reference_and_no_retry_message():
 
 
 @override_settings(ADMINS=[("Ops", "ops@example.org")])
-def test_admins_are_emailed_about_a_500():
+def test_admins_are_emailed_about_a_500_without_what_was_typed():
     client = Client(raise_request_exception=False)
     with database_unreachable():
-        client.get("/", headers={"X-Request-ID": "mail-0123456789"})
+        client.post(
+            "/accounts/login/",
+            {"login": "pat.private@example.org", "password": "my private words"},
+            headers={"X-Request-ID": "mail-0123456789"},
+        )
     assert [message.to for message in mail.outbox] == [["ops@example.org"]]
-    assert "OperationalError" in mail.outbox[0].body
+    body = mail.outbox[0].body
+    assert "OperationalError" in body
+    assert "pat.private" not in body
+    assert "my private words" not in body
 
 
 def test_log_lines_are_json_with_the_request_id():
@@ -385,3 +393,23 @@ def test_collectstatic_under_production_settings_hashes_everything(tmp_path):
     hashed = (tmp_path / css).read_text()
     assert "sourceMappingURL" not in hashed  # the map it named is not shipped
     assert "coproduce/js/init.js" in manifest
+
+
+# The operator's files ----------------------------------------------------------------------
+
+
+def test_the_environment_template_lists_every_variable_the_settings_read():
+    read = set()
+    for path in (ROOT / "coproduce" / "settings").glob("*.py"):
+        if path.name == "test.py":
+            continue
+        read |= set(
+            re.findall(
+                r"""(?:os\.environ(?:\.get)?\(|env_bool\(|env_list\()\s*["']([A-Z_]+)["']""",
+                path.read_text(),
+            )
+        )
+    template = (ROOT / "deploy" / "coproduce.env.example").read_text()
+    listed = set(re.findall(r"^#? ?([A-Z_]+)=", template, flags=re.MULTILINE))
+    assert {"SECRET_KEY", "SENTRY_DSN", "HEALTH_TASK_MAX_AGE"} <= read
+    assert read - listed == set()

@@ -245,6 +245,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # the request id. ADMINS (comma-separated emails) are mailed a report of every 500.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 ADMINS = [(email, email) for email in env_list("ADMINS")]
+DEFAULT_EXCEPTION_REPORTER_FILTER = "coproduce.operations.reporting.NoPersonalDataFilter"
 # /health/ready/ fails when the oldest background task ready to run has waited this long.
 HEALTH_TASK_MAX_AGE = int(os.environ.get("HEALTH_TASK_MAX_AGE", "900"))
 
