@@ -24,6 +24,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 
 import websockets
 
@@ -38,7 +39,8 @@ DEMO_ACCOUNTS = [
 # Links not followed: leaving the session, and the admin beyond its dashboard (its pages are
 # Wagtail's own, many and slow; the dashboard proves the admin runs in production).
 SKIP = re.compile(r"^/(accounts/logout/|admin/.+|documents/|media/)")
-ROOM = re.compile(r'id="room"[^>]*data-session="(\d+)"')
+# A live session's room (an ended session's page has a read-only room too).
+ROOM = re.compile(r'id="room"[^>]*data-session="(\d+)"[^>]*data-status="live"')
 HASHED_STATIC = re.compile(r'(/static/[^"\'\s>]+\.[0-9a-f]{12}\.(?:css|js))')
 TIMEOUT = 30  # seconds for any one request
 
@@ -161,19 +163,104 @@ def sign_in(browser: Browser, email: str, password: str) -> None:
 
 
 async def room_welcome(base: str, room: str, browser: Browser, context) -> dict:
-    ws_base = "wss" + base[len("https") :] if base.startswith("https") else "ws" + base[4:]
-    cookie = "; ".join(f"{c.name}={c.value}" for c in browser.cookies)
-    async with websockets.connect(
-        f"{ws_base}/ws/rooms/{room}/?since=0",
-        ssl=context if ws_base.startswith("wss") else None,
-        additional_headers={"Cookie": cookie},
-        origin=base,
-        open_timeout=TIMEOUT,
-    ) as socket:
+    async with _room_socket(base, room, browser, context, since=0) as socket:
         message = json.loads(await asyncio.wait_for(socket.recv(), TIMEOUT))
     if message.get("type") != "welcome":
         raise Failure(f"the room's first message was {message.get('type')!r}, not welcome")
     return message
+
+
+def _room_socket(base: str, room: str, browser: Browser, context, since: int):
+    ws_base = "wss" + base[len("https") :] if base.startswith("https") else "ws" + base[4:]
+    cookie = "; ".join(f"{c.name}={c.value}" for c in browser.cookies)
+    return websockets.connect(
+        f"{ws_base}/ws/rooms/{room}/?since={since}",
+        ssl=context if ws_base.startswith("wss") else None,
+        additional_headers={"Cookie": cookie},
+        origin=base,
+        open_timeout=TIMEOUT,
+    )
+
+
+async def room_across_restart(
+    base: str, room: str, watcher: Browser, member: Browser, context, hook: str
+) -> str:
+    """Restart the web processes (`hook`) while a room is open, as the upgrade steps in
+    docs/deployment.md do. The watcher reconnects with `since` as the room page does; it must
+    end with every event in order, including one a member sends after the restart, and plain
+    requests through the proxy must all succeed meanwhile."""
+    seqs: list[int] = []
+    reconnects = 0
+    http_answers = {"ok": 0, "failed": []}
+
+    async def watch():
+        nonlocal reconnects
+        while True:
+            since = seqs[-1] if seqs else 0
+            try:
+                async with _room_socket(base, room, watcher, context, since) as socket:
+                    async for raw in socket:
+                        seq = json.loads(raw).get("seq")
+                        if isinstance(seq, int) and seq > (seqs[-1] if seqs else 0):
+                            seqs.append(seq)
+            except (OSError, websockets.WebSocketException, TimeoutError):
+                pass
+            reconnects += 1
+            await asyncio.sleep(0.3)
+
+    async def poll():
+        prober = Browser(base, context)
+        while True:
+            try:
+                await asyncio.to_thread(prober.fetch, "/health/live/")
+                http_answers["ok"] += 1
+            except (Failure, OSError) as error:
+                http_answers["failed"].append(str(error))
+            await asyncio.sleep(0.1)
+
+    watching, polling = asyncio.create_task(watch()), asyncio.create_task(poll())
+    try:
+        await asyncio.sleep(2)
+        reconnects_before = reconnects
+        process = await asyncio.create_subprocess_exec(hook)
+        if await asyncio.wait_for(process.wait(), 180) != 0:
+            raise Failure(f"the restart command {hook} failed")
+        async with _room_socket(base, room, member, context, 0) as socket:
+            await asyncio.wait_for(socket.recv(), TIMEOUT)  # welcome
+            await socket.send(
+                json.dumps(
+                    {
+                        "type": "contribution.create",
+                        "client_id": uuid.uuid4().hex,
+                        "text": "Said after the restart.",
+                    }
+                )
+            )
+            while (reply := json.loads(await asyncio.wait_for(socket.recv(), TIMEOUT)))[
+                "type"
+            ] != "ack":
+                if reply["type"] == "error":
+                    raise Failure(f"the member's message was refused: {reply}")
+        sent = reply["seq"]
+        for _ in range(100):
+            if seqs and seqs[-1] >= sent:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        watching.cancel()
+        polling.cancel()
+    if not seqs or seqs[-1] < sent:
+        raise Failure(f"the watcher never received event {sent} sent after the restart")
+    if seqs != list(range(1, seqs[-1] + 1)):
+        raise Failure(f"the watcher's events have gaps or repeats: {seqs}")
+    if reconnects == reconnects_before:
+        raise Failure("the room's connection never dropped: the restart did not restart it")
+    if http_answers["failed"]:
+        raise Failure(f"requests failed during the restart: {http_answers['failed'][:3]}")
+    return (
+        f"{reconnects - reconnects_before} reconnection(s), events 1..{seqs[-1]} in order, "
+        f"{http_answers['ok']} requests during the restart all answered"
+    )
 
 
 def main() -> int:
@@ -188,6 +275,10 @@ def main() -> int:
         "--also", nargs="*", default=["/groups/"], help="other start pages besides /"
     )
     parser.add_argument("--time-limit", type=float, default=150, help="seconds, in all")
+    parser.add_argument(
+        "--restart-command",
+        help="a command that restarts the web processes one at a time; the room must survive it",
+    )
     args = parser.parse_args()
     base = args.base.rstrip("/")
     if urllib.parse.urlsplit(base).scheme not in {"http", "https"}:
@@ -215,7 +306,7 @@ def main() -> int:
             total += pages
 
         if not found["rooms"]:
-            raise Failure("no live room was linked from any page")
+            raise Failure("no live session's room was linked from any page")
         room = sorted(found["rooms"])[0]
         facilitator = browsers["facilitator@example.org"]
         welcome = asyncio.run(room_welcome(base, room, facilitator, context))
@@ -231,6 +322,19 @@ def main() -> int:
         if status != 200 or "max-age=31536000" not in cache or "immutable" not in cache:
             raise Failure(f"{static}: {status}, Cache-Control {cache!r}")
         print(f"  {static}: 200, Cache-Control {cache}")
+
+        if args.restart_command:
+            report = asyncio.run(
+                room_across_restart(
+                    base,
+                    room,
+                    facilitator,
+                    browsers["expert@example.org"],
+                    context,
+                    args.restart_command,
+                )
+            )
+            print(f"  room {room} across a restart of every web process: {report}")
 
         status, _, text, _ = anonymous.fetch("/health/ready/")
         if status != 200:
