@@ -31,7 +31,7 @@ from sentry_sdk.transport import Transport
 
 from coproduce.operations.log_format import JsonFormatter
 from coproduce.operations.request_id import RequestIdFilter, RequestIdMiddleware
-from coproduce.operations.sentry import init_sentry, scrub_event
+from coproduce.operations.sentry import init_sentry, scrub_event, slow_transactions_only
 from coproduce.operations.views import server_error
 from tests.conftest import require
 
@@ -363,6 +363,25 @@ def test_scrub_event_removes_bodies_cookies_user_details_and_emails():
     assert event["request"]["url"] == "https://site/search/"
     assert event["request"]["headers"] == {"User-Agent": "UA"}
     assert event["extra"]["count"] == 3
+
+
+def test_only_slow_transactions_are_sent_and_they_are_scrubbed():
+    send = slow_transactions_only(datetime.timedelta(seconds=1))
+    start = datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC)
+
+    def transaction(seconds: float) -> dict:
+        return {
+            "type": "transaction",
+            "start_timestamp": start,
+            "timestamp": start + datetime.timedelta(seconds=seconds),
+            "request": {"url": "https://site/consultations/?q=x", "cookies": {"a": "b"}},
+            "user": {"id": 3, "email": "a@b.org"},
+        }
+
+    assert send(transaction(0.4), {}) is None
+    slow = send(transaction(2.5), {})
+    assert slow["request"] == {"url": "https://site/consultations/", "headers": {}}
+    assert slow["user"] == {"id": 3}
 
 
 # Static files ------------------------------------------------------------------------------
