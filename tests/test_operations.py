@@ -22,9 +22,10 @@ from pathlib import Path
 
 import pytest
 import sentry_sdk
+from asgiref.sync import async_to_sync
 from django.core import mail
 from django.db import connections
-from django.test import Client, RequestFactory, override_settings
+from django.test import AsyncClient, Client, RequestFactory, override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 from sentry_sdk.transport import Transport
@@ -209,6 +210,17 @@ def test_a_database_outage_gets_the_sites_own_page_with_the_reference():
     assert "Sorry, there is a problem with the service" in page
     assert "Try again in a minute" in page
     assert "quote this reference: <strong>edge-0123456789abcdef</strong>" in page
+
+
+def test_a_database_outage_gets_the_same_page_through_the_async_handler():
+    # daphne runs Django's async handler, where the error page is rendered on another thread.
+    client = AsyncClient(raise_request_exception=False)
+    with database_unreachable():
+        response = async_to_sync(client.get)("/", headers={"X-Request-ID": "async-0123456789"})
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Try again in a minute" in page
+    assert "quote this reference: <strong>async-0123456789</strong>" in page
 
 
 def test_a_request_without_an_id_gets_a_new_one_on_the_error_page():
