@@ -2,10 +2,11 @@
 answering, and background tasks not piling up. (Database and cache come from the library.)"""
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime
 
-from channels.layers import DEFAULT_CHANNEL_LAYER, channel_layers
+from channels.layers import DEFAULT_CHANNEL_LAYER, get_channel_layer
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db import Error as DatabaseError
@@ -43,7 +44,9 @@ class MigrationsApplied(HealthCheck):
 class ChannelLayer(HealthCheck):
     """A message sent through the channel layer comes back: live rooms can broadcast.
 
-    Uses a layer instance of its own and closes it, so nothing is left subscribed."""
+    Uses the process's own layer (a new layer per probe would leave one behind each time) and
+    leaves nothing subscribed: the probe's channel is released the way a consumer's is when it
+    disconnects, by cancelling a pending receive."""
 
     alias: str = DEFAULT_CHANNEL_LAYER
     timeout: datetime.timedelta = dataclasses.field(
@@ -51,24 +54,28 @@ class ChannelLayer(HealthCheck):
     )
 
     async def run(self):
-        layer = channel_layers.make_backend(self.alias)
+        layer = get_channel_layer(self.alias)
         try:
             channel = await layer.new_channel()
             await layer.send(channel, {"type": "health.ping"})
+            # On a timeout, wait_for cancels the receive, which releases the channel.
             message = await asyncio.wait_for(layer.receive(channel), self.timeout.total_seconds())
         except TimeoutError as error:
             raise ServiceUnavailable("no answer through the channel layer") from error
         except Exception as error:  # redis-py's connection errors are not OSErrors
             reason = f"channel layer unreachable ({type(error).__name__})"
             raise ServiceUnavailable(reason) from error
-        finally:
-            try:
-                close_pools = getattr(layer, "close_pools", None)
-                await (close_pools() if close_pools else layer.flush())
-            except Exception:  # noqa: S110 - closing a layer that never connected
-                pass
+        await _release(layer, channel)
         if message.get("type") != "health.ping":
             raise ServiceUnavailable("channel layer returned another message")
+
+
+async def _release(layer, channel: str) -> None:
+    waiter = asyncio.ensure_future(layer.receive(channel))
+    await asyncio.sleep(0)
+    waiter.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await waiter
 
 
 def oldest_ready_task_age(*, alias: str = DEFAULT_DB_ALIAS) -> datetime.timedelta | None:
