@@ -256,17 +256,19 @@ def test_other_errors_get_a_500_with_the_reference_and_no_retry_message():
 @override_settings(ADMINS=[("Ops", "ops@example.org")])
 def test_admins_are_emailed_about_a_500_without_what_was_typed():
     client = Client(raise_request_exception=False)
+    client.cookies["sessionid"] = "a-session-key-0123456789"
     with database_unreachable():
         client.post(
-            "/accounts/login/",
+            "/accounts/login/?next=/search/%3Fq%3Dmy-condition",
             {"login": "pat.private@example.org", "password": "my private words"},
-            headers={"X-Request-ID": "mail-0123456789"},
+            headers={"X-Request-ID": "mail-0123456789", "Referer": "https://x/?q=my-condition"},
         )
     assert [message.to for message in mail.outbox] == [["ops@example.org"]]
     body = mail.outbox[0].body
     assert "OperationalError" in body
-    assert "pat.private" not in body
-    assert "my private words" not in body
+    assert "/accounts/login/" in body
+    for private in ("pat.private", "my private words", "my-condition", "a-session-key"):
+        assert private not in body
 
 
 def test_log_lines_are_json_with_the_request_id():

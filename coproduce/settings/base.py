@@ -246,6 +246,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 ADMINS = [(email, email) for email in env_list("ADMINS")]
 DEFAULT_EXCEPTION_REPORTER_FILTER = "coproduce.operations.reporting.NoPersonalDataFilter"
+DEFAULT_EXCEPTION_REPORTER = "coproduce.operations.reporting.NoPersonalDataReporter"
 # /health/ready/ fails when the oldest background task ready to run has waited this long.
 HEALTH_TASK_MAX_AGE = int(os.environ.get("HEALTH_TASK_MAX_AGE", "900"))
 
