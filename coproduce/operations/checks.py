@@ -1,5 +1,6 @@
 """Readiness checks django-health-check does not ship: migrations applied, the channel layer
-answering, and background tasks not piling up. (Database and cache come from the library.)"""
+answering, and background tasks not piling up; and which of the library's checks fits the
+cache. (The database, cache and Redis checks themselves are the library's.)"""
 
 import asyncio
 import contextlib
@@ -8,16 +9,37 @@ import datetime
 
 from channels.layers import DEFAULT_CHANNEL_LAYER, get_channel_layer
 from django.conf import settings
+from django.core.cache.backends.redis import RedisCache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db import Error as DatabaseError
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Case, F, When
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult, get_date_max
 from health_check.base import HealthCheck
+from health_check.checks import Cache
+from health_check.contrib.redis import Redis
 from health_check.exceptions import ServiceUnavailable
+from redis.asyncio import Redis as RedisClient
 
 TASKS_DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
+
+
+def cache_check(alias: str = "default") -> HealthCheck:
+    """The cache's check. A Redis cache is pinged directly (the library's Redis check): a cache
+    that serves from memory while Redis is away would pass a write-and-read probe, and this
+    check is there to say that Redis is away. Any other cache gets the write-and-read probe."""
+    config = settings.CACHES[alias]
+    if issubclass(import_string(config["BACKEND"]), RedisCache):
+        location = config["LOCATION"]
+        url = location[0] if isinstance(location, (list, tuple)) else location.split(",")[0]
+        return Redis(
+            client_factory=lambda: RedisClient.from_url(
+                url, socket_connect_timeout=2, socket_timeout=2
+            )
+        )
+    return Cache(alias=alias)
 
 
 @dataclasses.dataclass

@@ -7,20 +7,11 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
-from health_check.checks import Cache, Database
+from health_check.checks import Database
 from health_check.views import HealthCheckView
 
-from .checks import ChannelLayer, MigrationsApplied, TaskBacklog
+from .checks import ChannelLayer, MigrationsApplied, TaskBacklog, cache_check
 from .request_id import current_request_id
-
-# Names in the JSON body, one per check, in the order they are listed.
-CHECK_NAMES = {
-    Database: "database",
-    MigrationsApplied: "migrations",
-    Cache: "cache",
-    ChannelLayer: "channel_layer",
-    TaskBacklog: "task_backlog",
-}
 
 
 @never_cache
@@ -34,18 +25,26 @@ class ReadyView(HealthCheckView):
     """Whether this process should take traffic: 200 `{"status": "ok", "checks": {...}}`, or
     503 with `"status": "unavailable"` and, for each failing check, what failed."""
 
-    checks = tuple(CHECK_NAMES)
+    def named_checks(self) -> dict:
+        return {
+            "database": Database(),
+            "migrations": MigrationsApplied(),
+            "cache": cache_check(),
+            "channel_layer": ChannelLayer(),
+            "task_backlog": TaskBacklog(),
+        }
 
     async def get(self, request, *args, **kwargs):
         # The library runs the checks concurrently, each within its timeout; the answer is
         # always this JSON, whatever the Accept header (its HTML page is not used).
+        named = self.named_checks()
         with self.get_executor() as executor:
             results = await asyncio.gather(
-                *(check.get_result(executor) for check in self.get_checks())
+                *(check.get_result(executor) for check in named.values())
             )
         checks = {
-            CHECK_NAMES[type(result.check)]: "ok" if result.error is None else str(result.error)
-            for result in results
+            name: "ok" if result.error is None else str(result.error)
+            for name, result in zip(named, results, strict=True)
         }
         healthy = all(value == "ok" for value in checks.values())
         return JsonResponse(
