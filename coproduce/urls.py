@@ -5,8 +5,15 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from coproduce.home import views as home_views
+from coproduce.operations import views as operations_views
+
+# The site's own error page, rendered without the database (coproduce/operations/views.py).
+handler500 = operations_views.server_error
 
 urlpatterns = [
+    # For load balancers and orchestrators (docs/deployment.md).
+    path("health/live/", operations_views.live, name="health-live"),
+    path("health/ready/", operations_views.ready, name="health-ready"),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
