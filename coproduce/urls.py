@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from coproduce.accounts import views as account_views
+from coproduce.accounts.admin_reports import guarded_report_urls
 from coproduce.home import views as home_views
 
 urlpatterns = [
@@ -22,6 +23,8 @@ urlpatterns = [
         account_views.LockedConfirmLoginCodeView.as_view(),
         name="account_confirm_login_code",
     ),
+    # The admin's reports, each behind the permission its role needs (docs/security.md).
+    path("admin/reports/", include(guarded_report_urls())),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
