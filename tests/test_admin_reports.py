@@ -111,3 +111,18 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
     response = client.get(SITE_HISTORY)
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_a_facilitator_cannot_read_another_groups_history(client, people):
+    from deliberation.models import CoproductionGroup
+
+    client.force_login(people["facilitator"])
+    own = CoproductionGroup.objects.get(facilitators=people["facilitator"])
+    other = CoproductionGroup.objects.exclude(pk=own.pk).get()
+    history = "/admin/snippets/deliberation/coproductiongroup/history/{}/"
+    assert client.get(history.format(own.pk)).status_code == 200
+    refused = client.get(history.format(other.pk))
+    assert refused.status_code == 404
+    assert "other.facilitator@example.org" not in refused.content.decode()
+    client.force_login(people["editor"])
+    assert client.get(history.format(other.pk)).status_code == 200
