@@ -84,6 +84,16 @@ def test_the_lock_lifts_after_the_cool_off(participant):
     assert _signed_in_as(attacker, participant)
 
 
+def test_trying_again_while_locked_extends_the_lock(participant):
+    attacker = _client(ATTACKER)
+    _lock_by_password(attacker, participant.email)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=14))
+    _assert_locked_page(_sign_in(attacker, participant.email, "another guess"))
+    # Fourteen minutes after that last try, it is still locked: the cool-off restarted.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=14))
+    _assert_locked_page(_sign_in(attacker, participant.email, PASSWORD))
+
+
 def test_the_count_ignores_the_case_of_the_email_address(participant):
     attacker = _client(ATTACKER)
     for attempt in range(LIMIT - 1):
