@@ -10,6 +10,7 @@ from wagtail.admin.urls import reports as wagtail_reports
 from wagtail.log_actions import log
 
 from coproduce.accounts import roles
+from deliberation.models import CoproductionGroup
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -114,8 +115,6 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
 
 
 def test_a_facilitator_cannot_read_another_groups_history(client, people):
-    from deliberation.models import CoproductionGroup
-
     client.force_login(people["facilitator"])
     own = CoproductionGroup.objects.get(facilitators=people["facilitator"])
     other = CoproductionGroup.objects.exclude(pk=own.pk).get()

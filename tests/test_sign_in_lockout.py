@@ -2,7 +2,11 @@
 failures for an account from one address, that account cannot be signed in to from that address
 until the cool-off passes, and the holder elsewhere is not affected. docs/security.md."""
 
+import http.cookiejar
 import re
+import urllib.error
+import urllib.parse
+import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -12,8 +16,10 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from coproduce.accounts import roles
+from tests.deliberation.servers import daphne_servers
 
 pytestmark = pytest.mark.django_db
 
@@ -249,9 +255,43 @@ def test_someone_signed_in_without_admin_access_is_told_not_bounced(participant)
 
 
 def test_a_private_page_sends_people_to_the_site_sign_in(home_page):
-    from wagtail.models import PageViewRestriction
-
     PageViewRestriction.objects.create(page=home_page, restriction_type="login")
     response = _client(HOLDER).get(home_page.url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login") + "?next=")
+
+
+# Through the real ASGI server ----------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lockout_page_through_daphne(postgres, participant):
+    """Production runs Django's asynchronous handler, where django-axes' middleware takes
+    another path than in the test client: the lockout page must come out the same."""
+
+    def post_sign_in(opener, base_url, password):
+        form_url = base_url + reverse("account_login")
+        opener.open(form_url).read()
+        token = next(c.value for c in jar if c.name == settings.CSRF_COOKIE_NAME)
+        body = urllib.parse.urlencode(
+            {"login": participant.email, "password": password, "csrfmiddlewaretoken": token}
+        ).encode()
+        request = urllib.request.Request(  # noqa: S310 - a daphne on loopback
+            form_url, data=body, headers={"Referer": form_url}
+        )
+        try:
+            with opener.open(request) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with daphne_servers(1) as urls:
+        answers = [post_sign_in(opener, urls[0], "wrong") for _ in range(LIMIT)]
+        right = post_sign_in(opener, urls[0], PASSWORD)
+    assert [status for status, _ in answers[:-1]] == [200] * (LIMIT - 1)
+    for status, html in (answers[-1], right):
+        assert status == 429
+        assert f"<h1>{LOCKED_HEADING}</h1>" in html
+        assert "nhsuk-header" in html
