@@ -4,6 +4,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from coproduce.accounts import views as account_views
+from coproduce.accounts.admin_reports import guarded_report_urls
 from coproduce.home import views as home_views
 from coproduce.operations import views as operations_views
 
@@ -14,6 +16,22 @@ urlpatterns = [
     # For load balancers and orchestrators (docs/deployment.md).
     path("health/live/", operations_views.live, name="health-live"),
     path("health/ready/", operations_views.ready, name="health-ready"),
+    # One sign-in form (allauth's), throttled by one lock (docs/security.md): the admin's and
+    # Wagtail's front-end login send people there; the code pages are allauth's with the lock.
+    path("admin/login/", account_views.admin_login, name="wagtailadmin_login"),
+    path("_util/login/", account_views.frontend_login, name="wagtailcore_login"),
+    path(
+        "accounts/login/code/",
+        account_views.LockedRequestLoginCodeView.as_view(),
+        name="account_request_login_code",
+    ),
+    path(
+        "accounts/login/code/confirm/",
+        account_views.LockedConfirmLoginCodeView.as_view(),
+        name="account_confirm_login_code",
+    ),
+    # The admin's reports, each behind the permission its role needs (docs/security.md).
+    path("admin/reports/", include(guarded_report_urls())),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),

@@ -15,6 +15,7 @@ from .protocol import (
     FORBIDDEN,
     MAX_FRAME_BYTES,
     RATE_LIMITED,
+    TOO_LONG,
     ProtocolError,
     parse_message,
     parse_since,
@@ -23,8 +24,6 @@ from .room_messages import REFUSALS, SCHEMAS, room_message
 
 # Close codes used before the handshake completes (the client sees a refused connection).
 CLOSE_NOT_ALLOWED = 4403
-CLOSE_NOT_FOUND = 4404
-CLOSE_MESSAGE_TOO_BIG = 1009
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
@@ -40,11 +39,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if not self.user.is_authenticated:
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
+        since_error = None
         try:
             since = parse_since(self._query("since"))
-        except ProtocolError:
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
+        except ProtocolError as invalid:
+            # Documented: the connection is made, then the error, then live events.
+            since, since_error = None, invalid
         # Subscribe before reading the log, so nothing falls between the backlog and live
         # events; live events wait in the channel until this method returns.
         self.group_name = f"session.{int(self.scope['url_route']['kwargs']['pk'])}"
@@ -62,9 +62,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.send_json(welcome)
         self.last_seq = welcome["last_seq"]
         if since is not None and since > self.last_seq:
-            await self.send_json(
-                ProtocolError(BAD_REQUEST, "since is beyond the end of the log.").as_message()
-            )
+            since_error = ProtocolError(BAD_REQUEST, "since is beyond the end of the log.")
+        if since_error is not None:
+            await self.send_json(since_error.as_message())
         for event in backlog:
             await self.send_json(event)
         self.joined = True
@@ -80,9 +80,20 @@ class RoomConsumer(AsyncWebsocketConsumer):
             )
 
     async def receive(self, text_data=None, bytes_data=None):
-        size = len(text_data.encode("utf-8")) if text_data is not None else len(bytes_data or b"")
+        # surrogatepass: a frame may hold a lone surrogate; parse_message refuses it politely.
+        size = (
+            len(text_data.encode("utf-8", "surrogatepass"))
+            if text_data is not None
+            else len(bytes_data or b"")
+        )
         if size > MAX_FRAME_BYTES:
-            await self.close(code=CLOSE_MESSAGE_TOO_BIG)
+            # Not read further; the connection stays open, as after every error. (daphne will
+            # not send close code 1009 from an application: docs/protocol.md.)
+            await self.send_json(
+                ProtocolError(
+                    TOO_LONG, f"The message is larger than {MAX_FRAME_BYTES // 1024} KiB."
+                ).as_message()
+            )
             return
         reply = await self._handle(text_data)
         if reply is not None:

@@ -5,6 +5,7 @@ whose fields have been checked, or raises `ProtocolError` with the code the clie
 """
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,7 +14,8 @@ from .models import CONTRIBUTION_MAX_LENGTH
 
 PROTOCOL_VERSION = 1
 
-# A frame larger than this closes the connection (1009, "message too big").
+# A frame larger than this is answered with `too_long` and not read further; the connection stays
+# open. (daphne itself refuses frames over 1 MiB by dropping the connection: docs/protocol.md.)
 MAX_FRAME_BYTES = 64 * 1024
 # More than this many messages from one person within the window gets `rate_limited`.
 RATE_LIMIT_MESSAGES = 10
@@ -52,6 +54,14 @@ EVENT_TYPES = (
     "participant.unmuted",
     "session.ended",
 )
+
+
+# Characters no text field can hold: PostgreSQL refuses NUL in text, and a lone surrogate (JSON
+# allows `"\ud800"`) cannot be encoded as UTF-8. A surrogate pair in JSON decodes to one
+# character outside this range, so only unpaired halves match.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Longest `since` read as a number; anything longer is beyond any log.
+SINCE_MAX_DIGITS = 18
 
 
 class ProtocolError(Exception):
@@ -105,6 +115,15 @@ def parse_message(text: str | None, schemas: Mapping[str, MessageSchema]) -> Cli
         raise ProtocolError(BAD_REQUEST, "The message is not valid JSON.") from None
     if not isinstance(data, dict):
         raise ProtocolError(BAD_REQUEST, "A message must be a JSON object.")
+    if _holds_unstorable(data):
+        client_id = data.get("client_id")
+        readable = isinstance(client_id, str) and not _UNSTORABLE.search(client_id)
+        raise ProtocolError(
+            BAD_REQUEST,
+            "The message contains a character that cannot be used "
+            "(a NUL character or half of a surrogate pair).",
+            client_id if readable and len(client_id) <= CLIENT_ID_MAX_LENGTH else None,
+        )
 
     client_id = data.get("client_id")
     if client_id is not None and (
@@ -122,6 +141,18 @@ def parse_message(text: str | None, schemas: Mapping[str, MessageSchema]) -> Cli
         raise ProtocolError(BAD_REQUEST, f"{kind} needs a client_id.", client_id)
     fields = schema.fields(data, client_id) if schema.fields else {}
     return ClientMessage(type=kind, client_id=client_id, fields=fields)
+
+
+def _holds_unstorable(value) -> bool:
+    """Whether any string in a decoded JSON value (keys included) holds a character that no
+    text field can store."""
+    if isinstance(value, str):
+        return bool(_UNSTORABLE.search(value))
+    if isinstance(value, dict):
+        return any(_holds_unstorable(k) or _holds_unstorable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_unstorable(item) for item in value)
+    return False
 
 
 def _positive_int(data: dict, name: str, client_id) -> int:
@@ -192,9 +223,13 @@ def poll_close_fields(data, client_id):
 
 
 def parse_since(raw: str | None) -> int | None:
-    """The `since` query parameter: a seq the client already has, or None."""
+    """The `since` query parameter: a seq the client already has, or None. A malformed or
+    impossibly large value raises `ProtocolError`; the consumer still accepts the connection
+    and sends that error after `welcome`, as docs/protocol.md says."""
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or len(raw) > 18:
+    if not (raw.isascii() and raw.isdigit()):
         raise ProtocolError(BAD_REQUEST, "since must be a whole number.")
+    if len(raw.lstrip("0")) > SINCE_MAX_DIGITS:
+        raise ProtocolError(BAD_REQUEST, "since is beyond the end of the log.")
     return int(raw)

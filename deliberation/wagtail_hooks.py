@@ -13,6 +13,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     DeleteView,
     EditView,
+    HistoryView,
     SnippetViewSet,
     SnippetViewSetGroup,
 )
@@ -71,6 +72,16 @@ class FacilitatedDeleteView(_InstanceCheckedMixin, DeleteView):
     instance_action = "delete"
 
 
+class FacilitatedHistoryView(HistoryView):
+    """A group's or session's history (who did what, by name or email): only for records the
+    person may see in the listing, so a facilitator cannot read another group's by its URL."""
+
+    def get_base_object_queryset(self):
+        return self.permission_policy.instances_user_has_any_permission_for(
+            self.request.user, ["change", "view"]
+        )
+
+
 register_permission_policy(CoproductionGroup, FacilitatedPermissionPolicy(CoproductionGroup))
 register_permission_policy(Session, SessionPermissionPolicy(Session))
 
@@ -83,6 +94,7 @@ class CoproductionGroupViewSet(SnippetViewSet):
     search_fields = ["name", "purpose"]
     edit_view_class = FacilitatedEditView
     delete_view_class = FacilitatedDeleteView
+    history_view_class = FacilitatedHistoryView
 
     def get_queryset(self, request):
         return self.permission_policy.instances_user_has_any_permission_for(
@@ -99,6 +111,7 @@ class SessionViewSet(SnippetViewSet):
     search_fields = ["title"]
     edit_view_class = FacilitatedEditView
     delete_view_class = FacilitatedDeleteView
+    history_view_class = FacilitatedHistoryView
 
     def get_queryset(self, request):
         return self.permission_policy.instances_user_has_any_permission_for(

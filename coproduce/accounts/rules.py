@@ -18,3 +18,10 @@ rules.add_perm("accounts.enter_assisted_response", is_support_worker | is_staff_
 
 # The people who look for experts by experience: the directory, matching and invitations.
 is_finder = is_commissioner | is_facilitator
+
+# The Wagtail admin's reports (docs/security.md). The site history lists every admin action and
+# whose it was (by email address where a person has no name): Editors only. The page reports
+# (locked pages, workflows, ageing pages, page types): Editors and Commissioners, who run pages.
+# Facilitators use the admin for their groups and sessions only, and get no reports.
+rules.add_perm("accounts.view_site_history", is_editor | rules.is_superuser)
+rules.add_perm("accounts.view_page_reports", is_editor | is_commissioner | rules.is_superuser)

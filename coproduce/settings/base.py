@@ -5,6 +5,7 @@ set, the site runs on SQLite and the in-memory channel layer so a newcomer needs
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
+    "axes",
     "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -88,6 +90,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "coproduce.urls"
@@ -153,6 +157,8 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in while the account is locked for this address (see below).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -177,6 +183,23 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "coproduce.accounts.adapter.AccountAdapter"
+
+# Sign-in throttling: one lock, django-axes, on every way in (docs/security.md). Failures are
+# counted per account AND address, so an attacker elsewhere cannot lock the holder out; allauth's
+# own failed-login limit (per account, from everywhere) is off so that there is only one.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "coproduce.accounts.throttle.username_for_lockout"
+AXES_LOCKOUT_CALLABLE = "coproduce.accounts.throttle.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login", "email", "code"]
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not kept: personal data, no need
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"  # coproduce.accounts.views.admin_login
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+WAGTAIL_PASSWORD_RESET_ENABLED = False  # allauth's reset is the one
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English"))]

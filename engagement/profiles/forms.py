@@ -1,8 +1,10 @@
 """Forms for profiles, the directory, opportunities, invitations, claims and erasure."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.form_rendering import UK_DATE_INPUT_FORMATS
@@ -265,6 +267,10 @@ class InvitationResponseForm(forms.Form):
     )
 
 
+# A claim is for work done: not in the future, and not so long ago that it cannot be checked.
+CLAIM_MAX_AGE_DAYS = 365
+
+
 class ClaimForm(forms.Form):
     claimant = forms.ModelChoiceField(label=_("Who the claim is for"), queryset=None, required=True)
     worked_on = forms.DateField(
@@ -324,6 +330,22 @@ class ClaimForm(forms.Form):
 
     def clean_expenses_amount(self):
         return self.cleaned_data.get("expenses_amount") or Decimal("0")
+
+    def clean_worked_on(self):
+        worked_on = self.cleaned_data["worked_on"]
+        today = timezone.localdate()
+        if worked_on > today:
+            raise forms.ValidationError(
+                _("The date of the session or task must be today or in the past")
+            )
+        if worked_on < today - timedelta(days=CLAIM_MAX_AGE_DAYS):
+            raise forms.ValidationError(
+                _(
+                    "The date of the session or task must be in the last 12 months. For work "
+                    "before that, contact the commissioner for this opportunity."
+                )
+            )
+        return worked_on
 
     def clean(self):
         data = super().clean()

@@ -120,7 +120,8 @@ def test_delete_my_account_erases_name_and_email_everywhere(client, person):
     assert not claim.claimant.is_active
     # Signed out, and the old password no longer works.
     assert client.get("/my-data/").status_code == 302
-    assert not client.login(email=EMAIL, password=factories.DEFAULT_PASSWORD)
+    client.post("/accounts/login/", {"login": EMAIL, "password": factories.DEFAULT_PASSWORD})
+    assert "_auth_user_id" not in client.session
 
 
 def test_contributions_show_former_member_to_others(client, person, role_user):
