@@ -19,7 +19,6 @@ import logging
 import re
 from functools import wraps
 from http import HTTPStatus
-from urllib.parse import urlencode
 
 from django.http import (
     Http404,
@@ -193,6 +192,7 @@ def open_data(view):
     def wrapper(request: HttpRequest, *args, **kwargs):
         if request.method == "OPTIONS":
             response = HttpResponse(status=204)
+            del response["Content-Type"]
             response["Allow"] = ALLOWED_METHODS
             response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
             response["Access-Control-Allow-Headers"] = "*"
@@ -278,6 +278,7 @@ def _limits(schema: dict) -> str:
         ("minimum", _("at least %s")),
         ("maximum", _("at most %s")),
         ("maxLength", _("up to %s characters")),
+        ("pattern", _("matching %s")),
     ):
         if key in schema:
             words.append(text % schema[key])
@@ -379,30 +380,23 @@ def api_docs(request: HttpRequest):
 
 def deprecated(successor: str):
     """A view for an old URL: a permanent redirect (308: the method is kept) to `successor`,
-    the v1 route's name, with `Deprecation`, `Sunset` and `Link` headers and the open-data
-    headers, so a script following redirects keeps working and its owner can see why."""
+    the v1 route's name, with `Deprecation`, `Sunset` and `Link` headers (and, through
+    `open_data`, the open-data headers, HEAD, OPTIONS and 405), so a script following
+    redirects keeps working and its owner can see why."""
 
+    @open_data
     def view(request: HttpRequest, **kwargs):
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            response = problem_response(
-                request, status=405, detail=_("This API is read-only: use GET.")
-            )
-            response["Allow"] = ALLOWED_METHODS
-            return response
         url = request.build_absolute_uri(reverse(successor, kwargs=kwargs))
         if request.GET:
-            url += "?" + urlencode(request.GET)
+            url += "?" + request.GET.urlencode()
         response = HttpResponsePermanentRedirect(url)
         response.status_code = 308
         response["Deprecation"] = "true"
         response["Sunset"] = SUNSET
         docs = request.build_absolute_uri(reverse("api_v1_docs"))
         response["Link"] = f'<{url}>; rel="successor-version", <{docs}>; rel="deprecation"'
-        for name, value in OPEN_DATA_HEADERS.items():
-            response[name] = value
         return response
 
-    view.csrf_exempt = True
     return view
 
 

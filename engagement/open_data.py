@@ -17,6 +17,8 @@ from ninja import Field, Schema
 # The largest id a page has (PostgreSQL `integer`): larger ones cannot exist, and asking the
 # database for one would fail rather than find nothing.
 MAX_ID = 2**31 - 1
+# What a topic's slug may hold (Django's SlugField): anything else cannot match one.
+SLUG = r"^[-a-zA-Z0-9_]+$"
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # A page number past this cannot hold anything at MAX_PAGE_SIZE rows a page.

@@ -359,6 +359,8 @@ def test_drafts_and_unpublished_pages_are_404_problems(client, seeded):
         ("/api/v1/consultations?page=0", "page"),
         ("/api/v1/consultations?page_size=1000", "page_size"),
         ("/api/v1/consultations?page=two", "page"),
+        ("/api/v1/consultations?topic=%00", "topic"),  # PostgreSQL refuses NUL: not a 500
+        ("/api/v1/decisions?topic=short%20breaks", "topic"),
         ("/api/v1/decisions?status=maybe", "status"),
         ("/api/v1/decisions?decided_from=31/3/2026", "decided_from"),
         ("/api/v1/decisions?decided_to=2026-02-30", "decided_to"),
@@ -477,6 +479,7 @@ def test_the_old_urls_redirect_to_their_successors_with_a_deprecation_notice(cli
         followed = client.get(old, follow=True)
         assert followed.status_code == 200
         assert followed.json()["licence"] == OGL
+        assert_problem(client.post(old), 405)
 
 
 def test_the_pages_link_to_the_new_api(client, seeded):

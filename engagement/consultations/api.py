@@ -23,6 +23,7 @@ from engagement.open_data import (
     MAX_ID,
     MAX_PAGE,
     MAX_PAGE_SIZE,
+    SLUG,
     Licence,
     PageLinks,
     Problem,
@@ -128,7 +129,9 @@ class ConsultationFilters(Schema):
     status: Literal["upcoming", "open", "closed"] | None = Field(
         None, description="`closed` includes those whose decision is published"
     )
-    topic: str | None = Field(None, max_length=100, description="A topic's slug, e.g. `carers`")
+    topic: str | None = Field(
+        None, max_length=100, pattern=SLUG, description="A topic's slug, e.g. `carers`"
+    )
     page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 

@@ -19,6 +19,7 @@ from engagement.open_data import (
     MAX_ID,
     MAX_PAGE,
     MAX_PAGE_SIZE,
+    SLUG,
     Licence,
     PageLinks,
     Problem,
@@ -133,7 +134,9 @@ class DecisionList(Schema):
 
 
 class DecisionFilters(Schema):
-    topic: str | None = Field(None, max_length=100, description="A topic's slug, e.g. `carers`")
+    topic: str | None = Field(
+        None, max_length=100, pattern=SLUG, description="A topic's slug, e.g. `carers`"
+    )
     status: DecisionStatus | None = None
     decided_from: dt.date | None = Field(None, description="Decided on or after (YYYY-MM-DD)")
     decided_to: dt.date | None = Field(None, description="Decided on or before (YYYY-MM-DD)")
