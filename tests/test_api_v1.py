@@ -7,8 +7,10 @@ import datetime as dt
 import json
 import re
 
+import jsonschema_rs
 import pytest
 from django.utils import timezone
+from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
 from wagtail.models import PageViewRestriction
 
 from engagement.models import ConsultationTopic
@@ -184,6 +186,20 @@ def test_paging_gives_counts_and_links_that_keep_the_filters(client, seeded):
     assert filtered["links"]["self"] == (
         "http://testserver/api/v1/decisions?status=decided&page_size=1&page=1"
     )
+
+
+def test_the_consultation_list_costs_the_same_queries_for_more_consultations(
+    client, seeded, django_assert_num_queries
+):
+    client.get("/api/v1/consultations")
+    # The private pages (Wagtail's `public()`), the count, the page (status worked out in
+    # SQL), its topics.
+    with django_assert_num_queries(4):
+        client.get("/api/v1/consultations")
+    for n in range(4):
+        factories.make_consultation(title=f"Another consultation {n}")
+    with django_assert_num_queries(4):
+        assert client.get("/api/v1/consultations").json()["count"] == 7
 
 
 def test_a_page_past_the_last_is_a_404_problem_and_an_empty_list_has_one_page(client, seeded):
@@ -415,12 +431,17 @@ def test_a_failure_is_a_500_problem_without_cache_or_cors_and_is_logged(
 # --- The description and its docs page -----------------------------------------------------------
 
 
-def test_the_description_is_openapi_3_with_the_licence_and_problem_types(client, db):
+def test_the_description_is_valid_openapi_3_1_with_the_licence_and_problem_types(client, db):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert_open_data_headers(response)
     schema = response.json()
-    assert schema["openapi"].startswith("3.")
+    assert schema["openapi"].startswith("3.1")
+    # The OpenAPI 3.1 meta-schema (as schemathesis ships it), and every body schema against
+    # JSON Schema 2020-12's own.
+    OPENAPI_31_VALIDATOR.validate(schema)
+    for component in schema["components"]["schemas"].values():
+        jsonschema_rs.meta.validate(component)
     assert schema["info"]["license"] == OGL
     assert set(schema["paths"]) == {
         "/api/v1/consultations",

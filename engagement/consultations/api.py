@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
 from engagement.consultations.exports import aggregates_as_dict
-from engagement.consultations.models import ConsultationPage
+from engagement.consultations.models import ConsultationPage, ConsultationStatus, QuestionKind
 from engagement.consultations.results import consultation_results, results_are_public
 from engagement.consultations.selectors import consultation_listing
 from engagement.open_data import (
@@ -34,7 +34,9 @@ from engagement.open_data import (
 
 router = Router(tags=["Consultations"])
 
-Status = Literal["upcoming", "open", "closed", "decision_published"]
+# The schema's enums are the models' choices, so the description cannot drift from the data.
+Status = Literal[tuple(ConsultationStatus.values)]
+Kind = Literal[tuple(QuestionKind.values)]
 
 
 # --- Schemas -----------------------------------------------------------------------------------
@@ -100,9 +102,7 @@ class QuestionFigures(Schema):
     id: int
     section: str
     text: str
-    kind: Literal[
-        "single_choice", "multiple_choice", "agreement_scale", "ranking", "points", "free_text"
-    ]
+    kind: Kind
     answered: int = Field(description="People who answered this question")
     mean: float | None = Field(None, description="Agreement scale only")
     distribution: list[ScalePoint] | None = Field(None, description="Agreement scale only")

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
+from engagement.decisions.models import DecisionStatus, InvolvementLevel, ResponseOutcome
 from engagement.decisions.selectors import decisions_for_api
 from engagement.open_data import (
     DEFAULT_PAGE_SIZE,
@@ -30,7 +31,10 @@ from engagement.open_data import (
 
 router = Router(tags=["Decisions"])
 
-DecisionStatus = Literal["proposed", "decided", "implementing", "reviewed"]
+# The schema's enums are the models' choices, so the description cannot drift from the data.
+Status = Literal[tuple(DecisionStatus.values)]
+Level = Literal[tuple(InvolvementLevel.values)]
+Outcome = Literal[tuple(ResponseOutcome.values)]
 
 
 # --- Schemas -----------------------------------------------------------------------------------
@@ -51,13 +55,13 @@ class Commissions(Schema):
 
 
 class Involvement(Schema):
-    level: Literal["informed", "consulted", "involved", "co_produced", "co_decided"]
+    level: Level
     justification: str
 
 
 class YouSaidWeDid(Schema):
     you_said: str
-    outcome: Literal["done", "partly", "not_done"]
+    outcome: Outcome
     we_did: str
     source: str | None = Field(description="Where the point came from, never who made it")
 
@@ -96,7 +100,7 @@ class Decision(Schema):
     url: str
     summary: str
     why: str
-    status: DecisionStatus
+    status: Status
     dates: DecisionDates
     commissions: Commissions
     involvement: Involvement
@@ -137,7 +141,7 @@ class DecisionFilters(Schema):
     topic: str | None = Field(
         None, max_length=100, pattern=SLUG, description="A topic's slug, e.g. `carers`"
     )
-    status: DecisionStatus | None = None
+    status: Status | None = None
     decided_from: dt.date | None = Field(None, description="Decided on or after (YYYY-MM-DD)")
     decided_to: dt.date | None = Field(None, description="Decided on or before (YYYY-MM-DD)")
     page: int = Field(1, ge=1, le=MAX_PAGE)
