@@ -20,6 +20,7 @@ import re
 from functools import wraps
 from http import HTTPStatus
 
+from django.core.signals import got_request_exception
 from django.http import (
     Http404,
     HttpRequest,
@@ -173,8 +174,10 @@ def _http_error(request, exc: HttpError):
 
 @api.exception_handler(Exception)
 def _server_error(request, exc):
-    # Logged with its traceback, as Django logs any failed request; the body says nothing of it.
+    # Logged with its traceback and signalled as Django signals any failed request (error
+    # reporters listen to it); the body says nothing of it.
     logger.exception("Open-data API failed on %s", request.path)
+    got_request_exception.send(sender=None, request=request)
     return problem_response(
         request, status=500, detail=_("Something went wrong on our side. Try again later.")
     )
