@@ -392,8 +392,15 @@ def test_bad_query_parameters_are_400_problems_naming_the_parameter(client, seed
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
-def test_the_api_is_read_only(client, seeded, method):
-    for url in ["/api/v1/decisions", f"/api/v1/consultations/{seeded['closed'].pk}/results"]:
+def test_the_api_is_read_only(seeded, method):
+    # As a script sends it: no CSRF token, so a 405 problem rather than the CSRF page.
+    client = Client(enforce_csrf_checks=True)
+    for url in [
+        "/api/v1/decisions",
+        f"/api/v1/consultations/{seeded['closed'].pk}/results",
+        "/api/v1/no-such-thing",
+        "/api/decisions/",
+    ]:
         response = getattr(client, method)(url)
         body = assert_problem(response, 405)
         assert body["title"] == "Method Not Allowed"
