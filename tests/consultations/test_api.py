@@ -112,14 +112,11 @@ def test_the_old_url_redirects_here_with_a_deprecation_notice(client, answered):
     assert client.get(response["Location"]).json()["respondents"] == 4
 
 
-def test_api_queries_do_not_grow_with_responses(client, answered, django_assert_num_queries):
+def test_api_queries_do_not_grow_with_responses(client, answered, exact_queries):
     client.get(api_url(answered))
-    # The page and whether it is restricted (2), then the selector: questions, choices,
-    # respondents, figures of every answer and of unsubmitted ones, people per question
-    # (both), latest free text; and whether a published decision links to it (its status).
-    with django_assert_num_queries(12):
+    with exact_queries("api: consultation results"):
         client.get(api_url(answered))
     for _n in range(10):
         factories.make_response(answered, answers={SINGLE: "Weekly", SCALE: 4})
-    with django_assert_num_queries(12):
+    with exact_queries("api: consultation results"):
         assert client.get(api_url(answered)).json()["respondents"] == 14
