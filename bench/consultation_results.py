@@ -383,7 +383,11 @@ def main(argv: list[str] | None = None) -> int:
                 commissioner_client,
                 reverse("engagement:consultation_breakdown", args=[pk]) + "?by=age_band",
             ),
-            ("open-data API", anonymous, reverse("engagement:api_consultation_results", args=[pk])),
+            (
+                "open-data API",
+                anonymous,
+                reverse("api_v1:consultation_results", kwargs={"consultation_id": pk}),
+            ),
             (
                 "free text, first page",
                 anonymous,

@@ -1,5 +1,6 @@
 """Engagement's URLs, one list per feature, under the one `engagement` namespace."""
 
+from engagement.api import old_urlpatterns as old_api
 from engagement.consultations.urls import urlpatterns as consultations
 from engagement.decisions.urls import urlpatterns as decisions
 from engagement.my_data.urls import urlpatterns as my_data
@@ -7,4 +8,6 @@ from engagement.profiles.urls import urlpatterns as profiles
 
 app_name = "engagement"
 
-urlpatterns = [*profiles, *my_data, *consultations, *decisions]
+# The open-data API's old URLs (redirects for one release) keep their names here; the API
+# itself, /api/v1/, is mounted by coproduce/urls.py under its own namespace, `api_v1`.
+urlpatterns = [*profiles, *my_data, *consultations, *decisions, *old_api]

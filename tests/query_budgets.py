@@ -35,4 +35,17 @@ QUERY_BUDGETS: dict[str, Budget] = {
     "commissioner: /claims/": Budget(11, "signed in, chrome, claims to review"),
     "commissioner: matches": Budget(22, "signed in, chrome, the opportunity, matching"),
     "commissioner: a profile": Budget(13, "signed in, chrome, the profile and its taxonomies"),
+    # The open-data API has no chrome and no session: only what the answer holds.
+    "api: consultations": Budget(
+        4, "the private pages (Wagtail's public()), the count, one page (status in SQL), topics"
+    ),
+    "api: consultation results": Budget(
+        12,
+        "the page and whether it is restricted, questions, choices, respondents, figures of "
+        "every answer and of unsubmitted ones, people per question (both), latest free text, "
+        "whether a published decision links to it (its status)",
+    ),
+    "api: decisions": Budget(
+        7, "the count, one page, topics, points, sessions, minority views, consultations"
+    ),
 }

@@ -1,32 +1,207 @@
-"""The open-data API: a consultation's aggregate results as JSON, once they are public.
-Documented in docs/api.md. Plain Django views: read-only, no authentication, no cookies used."""
+"""Open data: the list of consultations and one consultation's aggregate results, as routes
+of the one API (`engagement/api.py`, under /api/v1/). Read-only, no authentication, no
+cookies. The figures come from the same selectors as the results page; nothing is counted
+again here. Documented in docs/api.md."""
 
-from django.http import JsonResponse
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from ninja import Field, Path, Query, Router, Schema
 
 from engagement.consultations.exports import aggregates_as_dict
-from engagement.consultations.models import ConsultationPage
+from engagement.consultations.models import ConsultationPage, ConsultationStatus, QuestionKind
 from engagement.consultations.results import consultation_results, results_are_public
+from engagement.consultations.selectors import consultation_listing
+from engagement.open_data import (
+    DEFAULT_PAGE_SIZE,
+    LICENCE,
+    MAX_ID,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    SLUG,
+    Licence,
+    PageLinks,
+    Problem,
+    ProblemError,
+    page_window,
+    paged_body,
+)
+
+router = Router(tags=["Consultations"])
+
+# The schema's enums are the models' choices, so the description cannot drift from the data.
+Status = Literal[tuple(ConsultationStatus.values)]
+Kind = Literal[tuple(QuestionKind.values)]
 
 
-def _error(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"detail": message}, status=status)
+# --- Schemas -----------------------------------------------------------------------------------
 
 
-@require_safe
-def consultation_results_api(request, consultation_id: int):
-    """GET /api/consultations/<id>/results/: the aggregate results (no free text, no
-    equality monitoring), only when they are public: after closing, or live if the
-    commissioner chose live results. Otherwise 403 saying so; 404 if there is no such
-    published consultation."""
+class Topic(Schema):
+    slug: str
+    name: str
+
+
+class ConsultationSummary(Schema):
+    id: int
+    title: str
+    summary: str
+    url: str = Field(description="The consultation's page")
+    status: Status
+    opens_at: datetime
+    closes_at: datetime
+    topics: list[Topic]
+    results_url: str = Field(
+        description="Its aggregate results in this API: 403 until they are public"
+    )
+
+
+class ConsultationList(Schema):
+    licence: Licence
+    count: int = Field(description="Consultations matching the filters, on every page")
+    page: int
+    page_size: int
+    pages: int
+    links: PageLinks
+    results: list[ConsultationSummary]
+
+
+class ConsultationRef(Schema):
+    id: int
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    status: Status
+
+
+class ScalePoint(Schema):
+    value: int = Field(description="1 (strongly disagree) to 5 (strongly agree)")
+    label: str
+    count: int
+    percent: float
+
+
+class ChoiceFigures(Schema):
+    id: int
+    label: str
+    count: int = Field(description="People who chose, ranked or gave points to this choice")
+    percent: float = Field(description="Of the people who answered the question")
+    borda_score: int | None = Field(None, description="Ranking only")
+    mean_position: float | None = Field(None, description="Ranking only; 1 is first")
+    points: int | None = Field(None, description="Points allocation only")
+    mean_points: float | None = Field(None, description="Points allocation only")
+    points_percent: float | None = Field(None, description="Points allocation only")
+
+
+class QuestionFigures(Schema):
+    id: int
+    section: str
+    text: str
+    kind: Kind
+    answered: int = Field(description="People who answered this question")
+    mean: float | None = Field(None, description="Agreement scale only")
+    distribution: list[ScalePoint] | None = Field(None, description="Agreement scale only")
+    points_to_share: int | None = Field(None, description="Points allocation only")
+    choices: list[ChoiceFigures] | None = Field(
+        None, description="Choice, ranking and points questions"
+    )
+    answers_shown: int | None = Field(
+        None, description="Free text only: written answers shown in public (the text is not)"
+    )
+
+
+class ConsultationResults(Schema):
+    licence: Licence
+    consultation: ConsultationRef
+    respondents: int = Field(description="Submitted responses")
+    questions: list[QuestionFigures]
+
+
+# --- Routes ------------------------------------------------------------------------------------
+
+
+class ConsultationFilters(Schema):
+    status: Literal["upcoming", "open", "closed"] | None = Field(
+        None, description="`closed` includes those whose decision is published"
+    )
+    topic: str | None = Field(
+        None, max_length=100, pattern=SLUG, description="A topic's slug, e.g. `carers`"
+    )
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+def results_url(request: HttpRequest, consultation_id: int) -> str:
+    return request.build_absolute_uri(
+        reverse("api_v1:consultation_results", kwargs={"consultation_id": consultation_id})
+    )
+
+
+@router.get(
+    "/consultations",
+    response={200: ConsultationList, 400: Problem, 404: Problem},
+    url_name="consultation_list",
+    operation_id="consultation_list",
+    summary="Consultations",
+    exclude_unset=True,
+)
+def consultation_list(request: HttpRequest, filters: Query[ConsultationFilters]):
+    """Published public consultations in the consultations page's order: open ones first,
+    then upcoming, then closed. Filter by `status` and `topic`; paged."""
+    consultations = consultation_listing(status=filters.status, topic=filters.topic)
+    window = page_window(
+        page=filters.page, page_size=filters.page_size, count=consultations.count()
+    )
+    rows = consultations[window.offset : window.offset + window.size]
+    return paged_body(
+        request,
+        window,
+        [
+            {
+                "id": c.pk,
+                "title": c.title,
+                "summary": c.summary,
+                "url": c.get_full_url(request),
+                "status": c.listing_status,
+                "opens_at": c.opens_at,
+                "closes_at": c.closes_at,
+                "topics": [{"slug": t.slug, "name": t.name} for t in c.topics.all()],
+                "results_url": results_url(request, c.pk),
+            }
+            for c in rows
+        ],
+    )
+
+
+@router.get(
+    "/consultations/{int:consultation_id}/results",
+    response={200: ConsultationResults, 400: Problem, 403: Problem, 404: Problem},
+    url_name="consultation_results",
+    operation_id="consultation_results",
+    summary="One consultation's results",
+    exclude_unset=True,
+)
+def consultation_results_detail(
+    request: HttpRequest, consultation_id: int = Path(..., ge=1, le=MAX_ID)
+):
+    """The aggregate results of one consultation, once they are public: after it closes, or
+    while it is open if the commissioner chose live results; otherwise 403. No free text, no
+    equality monitoring, nothing about any one person."""
     consultation = ConsultationPage.objects.live().filter(pk=consultation_id).first()
     if consultation is None:
-        return _error(_("There is no published consultation with that id."), 404)
+        raise ProblemError(status=404, detail=_("There is no published consultation with that id."))
     if not results_are_public(consultation=consultation):
-        return _error(_("The results of this consultation are not public yet."), 403)
-    response = JsonResponse(aggregates_as_dict(consultation_results(consultation=consultation)))
-    # Open data: any site may read it; caches may keep it a few minutes.
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+        raise ProblemError(
+            status=403,
+            kind="results-not-public",
+            title=_("Results not public"),
+            detail=_("The results of this consultation are not public yet."),
+        )
+    return {"licence": LICENCE} | aggregates_as_dict(
+        consultation_results(consultation=consultation)
+    )

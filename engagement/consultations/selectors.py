@@ -27,43 +27,38 @@ STATUS_ORDER = {ConsultationStatus.OPEN: 0, ConsultationStatus.UPCOMING: 1}
 
 def consultation_listing(
     *,
-    index: ConsultationIndexPage,
+    index: ConsultationIndexPage | None = None,
     topic: str | None = None,
     status: str | None = None,
     now=None,
 ) -> QuerySet[ConsultationPage]:
-    """The live, public consultations under `index`, each annotated with `listing_status`
-    (from the dates and any published decision, in SQL): open first, then upcoming, then
-    closed; optionally only one topic (by slug) or one status. Topics are prefetched: the
-    page's query count does not grow with the number of consultations."""
+    """The live, public consultations (under `index`, if given), each annotated with
+    `listing_status` (from the dates and any published decision, in SQL): open first, then
+    upcoming, then closed; optionally only one topic (by slug) or one status. Topics are
+    prefetched: the page's query count does not grow with the number of consultations."""
     now = now or timezone.now()
-    consultations = (
-        ConsultationPage.objects.live()
-        .public()
-        .child_of(index)
-        .annotate(
-            listing_status=Case(
-                When(opens_at__gt=now, then=Value(ConsultationStatus.UPCOMING.value)),
-                When(closes_at__gt=now, then=Value(ConsultationStatus.OPEN.value)),
-                When(
-                    # Through the decisions' reverse relation: consultations import no other
-                    # feature.
-                    Exists(
-                        ConsultationPage.objects.filter(pk=OuterRef("pk"), decisions__live=True)
-                    ),
-                    then=Value(ConsultationStatus.DECISION_PUBLISHED.value),
-                ),
-                default=Value(ConsultationStatus.CLOSED.value),
-                output_field=CharField(),
+    consultations = ConsultationPage.objects.live().public()
+    if index is not None:
+        consultations = consultations.child_of(index)
+    consultations = consultations.annotate(
+        listing_status=Case(
+            When(opens_at__gt=now, then=Value(ConsultationStatus.UPCOMING.value)),
+            When(closes_at__gt=now, then=Value(ConsultationStatus.OPEN.value)),
+            When(
+                # Through the decisions' reverse relation: consultations import no other
+                # feature.
+                Exists(ConsultationPage.objects.filter(pk=OuterRef("pk"), decisions__live=True)),
+                then=Value(ConsultationStatus.DECISION_PUBLISHED.value),
             ),
-            status_rank=Case(
-                When(opens_at__gt=now, then=Value(1)),
-                When(closes_at__gt=now, then=Value(0)),
-                default=Value(2),
-            ),
-        )
-        .prefetch_related("topics")
-    )
+            default=Value(ConsultationStatus.CLOSED.value),
+            output_field=CharField(),
+        ),
+        status_rank=Case(
+            When(opens_at__gt=now, then=Value(1)),
+            When(closes_at__gt=now, then=Value(0)),
+            default=Value(2),
+        ),
+    ).prefetch_related("topics")
     if topic:
         consultations = consultations.filter(topics__slug=topic)
     if status == ConsultationStatus.OPEN:

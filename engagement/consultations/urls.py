@@ -1,8 +1,8 @@
-"""Answering a consultation, its results, exports and open data."""
+"""Answering a consultation, its results and exports. (Open data: `api.py`, mounted by
+`engagement/api.py`.)"""
 
 from django.urls import path
 
-from engagement.consultations import api
 from engagement.consultations.views import answering, results
 
 urlpatterns = [
@@ -87,10 +87,5 @@ urlpatterns += [
         "consultations/<int:consultation_id>/results/responses.<str:fmt>",
         results.export_responses,
         name="consultation_responses_export",
-    ),
-    path(
-        "api/consultations/<int:consultation_id>/results/",
-        api.consultation_results_api,
-        name="api_consultation_results",
     ),
 ]

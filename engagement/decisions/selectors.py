@@ -16,7 +16,6 @@ from wagtail.models import TaskState
 
 from deliberation.models import RoomEvent, Session, SessionParticipant
 from engagement.consultations.models import (
-    Answer,
     ConsultationPage,
     EqualityMonitoring,
     Response,
@@ -346,54 +345,40 @@ def decision_emails_wanted(*, user) -> bool:
 # --- Open data ------------------------------------------------------------------------------
 
 
-def consultation_aggregates(*, consultation_ids: list[int]) -> dict[int, list[dict]]:
-    """Aggregate results of consultations, by question: counts per choice, or per point of an
-    agreement scale. Free text is left out (it is personal and moderated). One query."""
-    rows = (
-        Answer.objects.filter(
-            response__consultation_id__in=consultation_ids,
-            response__status=ResponseStatus.SUBMITTED,
-        )
-        .exclude(question__kind="free_text")
-        .values(
-            "response__consultation_id",
-            "question_id",
-            "question__text",
-            "question__kind",
-            "choice__label",
-            "number",
-        )
-        .annotate(n=Count("pk"))
-        .order_by("response__consultation_id", "question_id", "choice__label", "number")
-    )
-    by_consultation: dict[int, dict[int, dict]] = defaultdict(dict)
-    for row in rows:
-        question = by_consultation[row["response__consultation_id"]].setdefault(
-            row["question_id"],
-            {
-                "question": row["question__text"],
-                "kind": row["question__kind"],
-                "counts": [],
-            },
-        )
-        if row["question__kind"] in {"agreement_scale"}:
-            question["counts"].append({"value": row["number"], "count": row["n"]})
-        elif row["question__kind"] in {"single_choice", "multiple_choice"}:
-            question["counts"].append({"choice": row["choice__label"], "count": row["n"]})
-        else:
-            # Ranking positions and points: the total per choice is what is comparable.
-            question["counts"].append(
-                {"choice": row["choice__label"], "value": row["number"], "count": row["n"]}
-            )
-    return {pk: list(questions.values()) for pk, questions in by_consultation.items()}
+@dataclass(frozen=True)
+class DecisionsForApi:
+    """One page of decisions as open data, and how many match in all."""
+
+    count: int
+    results: list[dict]
 
 
-def decisions_for_api(*, decision_id: int | None = None) -> list[dict]:
-    """Live decisions as open data: links, figures, points, and the linked consultations'
-    aggregate results. No personal data."""
-    decisions = DecisionPage.objects.live().order_by("-decided_on", "pk")
+def decisions_for_api(
+    *,
+    decision_id: int | None = None,
+    topic: str = "",
+    status: str = "",
+    decided_from: dt.date | None = None,
+    decided_to: dt.date | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> DecisionsForApi:
+    """Live decisions as open data, in the decision log's order: links, figures, points, and
+    the linked consultations (their results are the consultation results API's, counted
+    once there). Filtered by topic slug, status and date decided; `offset`/`limit` page in
+    SQL, so a page costs the same queries whatever the number of decisions. No personal data."""
+    decisions = DecisionPage.objects.live()
     if decision_id is not None:
         decisions = decisions.filter(pk=decision_id)
+    if topic:
+        decisions = decisions.filter(topics__slug=topic)
+    if status:
+        decisions = decisions.filter(status=status)
+    if decided_from:
+        decisions = decisions.filter(decided_on__gte=decided_from)
+    if decided_to:
+        decisions = decisions.filter(decided_on__lte=decided_to)
+    count = decisions.count()
     decisions = (
         decisions.annotate(
             rating_average=Avg("ratings__score"), rating_count=Count("ratings", distinct=True)
@@ -420,17 +405,17 @@ def decisions_for_api(*, decision_id: int | None = None) -> list[dict]:
                 ).order_by("pk"),
             ),
         )
+        .order_by("-decided_on", "-first_published_at", "-pk")  # as the decision log
     )
-    decisions = list(decisions)
-    consultation_ids = sorted({c.pk for d in decisions for c in d.consultations.all()})
-    aggregates = consultation_aggregates(consultation_ids=consultation_ids)
+    end = None if limit is None else offset + limit
+    decisions = list(decisions[offset:end])
     pairs = session_participation(
         session_ids=sorted({s.pk for d in decisions for s in d.sessions.all()})
     )
-    return [_decision_as_data(d, aggregates, pairs) for d in decisions]
+    return DecisionsForApi(count=count, results=[_decision_as_data(d, pairs) for d in decisions])
 
 
-def _decision_as_data(decision: DecisionPage, aggregates: dict, pairs: set) -> dict:
+def _decision_as_data(decision: DecisionPage, pairs: set) -> dict:
     session_ids = {s.pk for s in decision.sessions.all()}
     return {
         "id": decision.pk,
@@ -475,7 +460,6 @@ def _decision_as_data(decision: DecisionPage, aggregates: dict, pairs: set) -> d
                 "title": c.title,
                 "url": c.full_url,
                 "responses": c.response_count,
-                "results": aggregates.get(c.pk, []),
             }
             for c in decision.consultations.all()
         ],

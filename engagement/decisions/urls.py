@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from engagement.decisions import api, views
+from engagement.decisions import views
 from engagement.decisions.feeds import DecisionFeed
 
 urlpatterns = [
@@ -26,6 +26,4 @@ urlpatterns = [
         views.notification_preferences,
         name="notification_preferences",
     ),
-    path("api/decisions/", api.decision_list, name="api_decision_list"),
-    path("api/decisions/<int:pk>/", api.decision_detail, name="api_decision_detail"),
 ]

@@ -1,4 +1,6 @@
-"""The open-data API: aggregate results as JSON, only once they are public."""
+"""The open-data API's consultation results (/api/v1/consultations/<id>/results): aggregate
+results as JSON, only once they are public. (Every route's headers, paging and problems:
+tests/test_api_v1.py.)"""
 
 import datetime as dt
 
@@ -15,14 +17,15 @@ pytestmark = pytest.mark.django_db
 
 def api_url(consultation_or_id):
     pk = getattr(consultation_or_id, "pk", consultation_or_id)
-    return reverse("engagement:api_consultation_results", args=[pk])
+    return reverse("api_v1:consultation_results", kwargs={"consultation_id": pk})
 
 
 def test_public_results_are_open_data(client, answered):
     response = client.get(api_url(answered))
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Cache-Control"] == "public, max-age=300"
     data = response.json()
     assert data["consultation"]["title"] == "Short breaks for carers"
     assert data["consultation"]["status"] == "closed"
@@ -68,7 +71,14 @@ def test_results_not_yet_public_are_refused(client, open_consultation, commissio
     client.force_login(commissioner)  # even for staff: the API is for public results only
     response = client.get(api_url(open_consultation))
     assert response.status_code == 403
-    assert response.json() == {"detail": "The results of this consultation are not public yet."}
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "http://testserver/api/v1/docs#problem-results-not-public",
+        "title": "Results not public",
+        "status": 403,
+        "detail": "The results of this consultation are not public yet.",
+        "instance": api_url(open_consultation),
+    }
 
 
 def test_live_results_are_open_data_while_open(client):
@@ -94,14 +104,19 @@ def test_the_api_is_read_only(client, answered):
     assert client.post(api_url(answered)).status_code == 405
 
 
-def test_api_queries_do_not_grow_with_responses(client, answered, django_assert_num_queries):
+def test_the_old_url_redirects_here_with_a_deprecation_notice(client, answered):
+    response = client.get(f"/api/consultations/{answered.pk}/results/")
+    assert response.status_code == 308
+    assert response["Location"] == f"http://testserver{api_url(answered)}"
+    assert response["Deprecation"] == "true"
+    assert client.get(response["Location"]).json()["respondents"] == 4
+
+
+def test_api_queries_do_not_grow_with_responses(client, answered, exact_queries):
     client.get(api_url(answered))
-    # The page and whether it is restricted (2), then the selector: questions, choices,
-    # respondents, figures of every answer and of unsubmitted ones, people per question
-    # (both), latest free text; and whether a published decision links to it (its status).
-    with django_assert_num_queries(12):
+    with exact_queries("api: consultation results"):
         client.get(api_url(answered))
     for _n in range(10):
         factories.make_response(answered, answers={SINGLE: "Weekly", SCALE: 4})
-    with django_assert_num_queries(12):
+    with exact_queries("api: consultation results"):
         assert client.get(api_url(answered)).json()["respondents"] == 14

@@ -181,4 +181,4 @@ def test_results_of_a_private_page_are_not_public(client, answered):
         page=answered, restriction_type=PageViewRestriction.PASSWORD, password="carers"
     )
     assert client.get(results_url(answered)).status_code == 403
-    assert client.get(f"/api/consultations/{answered.pk}/results/").status_code == 403
+    assert client.get(f"/api/v1/consultations/{answered.pk}/results").status_code == 403

@@ -1,4 +1,5 @@
-"""The Atom feed and the JSON API: valid, complete, and free of personal data."""
+"""The Atom feed and the open-data API's decisions (/api/v1/decisions): valid, complete, and
+free of personal data. (Every route's headers, paging and problems: tests/test_api_v1.py.)"""
 
 import json
 import xml.etree.ElementTree as ET
@@ -71,14 +72,14 @@ def test_the_index_page_points_to_the_feed(client, published):
     assert 'href="/decisions/feed/"' in html
 
 
-def test_the_json_api_lists_decisions_with_links_and_aggregate_results(client, published):
+def test_the_json_api_lists_decisions_with_links_and_the_results_route(client, published):
     decision, consultation, _response = published
-    data = client.get("/api/decisions/").json()
+    data = client.get("/api/v1/decisions").json()
 
-    assert data["version"] == 1
+    assert data["licence"]["name"] == "Open Government Licence v3.0"
     assert data["count"] == 1
     item = data["results"][0]
-    assert set(item) >= {
+    assert set(item) == {
         "id",
         "title",
         "url",
@@ -92,8 +93,12 @@ def test_the_json_api_lists_decisions_with_links_and_aggregate_results(client, p
         "you_said_we_did",
         "minority_views",
         "consultations",
+        "co_production_group",
         "sessions",
+        "people_in_sessions",
         "rating",
+        "first_published_at",
+        "last_published_at",
     }
     assert item["commissions"] == {
         "service": "Overnight short breaks",
@@ -102,22 +107,41 @@ def test_the_json_api_lists_decisions_with_links_and_aggregate_results(client, p
         "starts_on": None,
     }
     assert item["involvement"]["level"] == "consulted"
+    assert item["topics"] == ["carers"]
     linked = item["consultations"][0]
     assert (linked["id"], linked["responses"]) == (consultation.pk, 4)
-    first_question = next(q for q in linked["results"] if q["kind"] == "single_choice")
-    assert first_question["counts"] == [{"choice": "Weekly", "count": 3}]
+    # The linked consultation's figures are the results route's, counted once, there; that
+    # route answers 403 while the results are not public (this one is still open).
+    assert linked["results_url"] == (
+        f"http://testserver/api/v1/consultations/{consultation.pk}/results"
+    )
+    assert client.get(linked["results_url"]).status_code == 403
     assert item["you_said_we_did"][0]["outcome"] == "done"
     assert item["you_said_we_did"][0]["source"].startswith("An answer to “What else")
 
 
 def test_one_decision_and_a_missing_one(client, published):
     decision, _c, _r = published
-    one = client.get(f"/api/decisions/{decision.pk}/")
+    one = client.get(f"/api/v1/decisions/{decision.pk}")
     assert one.status_code == 200
     assert one.json()["title"] == decision.title
-    missing = client.get("/api/decisions/999999/")
+    missing = client.get("/api/v1/decisions/999999")
     assert missing.status_code == 404
-    assert missing.json()["error"] == "not_found"
+    assert missing["Content-Type"] == "application/problem+json"
+    assert missing.json()["detail"] == "There is no published decision with that id."
+
+
+def test_the_old_urls_redirect_with_a_deprecation_notice(client, published):
+    decision, _c, _r = published
+    for old, new in [
+        ("/api/decisions/", "/api/v1/decisions"),
+        (f"/api/decisions/{decision.pk}/", f"/api/v1/decisions/{decision.pk}"),
+    ]:
+        response = client.get(old)
+        assert response.status_code == 308
+        assert response["Location"] == f"http://testserver{new}"
+        assert response["Deprecation"] == "true"
+        assert 'rel="successor-version"' in response["Link"]
 
 
 def test_nothing_personal_in_the_page_feed_or_api(client, published):
@@ -125,7 +149,8 @@ def test_nothing_personal_in_the_page_feed_or_api(client, published):
     outputs = [
         client.get(decision.url).content.decode(),
         client.get("/decisions/feed/").content.decode(),
-        json.dumps(client.get("/api/decisions/").json(), ensure_ascii=False),
+        json.dumps(client.get("/api/v1/decisions").json(), ensure_ascii=False),
+        json.dumps(client.get(f"/api/v1/decisions/{decision.pk}").json(), ensure_ascii=False),
         client.get(f"/decisions/{decision.pk}/involvement-report/").content.decode(),
     ]
     for output in outputs:
