@@ -448,12 +448,24 @@ def _protect(table: Table) -> PublishedTable:
     def unknown() -> set[Position]:
         return {p for p in hidden if p not in table.known}
 
-    def candidates(members: Iterable[Position], *, cells_only: bool) -> list[Position]:
+    # A figure in a line whose total is published as 0, and stays published, is 0 whatever is
+    # hidden: hiding it protects nobody.
+    zero_lines = [
+        members
+        for total, members in system.equal
+        if values[total] == 0 and total not in hidden and total not in hideable
+    ]
+    pinned = {m for members in zero_lines for m in members}
+
+    def candidates(
+        members: Iterable[Position], *, cells_only: bool, any_zero: bool = False
+    ) -> list[Position]:
         found = [
             m
             for m in members
             if m not in hidden
             and m in hideable
+            and (any_zero or m not in pinned)
             and (not cells_only or (m[0] < n_rows and m[1] < n_cols))
         ]
         # Smallest first; among equals, one whose other line already hides something, so the
@@ -475,9 +487,11 @@ def _protect(table: Table) -> PublishedTable:
             if total in unknown():
                 continue
             secret = [m for m in members if m in unknown()]
-            if not secret:
+            if not secret or values[total] == 0:
                 continue
-            if len(secret) == 1 or sum(values[m] for m in secret) < PROTECTION:
+            # Hidden figures can add up to no more than the line's total.
+            enough_hidden = min(PROTECTION, values[total])
+            if len(secret) == 1 or sum(values[m] for m in secret) < enough_hidden:
                 options = candidates(members, cells_only=True) or candidates(
                     members, cells_only=False
                 )
@@ -531,7 +545,9 @@ def _protect(table: Table) -> PublishedTable:
         near = [m for line in lines for m in line]
         options = candidates(near, cells_only=True) or candidates(near, cells_only=False)
         if not options:
-            options = candidates(values, cells_only=True) or candidates(values, cells_only=False)
+            options = candidates(values, cells_only=True) or candidates(
+                values, cells_only=False, any_zero=True
+            )
         if not options:  # cannot happen: the limit above is what hiding everything gives
             raise DisclosureError("No pattern of hidden figures protects this table.")
         hidden.add(options[0])
