@@ -479,7 +479,7 @@ def _protect(table: Table) -> PublishedTable:
         )
 
     # Quick pass: a line with a total a reader knows cannot hide one figure alone, nor hidden
-    # figures adding up to fewer than PROTECTION.
+    # figures adding up to less than PROTECTION.
     changed = True
     while changed:
         changed = False

@@ -122,18 +122,31 @@ class QuestionResult:
 
     @property
     def bars(self) -> list[tuple[str, float, str]]:
-        """What the chart shows: (label, value, value as text) per bar."""
+        """What the chart shows: (label, share in percent, value as text) per bar. Shares are
+        of the people who answered (choices, scale points), of all Borda points (rankings) or
+        of the points each person shares out (allocations), so every bar sits on the same
+        0-100% scale."""
         kind = self.question.kind
         if kind == QuestionKind.AGREEMENT_SCALE:
-            return [(str(p.label), p.count, f"{p.count} ({p.percent:.0f}%)") for p in self.scale]
+            return [(str(p.label), p.percent, f"{p.count} ({p.percent:.0f}%)") for p in self.scale]
         if kind == QuestionKind.RANKING:
-            return [(c.label, c.borda or 0, str(c.borda or 0)) for c in self.choices]
+            all_points = sum(c.borda or 0 for c in self.choices)
+            return [
+                (c.label, share, f"{c.borda or 0} ({share:.0f}%)")
+                for c in self.choices
+                for share in [_percent(c.borda or 0, all_points)]
+            ]
         if kind == QuestionKind.POINTS:
             return [
-                (c.label, c.mean_points or 0, f"{c.mean_points or 0:.1f}") for c in self.choices
+                (
+                    c.label,
+                    c.points_percent or 0,
+                    f"{c.mean_points or 0:.1f} ({c.points_percent or 0:.0f}%)",
+                )
+                for c in self.choices
             ]
         if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
-            return [(c.label, c.count, f"{c.count} ({c.percent:.0f}%)") for c in self.choices]
+            return [(c.label, c.percent, f"{c.count} ({c.percent:.0f}%)") for c in self.choices]
         return []
 
 
