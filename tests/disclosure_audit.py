@@ -120,3 +120,113 @@ def unprotected(published: dict, *, known: dict[tuple[int, int], int] | None = N
                 continue
         failing[position] = (low, high)
     return failing
+
+
+def breakdown_unprotected(twin: dict, *, known_rows: dict[int, dict[int, int]]) -> dict:
+    """The audit over a whole breakdown at once, as a reader sees it: the "Who responded" table
+    and every question table, whose column totals are the same group sizes (one unknown each,
+    shared by every table), with each question's public row totals known (`known_rows`: table
+    index -> {row: total}). Returns {(table, row, column): (low, high)} for hidden figures whose
+    joint range is under PROTECTION, or under the limit the public figures alone allow."""
+    tables = twin["tables"]
+    sizes = tables[0]
+    n_cols = len(sizes["column_labels"])
+
+    def canonical(t: int, r: int, c: int) -> tuple[int, int, int]:
+        n_rows = len(tables[t]["row_labels"])
+        if t > 0 and r == n_rows:  # a question table's column totals are the group sizes
+            return (0, 0, c) if c < n_cols else (0, 0, n_cols)
+        if t == 0 and r == 1:  # the one-row table's column totals are its cells
+            return (0, 0, c)
+        return (t, r, c)
+
+    grid: dict[tuple[int, int, int], int | None] = {}
+    lines = []  # (members, total, sums)
+    for t, table in enumerate(tables):
+        n_rows = len(table["row_labels"])
+        for r in range(n_rows):
+            for c in range(n_cols):
+                grid.setdefault(canonical(t, r, c), table["cells"][r][c])
+            grid.setdefault(canonical(t, r, n_cols), table["row_totals"][r])
+        for c in range(n_cols):
+            grid.setdefault(canonical(t, n_rows, c), table["column_totals"][c])
+        grid.setdefault(canonical(t, n_rows, n_cols), table["grand_total"])
+        for r, total in known_rows.get(t, {}).items():
+            grid[canonical(t, r, n_cols)] = total
+        row_sums, col_sums = table["row_totals_are_sums"], table["column_totals_are_sums"]
+        for r in range(n_rows):
+            members = [canonical(t, r, c) for c in range(n_cols)]
+            lines.append((members, canonical(t, r, n_cols), row_sums))
+        for c in range(n_cols):
+            members = [canonical(t, r, c) for r in range(n_rows)]
+            lines.append((members, canonical(t, n_rows, c), col_sums))
+        grand = canonical(t, n_rows, n_cols)
+        lines.append(([canonical(t, n_rows, c) for c in range(n_cols)], grand, row_sums))
+        lines.append(([canonical(t, r, n_cols) for r in range(n_rows)], grand, col_sums))
+    lines = [(m, total, sums) for m, total, sums in lines if total not in m]
+    unknown = sorted(p for p, v in grid.items() if v is None)
+    index = {p: i for i, p in enumerate(unknown)}
+    rows = []
+    for members, total, sums in lines:
+        coefficients: dict[int, float] = {}
+        constant = 0.0
+        for position, sign in [(m, 1) for m in members] + [(total, -1)]:
+            if grid[position] is None:
+                coefficients[index[position]] = coefficients.get(index[position], 0) + sign
+            else:
+                constant += sign * grid[position]
+        if not coefficients:
+            continue
+        if sums:
+            rows.append((coefficients, -constant, -constant))
+        else:
+            rows.append((coefficients, -constant, np.inf))
+            for m in members:
+                pair = {}
+                bound = 0.0
+                for position, sign in ((m, 1), (total, -1)):
+                    if grid[position] is None:
+                        pair[index[position]] = pair.get(index[position], 0) + sign
+                    else:
+                        bound -= sign * grid[position]
+                if pair:
+                    rows.append((pair, -np.inf, bound))
+    if not unknown:
+        return {}
+    matrix = np.zeros((len(rows), len(unknown)))
+    for i, (coefficients, _low, _high) in enumerate(rows):
+        for j, v in coefficients.items():
+            matrix[i, j] = v
+    constraints = [LinearConstraint(matrix, [r[1] for r in rows], [r[2] for r in rows])]
+    failing = {}
+    for position in unknown:
+        objective = np.zeros(len(unknown))
+        objective[index[position]] = 1
+        low = milp(
+            objective,
+            constraints=constraints,
+            integrality=np.ones(len(unknown)),
+            bounds=Bounds(0, np.inf),
+        )
+        high = milp(
+            -objective,
+            constraints=constraints,
+            integrality=np.ones(len(unknown)),
+            bounds=Bounds(0, np.inf),
+        )
+        assert low.status == 0, low.message
+        top = np.inf if high.status != 0 else -high.fun
+        if top - low.fun >= PROTECTION:
+            continue
+        if top == 0 and any(
+            position in members and grid[total] == 0 for members, total, _sums in lines
+        ):
+            continue  # a group published as nobody: the hidden figure counts nobody
+        # Narrower passes only where the public figures alone allow no more: each table's row
+        # totals bound its cells.
+        t, r, c = position
+        limit = min((total for k, total in known_rows.get(t, {}).items() if k == r), default=np.inf)
+        if top - low.fun >= min(PROTECTION, limit):
+            continue
+        failing[position] = (low.fun, top)
+    return failing

@@ -18,7 +18,8 @@ from coproduce.disclosure import (
     protect_row,
     protect_table,
 )
-from tests.disclosure_audit import reader_ranges, unprotected
+from engagement.consultations.results import protect_breakdown
+from tests.disclosure_audit import breakdown_unprotected, reader_ranges, unprotected
 
 COUNTS = st.one_of(
     st.integers(0, 6),  # mostly small and zero
@@ -103,7 +104,7 @@ def multiple_choice_tables(draw):
     )
 
 
-SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
@@ -123,7 +124,7 @@ def test_skewed_tables_where_one_category_holds_everyone(table):
             assert total not in row or total == 0, (r, published)
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(multiple_choice_tables())
 def test_multiple_choice_tables(table):
     assert_protected(table)
@@ -215,3 +216,53 @@ def test_suppression_of_the_biggest_breakdown_takes_milliseconds():
     ]
     seconds = timeit.timeit(lambda: protect_table(fresh.pop()), number=5) / 5
     assert seconds < 0.5, f"{seconds * 1000:.0f} ms per table"
+
+
+@st.composite
+def breakdowns(draw):
+    """People in groups answering a single-choice question (or skipping it): the sizes and the
+    question's table, as a breakdown page publishes them."""
+    n_groups = draw(st.integers(2, 5))
+    n_choices = draw(st.integers(1, 4))
+    skewed = draw(st.booleans())
+    people = draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, 0 if skewed else n_groups - 1),
+                st.integers(-1, n_choices - 1),  # -1: did not answer
+            ),
+            max_size=40,
+        )
+    )
+    sizes = [sum(1 for g, _c in people if g == group) for group in range(n_groups)]
+    matrix = [
+        [sum(1 for g, c in people if g == group and c == choice) for group in range(n_groups)]
+        for choice in [*range(n_choices), -1]
+    ]
+    labels = [f"choice {i}" for i in range(n_choices)] + ["Did not answer"]
+    return [f"group {i}" for i in range(n_groups)], sizes, labels, matrix
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(breakdowns())
+def test_a_breakdown_hides_groups_alike_in_every_table_and_protects_each(data):
+    group_labels, sizes, labels, matrix = data
+    respondents, (question,) = protect_breakdown(
+        group_labels=group_labels, sizes=sizes, questions=[(labels, matrix, True)]
+    )
+    hidden_groups = {c for c, v in enumerate(respondents.cells[0]) if v is None}
+    assert {c for c, v in enumerate(question.column_totals) if v is None} == hidden_groups
+    for c in hidden_groups:
+        assert all(row[c] is None for row in question.cells)
+    n = len(group_labels)
+    assert unprotected(respondents.as_dict(), known={(0, n): sum(sizes), (1, n): sum(sizes)}) == {}
+    # A reader knows the question's public results (row totals), the number of respondents and
+    # the group sizes the first table shows.
+    rows = len(labels)
+    known = {(r, n): sum(matrix[r]) for r in range(rows)} | {(rows, n): sum(sizes)}
+    known |= {(rows, c): v for c, v in enumerate(respondents.cells[0]) if v is not None}
+    assert unprotected(question.as_dict(), known=known) == {}, question
+    # And both tables at once, the group sizes shared.
+    twin = {"tables": [respondents.as_dict(), question.as_dict()]}
+    known_rows = {0: {0: sum(sizes)}, 1: {r: sum(matrix[r]) for r in range(rows)}}
+    assert breakdown_unprotected(twin, known_rows=known_rows) == {}

@@ -14,7 +14,7 @@ from engagement.consultations.exports import aggregates_as_dict
 from engagement.consultations.results import consultation_breakdown, consultation_results
 from engagement.models import Answer, ConsultationPage
 from tests import factories
-from tests.disclosure_audit import unprotected
+from tests.disclosure_audit import breakdown_unprotected, unprotected
 
 from .conftest import EVERY_ROLE, MULTIPLE, POINTS, RANKING, SCALE, SINGLE
 
@@ -96,6 +96,13 @@ def public_row_totals(consultation, table: dict) -> dict:
 
 def assert_twin_is_protected(consultation, twin: dict) -> None:
     sizes = twin["tables"][0]["cells"][0]
+    # All the tables at once: the group sizes are one set of unknowns shared by every table.
+    known_rows = {}
+    for t, table in enumerate(twin["tables"]):
+        n_rows, n_cols = len(table["row_labels"]), len(table["column_labels"])
+        known = public_row_totals(consultation, table)
+        known_rows[t] = {r: known[(r, n_cols)] for r in range(n_rows) if (r, n_cols) in known}
+    assert breakdown_unprotected(twin, known_rows=known_rows) == {}
     for table in twin["tables"]:
         known = public_row_totals(consultation, table)
         # Every question table's column totals are the group sizes of the first table.
