@@ -164,7 +164,37 @@ def breakdown_unprotected(twin: dict, *, known_rows: dict[int, dict[int, int]]) 
         lines.append(([canonical(t, n_rows, c) for c in range(n_cols)], grand, row_sums))
         lines.append(([canonical(t, r, n_cols) for r in range(n_rows)], grand, col_sums))
     lines = [(m, total, sums) for m, total, sums in lines if total not in m]
+    failing = {}
+    for position, (low, top) in _joint_ranges(grid, lines).items():
+        if top - low >= PROTECTION:
+            continue
+        if top == 0 and any(
+            position in members and grid[total] == 0 for members, total, _sums in lines
+        ):
+            continue  # a group published as nobody: the hidden figure counts nobody
+        # Narrower passes only where the figures published apart from this table allow no
+        # more: the public results, and for a question's table the group sizes shown.
+        t = position[0]
+        apart = dict.fromkeys(grid)
+        for table_index, totals in known_rows.items():
+            for r, total in totals.items():
+                apart[canonical(table_index, r, n_cols)] = total
+        if t > 0:
+            for c, v in enumerate(sizes["cells"][0]):
+                apart[(0, 0, c)] = v
+        low0, top0 = _joint_ranges(apart, lines, [position])[position]
+        if top - low >= min(PROTECTION, top0 - low0):
+            continue
+        failing[position] = (low, top)
+    return failing
+
+
+def _joint_ranges(grid: dict, lines: list, targets=None) -> dict:
+    """Smallest and largest value of each unknown (None) figure of `grid` (or of `targets`),
+    by integer programming over the lines' relations."""
     unknown = sorted(p for p, v in grid.items() if v is None)
+    if not unknown:
+        return {}
     index = {p: i for i, p in enumerate(unknown)}
     rows = []
     for members, total, sums in lines:
@@ -191,42 +221,19 @@ def breakdown_unprotected(twin: dict, *, known_rows: dict[int, dict[int, int]]) 
                         bound -= sign * grid[position]
                 if pair:
                     rows.append((pair, -np.inf, bound))
-    if not unknown:
-        return {}
     matrix = np.zeros((len(rows), len(unknown)))
     for i, (coefficients, _low, _high) in enumerate(rows):
         for j, v in coefficients.items():
             matrix[i, j] = v
     constraints = [LinearConstraint(matrix, [r[1] for r in rows], [r[2] for r in rows])]
-    failing = {}
-    for position in unknown:
+    integrality = np.ones(len(unknown))
+    bounds = Bounds(0, np.inf)
+    ranges = {}
+    for position in unknown if targets is None else targets:
         objective = np.zeros(len(unknown))
         objective[index[position]] = 1
-        low = milp(
-            objective,
-            constraints=constraints,
-            integrality=np.ones(len(unknown)),
-            bounds=Bounds(0, np.inf),
-        )
-        high = milp(
-            -objective,
-            constraints=constraints,
-            integrality=np.ones(len(unknown)),
-            bounds=Bounds(0, np.inf),
-        )
+        low = milp(objective, constraints=constraints, integrality=integrality, bounds=bounds)
+        high = milp(-objective, constraints=constraints, integrality=integrality, bounds=bounds)
         assert low.status == 0, low.message
-        top = np.inf if high.status != 0 else -high.fun
-        if top - low.fun >= PROTECTION:
-            continue
-        if top == 0 and any(
-            position in members and grid[total] == 0 for members, total, _sums in lines
-        ):
-            continue  # a group published as nobody: the hidden figure counts nobody
-        # Narrower passes only where the public figures alone allow no more: each table's row
-        # totals bound its cells.
-        t, r, c = position
-        limit = min((total for k, total in known_rows.get(t, {}).items() if k == r), default=np.inf)
-        if top - low.fun >= min(PROTECTION, limit):
-            continue
-        failing[position] = (low.fun, top)
-    return failing
+        ranges[position] = (low.fun, np.inf if high.status != 0 else -high.fun)
+    return ranges
