@@ -140,8 +140,8 @@ CONTENT_PAGES = [
                 "paragraph",
                 "<p>Health, disability and ethnicity are special-category data. We ask for them "
                 "only with a clear purpose and your consent, keep equality monitoring apart from "
-                "your answers, and report it only in totals, with any group smaller than 5 "
-                "people shown as 'fewer than 5'.</p>",
+                "your answers, and report it only in totals, with every figure that could let "
+                "someone be picked out hidden and marked [c].</p>",
             ),
         ],
     ),

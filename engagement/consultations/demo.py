@@ -1,7 +1,9 @@
 """Demo consultations for `manage.py seed_demo`: the consultation index, topics, an open
 consultation on short breaks for carers, a closed one on personal wheelchair budgets with a few
 hundred responses made through the answering services, and an upcoming yearly personal budget
-outcomes survey started from the shipped template. Idempotent: what exists is left alone."""
+outcomes survey started from the shipped template. Every response is dated within its
+consultation's open period and every sent one has answers. Idempotent: what exists is left
+alone."""
 
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from engagement.consultations.models import (
     ConsultationTopic,
     Question,
     QuestionSection,
+    Response,
+    ResponseStatus,
     ResultsVisibility,
     new_reference,
 )
@@ -36,6 +40,7 @@ from engagement.consultations.services import (
 
 SEED = 2026
 CLOSED_RESPONSES = 300
+OPEN_RESPONSES = 48
 
 TOPICS = [
     ("carers", "Carers"),
@@ -222,7 +227,19 @@ def _consultation(index, slug: str, **fields) -> tuple[ConsultationPage, bool]:
     return ConsultationPage.objects.get(pk=page.pk), True
 
 
-def _random_answers(rng: random.Random, questions, *, lean: float) -> dict:
+SHORT_BREAK_COMMENTS = [
+    "Overnight breaks are the only ones that let me sleep properly.",
+    "I need someone who knows my mum. She gets upset with new faces.",
+    "The day centre is forty minutes each way, so a four-hour break is two hours.",
+    "When I was in hospital nobody could cover. Emergency cover is what we need.",
+    "A sitting service in the evenings would let me see my friends again.",
+    "Please make booking simpler. The forms take longer than the break.",
+]
+
+
+def _random_answers(
+    rng: random.Random, questions, *, lean: float, comments: list[str] = COMMENTS
+) -> dict:
     """Answers that lean one way (0 = critical, 1 = positive), so the results say something."""
     answers = {}
     for question in questions:
@@ -248,7 +265,7 @@ def _random_answers(rng: random.Random, questions, *, lean: float) -> dict:
             bounds = [0, *cuts, question.points_total]
             answers[question.pk] = {pk: bounds[i + 1] - bounds[i] for i, pk in enumerate(choices)}
         elif question.kind == "free_text" and rng.random() < 0.35:
-            answers[question.pk] = rng.choice(COMMENTS)
+            answers[question.pk] = rng.choice(comments)
     return answers
 
 
@@ -262,14 +279,24 @@ EQUALITY_OPTIONS = {
 }
 
 
-def _fill_with_responses(page: ConsultationPage, *, users: dict) -> None:
-    rng = random.Random(SEED)
+def _fill_with_responses(
+    page: ConsultationPage,
+    *,
+    users: dict,
+    count: int,
+    seed: int = SEED,
+    prefix: str,
+    comments: list[str] = COMMENTS,
+) -> None:
+    """`count` people answer through the answering services, as they would on the site: every
+    sent response answers the required question and most of the others."""
+    rng = random.Random(seed)
     sections = list(page.sections.all())
     questions = page.ordered_questions
     supporter = users.get("supporter@example.org")
-    for n in range(CLOSED_RESPONSES):
+    for n in range(count):
         lean = rng.betavariate(2, 3)
-        answers = _random_answers(rng, questions, lean=lean)
+        answers = _random_answers(rng, questions, lean=lean, comments=comments)
         if supporter is not None and n % 25 == 0:
             response_enter_assisted(
                 consultation=page,
@@ -285,7 +312,7 @@ def _fill_with_responses(page: ConsultationPage, *, users: dict) -> None:
             )
             continue
         response = response_start(
-            consultation=page, browser_key=browser_key_for(f"demo-wheelchairs-{n}")
+            consultation=page, browser_key=browser_key_for(f"demo-{prefix}-{n}")
         )
         for number, section in enumerate(sections):
             response_save_section(
@@ -300,6 +327,25 @@ def _fill_with_responses(page: ConsultationPage, *, users: dict) -> None:
             response_submit(response=response)
 
 
+def _date_within(page: ConsultationPage, *, start: dt.datetime, end: dt.datetime, seed: int):
+    """Spread a consultation's responses over the time it was open: the services stamp them
+    with the moment the demo runs, which for a closed consultation is after it closed. Each is
+    started a few minutes to an hour before it is sent, never before the consultation opened."""
+    rng = random.Random(seed)
+    responses = list(
+        Response.objects.filter(consultation=page).order_by("pk").values_list("pk", "status")
+    )
+    span = (end - start).total_seconds()
+    moments = sorted(start + dt.timedelta(seconds=rng.uniform(0, span)) for _ in responses)
+    for (pk, status), moment in zip(responses, moments, strict=True):
+        began = max(start, moment - dt.timedelta(minutes=rng.randint(4, 60)))
+        Response.objects.filter(pk=pk).update(
+            started_at=began,
+            updated_at=moment,
+            submitted_at=moment if status == ResponseStatus.SUBMITTED else None,
+        )
+
+
 def seed_demo_consultations(*, users: dict) -> ConsultationIndexPage:
     """The consultation index with its topics and three consultations (open, closed with
     responses, upcoming from the outcomes template). Safe to run again."""
@@ -312,7 +358,7 @@ def seed_demo_consultations(*, users: dict) -> ConsultationIndexPage:
         )
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
 
-    _consultation(
+    short_breaks, created = _consultation(
         index,
         "short-breaks-for-carers",
         title="Short breaks for carers",
@@ -351,6 +397,22 @@ def seed_demo_consultations(*, users: dict) -> ConsultationIndexPage:
         definition=SHORT_BREAKS,
         topics=[topics["carers"]],
     )
+    if created:
+        # Open for two weeks so far: answers from then until an hour ago, none in the future.
+        _fill_with_responses(
+            short_breaks,
+            users=users,
+            count=OPEN_RESPONSES,
+            seed=SEED + 1,
+            prefix="short-breaks",
+            comments=SHORT_BREAK_COMMENTS,
+        )
+        _date_within(
+            short_breaks,
+            start=short_breaks.opens_at,
+            end=now - dt.timedelta(hours=1),
+            seed=SEED + 1,
+        )
 
     wheelchairs, created = _consultation(
         index,
@@ -382,9 +444,16 @@ def seed_demo_consultations(*, users: dict) -> ConsultationIndexPage:
         topics=[topics["personal-health-budgets"]],
     )
     if created:
-        _fill_with_responses(wheelchairs, users=users)
+        _fill_with_responses(wheelchairs, users=users, count=CLOSED_RESPONSES, prefix="wheelchairs")
         wheelchairs.closes_at = now - dt.timedelta(days=20)
         wheelchairs.save_revision().publish()
+        # Every response dated while it was open, the last a little before it closed.
+        _date_within(
+            wheelchairs,
+            start=wheelchairs.opens_at,
+            end=wheelchairs.closes_at - dt.timedelta(hours=2),
+            seed=SEED,
+        )
 
     outcomes, created = _consultation(
         index,

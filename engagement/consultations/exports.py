@@ -5,7 +5,8 @@ Responses are pseudonymous: each respondent is named by an HMAC of the response'
 with SECRET_KEY, so a row cannot be traced to a person, yet the same response keeps the same
 pseudonym in every export. No names, emails, user ids, reference numbers or who entered an
 assisted response appear, and equality monitoring is never joined to answers (that would let
-a reader single people out); it is reported only in aggregate, with small numbers suppressed."""
+a reader single people out); it is reported only in aggregate, through the one disclosure
+control (coproduce/disclosure.py, docs/statistics.md)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils.crypto import salted_hmac
 
 from coproduce.spreadsheets import UTF8_BOM, csv_rows
+from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE
 from engagement.consultations.models import (
     Answer,
     ConsultationPage,
@@ -26,7 +28,7 @@ from engagement.consultations.models import (
     Response,
     ResponseStatus,
 )
-from engagement.consultations.results import ConsultationResults
+from engagement.consultations.results import Breakdown, BreakdownRow, ConsultationResults
 
 BATCH_SIZE = 2000
 
@@ -136,6 +138,42 @@ def aggregate_csv(results: ConsultationResults) -> str:
                     + [c.borda, c.mean_rank, c.points, c.mean_points]
                 )
     return UTF8_BOM + csv_rows([[("" if v is None else v) for v in row] for row in rows])
+
+
+# --- Equality breakdown ------------------------------------------------------------------------
+
+
+def _breakdown_line(table: str, question_id, row: BreakdownRow, *, prefix: str = "") -> list:
+    def shown(cell) -> Any:
+        if cell is None:
+            return ""
+        return HIDDEN_MARK if cell.hidden else ("" if cell.value is None else cell.value)
+
+    return [
+        table,
+        question_id,
+        prefix + row.label,
+        *(shown(c) for c in row.cells),
+        shown(row.total),
+    ]
+
+
+def breakdown_csv(breakdown: Breakdown) -> str:
+    """The breakdown as CSV, figure for figure what the page publishes: one line per row of
+    each table (choices, "Did not answer", then the group sizes), a column per group and the
+    total. A hidden figure is "[c]", explained on the last line."""
+    header = ["table", "question_id", "row", *(label for _v, label in breakdown.groups), "Total"]
+    rows: list[list] = [header]
+    rows.append(_breakdown_line("Who responded", "", breakdown.group_sizes))
+    for item in breakdown.questions:
+        for row in [*item.rows, item.respondents]:
+            rows.append(_breakdown_line(item.question.text, item.question.pk, row))
+        for row in item.means:
+            rows.append(
+                _breakdown_line(item.question.text, item.question.pk, row, prefix="Mean points: ")
+            )
+    rows.append([HIDDEN_MARK, "", HIDDEN_NOTE])
+    return UTF8_BOM + csv_rows(rows)
 
 
 # --- Responses ---------------------------------------------------------------------------------

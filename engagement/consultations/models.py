@@ -468,7 +468,7 @@ class Answer(models.Model):
 
 class EqualityMonitoring(models.Model):
     """The optional 'about you' answers. Kept apart from the answers, read only by the results
-    selectors, and reported only in aggregate with cells under 5 suppressed."""
+    selectors, and reported only in aggregate through coproduce.disclosure (docs/statistics.md)."""
 
     class AgeBand(models.TextChoices):
         UNDER_18 = "under_18", _("Under 18")

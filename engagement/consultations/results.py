@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
@@ -20,6 +21,8 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE, PublishedTable, protect_table
+from coproduce.disclosure import Table as DisclosureTable
 from engagement.consultations.models import (
     AGREEMENT_SCALE,
     Answer,
@@ -38,9 +41,6 @@ from engagement.consultations.models import (
 TEXT_SAMPLE_SIZE = 3
 TEXT_ANSWERS_PER_PAGE = 20
 MAX_TEXT_QUERY_LENGTH = 200
-
-# Cells counting fewer people than this are never shown in a breakdown.
-SMALL_NUMBER_THRESHOLD = 5
 
 
 # --- Who may see results ---------------------------------------------------------------------
@@ -122,18 +122,31 @@ class QuestionResult:
 
     @property
     def bars(self) -> list[tuple[str, float, str]]:
-        """What the chart shows: (label, value, value as text) per bar."""
+        """What the chart shows: (label, share in percent, value as text) per bar. Shares are
+        of the people who answered (choices, scale points), of all Borda points (rankings) or
+        of the points each person shares out (allocations), so every bar sits on the same
+        0-100% scale."""
         kind = self.question.kind
         if kind == QuestionKind.AGREEMENT_SCALE:
-            return [(str(p.label), p.count, f"{p.count} ({p.percent:.0f}%)") for p in self.scale]
+            return [(str(p.label), p.percent, f"{p.count} ({p.percent:.0f}%)") for p in self.scale]
         if kind == QuestionKind.RANKING:
-            return [(c.label, c.borda or 0, str(c.borda or 0)) for c in self.choices]
+            all_points = sum(c.borda or 0 for c in self.choices)
+            return [
+                (c.label, share, f"{c.borda or 0} ({share:.0f}%)")
+                for c in self.choices
+                for share in [_percent(c.borda or 0, all_points)]
+            ]
         if kind == QuestionKind.POINTS:
             return [
-                (c.label, c.mean_points or 0, f"{c.mean_points or 0:.1f}") for c in self.choices
+                (
+                    c.label,
+                    c.points_percent or 0,
+                    f"{c.mean_points or 0:.1f} ({c.points_percent or 0:.0f}%)",
+                )
+                for c in self.choices
             ]
         if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
-            return [(c.label, c.count, f"{c.count} ({c.percent:.0f}%)") for c in self.choices]
+            return [(c.label, c.percent, f"{c.count} ({c.percent:.0f}%)") for c in self.choices]
         return []
 
 
@@ -400,30 +413,59 @@ NOT_GIVEN = "not_given"
 
 @dataclass(frozen=True)
 class Cell:
-    """One figure of a breakdown table. `value` is None when it is suppressed: the template
-    says "fewer than 5" and the export leaves it out."""
+    """One figure of a breakdown table. `value` is None when it is hidden to protect people's
+    privacy: pages show the one neutral mark "[c]" with its footnote, exports and the JSON twin
+    leave it empty or null. Nothing says why a cell is hidden (that would tell a reader which
+    hidden cells are the small ones)."""
 
     value: int | float | None
+    # A mean of nobody's answers: there is nothing to show, and nothing is hidden.
+    empty: bool = False
 
     @property
-    def suppressed(self) -> bool:
-        return self.value is None
+    def hidden(self) -> bool:
+        return self.value is None and not self.empty
 
 
 @dataclass
 class BreakdownRow:
     label: str
     cells: list[Cell]
+    total: Cell | None = None
 
 
 @dataclass
 class QuestionBreakdown:
+    """One question's table: a row per choice (or scale point) and a row for the people who
+    did not answer it, a column per group, each column's total the group's size. `table` is
+    exactly what is published (coproduce.disclosure)."""
+
     question: Question
-    answered: BreakdownRow
     rows: list[BreakdownRow]
-    # What the rows count: "people", or "mean points" (allocations: not counts, so never
-    # small-number cells themselves, but hidden wherever the group's count is).
+    respondents: BreakdownRow
+    table: PublishedTable
+    # What the rows count: "people", "ranked first", or for points allocations "answered"
+    # (the counts), with `means` the mean points per person, hidden wherever the count is.
     measure: str = "people"
+    means: list[BreakdownRow] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        data: dict[str, Any] = {
+            "id": f"question-{self.question.pk}",
+            "question": {
+                "id": self.question.pk,
+                "text": self.question.text,
+                "kind": self.question.kind,
+            },
+            "measure": self.measure,
+            **self.table.as_dict(),
+        }
+        if self.means:
+            data["mean_points"] = {
+                "row_labels": [row.label for row in self.means],
+                "cells": [[cell.value for cell in row.cells] for row in self.means],
+            }
+        return data
 
 
 @dataclass
@@ -433,7 +475,23 @@ class Breakdown:
     field_label: str
     groups: list[tuple[str, str]]  # (value, label)
     group_sizes: BreakdownRow
+    respondents: PublishedTable
     questions: list[QuestionBreakdown]
+
+    def as_dict(self) -> dict:
+        """Every table of the breakdown as published: the JSON twin of the page, and the JSON
+        export. Hidden figures are null; see docs/statistics.md."""
+        return {
+            "consultation": {"id": self.consultation.pk, "title": self.consultation.title},
+            "breakdown_by": self.field,
+            "breakdown_label": self.field_label,
+            "hidden_mark": HIDDEN_MARK,
+            "hidden_note": HIDDEN_NOTE,
+            "tables": [
+                {"id": "respondents", "measure": "people", **self.respondents.as_dict()},
+                *(item.as_dict() for item in self.questions),
+            ],
+        }
 
 
 # What each equality-monitoring field is called when results are broken down by it (the
@@ -456,48 +514,80 @@ def breakdown_fields() -> list[tuple[str, str]]:
     ]
 
 
-def suppress_small_numbers(
-    matrix: list[list[int]], *, threshold: int = SMALL_NUMBER_THRESHOLD
-) -> list[list[bool]]:
-    """Which cells of a table of counts must be hidden so that nobody can be singled out.
+def _rows_of(published: PublishedTable) -> list[BreakdownRow]:
+    return [
+        BreakdownRow(label, [Cell(v) for v in cells], Cell(total))
+        for label, cells, total in zip(
+            published.row_labels, published.cells, published.row_totals, strict=True
+        )
+    ]
 
-    Primary suppression: every cell under `threshold` (zero too: "none of the 3 carers aged 80
-    or over said yes" discloses as much as "one did"). Secondary suppression: the row totals
-    are public (they are the overall results) and a column's figures add up to, or are bounded
-    by, its group's count, so a row or column with exactly one hidden cell would let anyone
-    back it out by subtraction. In any such line the smallest other cell is hidden too,
-    repeated until no row or column has exactly one hidden cell."""
-    hidden = [[value < threshold for value in row] for row in matrix]
-    if not matrix:
-        return hidden
-    width = len(matrix[0])
-    lines = [[(r, c) for c in range(width)] for r in range(len(matrix))]
-    lines += [[(r, c) for r in range(len(matrix))] for c in range(width)]
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if len(line) < 2:
-                continue
-            if sum(hidden[r][c] for r, c in line) != 1:
-                continue
-            shown = [(matrix[r][c], r, c) for r, c in line if not hidden[r][c]]
-            if shown:
-                _value, r, c = min(shown)
-                hidden[r][c] = True
-                changed = True
-    return hidden
+
+def _column_totals_row(published: PublishedTable, label: str) -> BreakdownRow:
+    return BreakdownRow(
+        label, [Cell(v) for v in published.column_totals], Cell(published.grand_total)
+    )
+
+
+def protect_breakdown(
+    *,
+    group_labels: list[str],
+    sizes: list[int],
+    questions: list[tuple[list[str], list[list[int]], bool]],
+) -> tuple[PublishedTable, list[PublishedTable]]:
+    """Disclosure control for a whole breakdown: the group sizes, and per question a table of
+    (row labels, rows of counts by group, whether the rows add up to the group sizes: not for
+    multiple choice). Every question table's column totals are the group sizes, so they are
+    hidden alike in all of them: a group hidden in one table is hidden, every cell of it, in
+    every table, which also keeps the tables from telling a reader anything about each other
+    (docs/statistics.md). Row totals are the public results: known to every reader."""
+    respondents = str(_("Respondents"))
+    hidden_groups: set[int] = set()
+    while True:
+        sizes_table = protect_table(
+            DisclosureTable.of(
+                row_labels=[respondents],
+                column_labels=group_labels,
+                cells=[sizes],
+                row_totals_known=True,
+                grand_total_known=True,
+                hide=[(0, c) for c in sorted(hidden_groups)],
+            )
+        )
+        hidden_now = {c for c, v in enumerate(sizes_table.cells[0]) if v is None}
+        tables = []
+        for labels, matrix, sums in questions:
+            n_rows = len(labels)
+            table = DisclosureTable.of(
+                row_labels=labels,
+                column_labels=group_labels,
+                cells=matrix,
+                column_totals=sizes,
+                column_totals_are_sums=sums,
+                row_totals_known=True,
+                grand_total_known=True,
+                hide=[(r, c) for c in hidden_now for r in range(n_rows + 1)],
+                keep=[(n_rows, c) for c in range(len(group_labels))],
+            )
+            tables.append(protect_table(table))
+        for published in tables:
+            hidden_now |= {c for c, v in enumerate(published.column_totals) if v is None}
+        if hidden_now <= {c for c, v in enumerate(sizes_table.cells[0]) if v is None}:
+            return sizes_table, tables
+        hidden_groups |= hidden_now
 
 
 def consultation_breakdown(*, consultation: ConsultationPage, field_name: str) -> Breakdown:
     """Results by one equality-monitoring field, for commissioners.
 
     Columns are the field's answers plus "not given" (no 'about you' answers, or left blank), so
-    each row adds up to the public result. Rows: people who answered the question, then per
-    choice the people who chose it (single and multiple choice), chose each scale point, ranked
-    it first (ranking), or the mean points they gave it (points allocation). Counts under 5,
-    and the cells that would reveal them, are suppressed; free text is never broken down.
-    Five queries, whatever the size."""
+    each row adds up to the public result and each column to the group's size. Rows: per
+    choice the people who chose it (single and multiple choice), chose each scale point, or
+    ranked it first (ranking), then the people who did not answer; for points allocations the
+    people who answered and did not, and the mean points per person. Every table goes through
+    coproduce.disclosure (counts of 1 to 4 hidden, and enough else that no hidden count can be
+    worked out, docs/statistics.md); free text is never broken down. Five queries, whatever
+    the size."""
     if field_name not in EqualityMonitoring.BREAKDOWN_FIELDS:
         raise ValueError(f"Results cannot be broken down by {field_name!r}.")
     model_field = EqualityMonitoring._meta.get_field(field_name)
@@ -564,55 +654,59 @@ def consultation_breakdown(*, consultation: ConsultationPage, field_name: str) -
     ):
         answered[row["question_id"]][index.get(row["group"], index[NOT_GIVEN])] += row["n"]
 
-    size_hidden = suppress_small_numbers([sizes])[0]
-    group_sizes = BreakdownRow(
-        str(_("Respondents")),
-        [Cell(None if h else v) for v, h in zip(sizes, size_hidden, strict=True)],
-    )
-
-    breakdowns = []
+    group_labels = [label for _value, label in groups]
+    plans = []
     for question in questions:
         answered_row = answered[question.pk]
+        skipped = [size - a for size, a in zip(sizes, answered_row, strict=True)]
         if question.kind == QuestionKind.AGREEMENT_SCALE:
             items = [(str(label), (question.pk, None, value)) for value, label in AGREEMENT_SCALE]
         else:
             items = [(c.label, (question.pk, c.pk, None)) for c in question.choices.all()]
-
         if question.kind == QuestionKind.POINTS:
-            hidden = suppress_small_numbers([answered_row])
-            answered_cells = [
-                Cell(None if h else v) for v, h in zip(answered_row, hidden[0], strict=True)
-            ]
-            rows = [
+            labels = [str(_("Answered this question")), str(_("Did not answer"))]
+            plans.append((question, items, labels, [answered_row, skipped], True))
+        else:
+            labels = [label for label, _key in items] + [str(_("Did not answer"))]
+            matrix = [counts[key] for _label, key in items] + [skipped]
+            adds_up = question.kind != QuestionKind.MULTIPLE_CHOICE
+            plans.append((question, items, labels, matrix, adds_up))
+
+    sizes_table, tables = protect_breakdown(
+        group_labels=group_labels,
+        sizes=sizes,
+        questions=[(labels, matrix, adds_up) for _q, _i, labels, matrix, adds_up in plans],
+    )
+    respondents = str(_("Respondents"))
+
+    breakdowns = []
+    for (question, items, _labels, _matrix, _sums), published in zip(plans, tables, strict=True):
+        means = []
+        if question.kind == QuestionKind.POINTS:
+            shown_answered = published.cells[0]
+            means = [
                 BreakdownRow(
                     label,
                     [
-                        Cell(None if cell.suppressed else round(total / cell.value, 1))
-                        for total, cell in zip(sums[key], answered_cells, strict=True)
+                        Cell(None, empty=(n == 0)) if not n else Cell(round(total / n, 1))
+                        for total, n in zip(sums[key], shown_answered, strict=True)
                     ],
                 )
                 for label, key in items
             ]
-            measure = "mean points"
+            measure = "answered"
+        elif question.kind == QuestionKind.RANKING:
+            measure = "ranked first"
         else:
-            matrix = [answered_row] + [counts[key] for _label, key in items]
-            hidden = suppress_small_numbers(matrix)
-            cells = [
-                [Cell(None if h else v) for v, h in zip(values, flags, strict=True)]
-                for values, flags in zip(matrix, hidden, strict=True)
-            ]
-            answered_cells = cells[0]
-            rows = [
-                BreakdownRow(label, row_cells)
-                for (label, _key), row_cells in zip(items, cells[1:], strict=True)
-            ]
-            measure = "ranked first" if question.kind == QuestionKind.RANKING else "people"
+            measure = "people"
         breakdowns.append(
             QuestionBreakdown(
                 question=question,
-                answered=BreakdownRow(str(_("Answered this question")), answered_cells),
-                rows=rows,
+                rows=_rows_of(published),
+                respondents=_column_totals_row(published, respondents),
+                table=published,
                 measure=measure,
+                means=means,
             )
         )
 
@@ -621,6 +715,9 @@ def consultation_breakdown(*, consultation: ConsultationPage, field_name: str) -
         field=field_name,
         field_label=dict(breakdown_fields())[field_name],
         groups=groups,
-        group_sizes=group_sizes,
+        group_sizes=BreakdownRow(
+            respondents, [Cell(v) for v in sizes_table.cells[0]], Cell(sizes_table.grand_total)
+        ),
+        respondents=sizes_table,
         questions=breakdowns,
     )

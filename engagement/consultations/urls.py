@@ -69,6 +69,11 @@ urlpatterns += [
         name="consultation_breakdown",
     ),
     path(
+        "consultations/<int:consultation_id>/results/breakdown.<str:fmt>",
+        results.breakdown_export,
+        name="consultation_breakdown_export",
+    ),
+    path(
         "consultations/<int:consultation_id>/results/answers/<int:answer_id>/hide/",
         results.answer_hide,
         name="consultation_answer_hide",

@@ -140,15 +140,33 @@ def _demo_responses(consultation: ConsultationPage) -> list[Answer]:
     ).select_related("response")
     if existing.exists() or free_text is None:
         return list(existing.order_by("pk"))
+    # Sent while the consultation was open: before it closed, and never in the future.
+    last = min(consultation.closes_at, timezone.now() - dt.timedelta(hours=1))
+    choice_questions = list(
+        Question.objects.filter(section__page=consultation, kind="single_choice")
+        .prefetch_related("choices")
+        .order_by("section__sort_order", "sort_order")
+    )
     answers = []
     for n, (text, wants_updates, email, equality) in enumerate(DEMO_RESPONSES):
+        sent = max(consultation.opens_at, last - dt.timedelta(days=n + 1))
         response = Response.objects.create(
             consultation=consultation,
             status="submitted",
-            submitted_at=consultation.closes_at - dt.timedelta(days=n + 1),
+            submitted_at=sent,
             wants_updates=wants_updates,
             email=email,
         )
+        Response.objects.filter(pk=response.pk).update(
+            started_at=sent - dt.timedelta(minutes=12), updated_at=sent
+        )
+        # Every sent response answers the choice questions as well as writing.
+        for question in choice_questions:
+            choices = list(question.choices.all())
+            if choices:
+                Answer.objects.create(
+                    response=response, question=question, choice=choices[n % len(choices)]
+                )
         answers.append(Answer.objects.create(response=response, question=free_text, text=text))
         EqualityMonitoring.objects.create(response=response, **equality)
     return answers

@@ -14,6 +14,8 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from wagtail.models import TaskState
 
+from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE, protect_table
+from coproduce.disclosure import Table as DisclosureTable
 from deliberation.models import RoomEvent, Session, SessionParticipant
 from engagement.consultations.models import (
     ConsultationPage,
@@ -34,9 +36,6 @@ from engagement.decisions.models import (
 from engagement.decisions.workflow import sign_off_task_states_for  # noqa: F401  (public read)
 
 User = get_user_model()
-
-# Equality monitoring cells smaller than this are shown as "fewer than 5" (DOMAIN.md).
-SUPPRESSION_THRESHOLD = 5
 
 
 # --- The public log -------------------------------------------------------------------------
@@ -281,37 +280,66 @@ def decision_recipients(*, decision: DecisionPage) -> list[Recipient]:
 
 def equality_summary(*, decision: DecisionPage) -> list[dict]:
     """Equality monitoring across the linked consultations' sent responses, one table per
-    question, with every count under 5 suppressed. One grouped query per question."""
-    base = EqualityMonitoring.objects.filter(
-        response__consultation__decisions=decision,
-        response__status=ResponseStatus.SUBMITTED,
+    question: a row per answer and one for people who did not give one, so every table adds up
+    to the number of responses the report publishes. Each goes through the one disclosure
+    control (coproduce/disclosure.py): counts of 1 to 4 hidden, and whatever else would let a
+    reader work one out from the total. One count and one grouped query per question."""
+    responses = Response.objects.filter(
+        consultation__decisions=decision, status=ResponseStatus.SUBMITTED
     )
+    total = responses.count()
+    base = EqualityMonitoring.objects.filter(response__in=responses)
     tables = []
     for name in EqualityMonitoring.BREAKDOWN_FIELDS:
         model_field = EqualityMonitoring._meta.get_field(name)
-        labels = dict(model_field.choices)
+        labels = [str(label) for _value, label in model_field.choices]
         counts = {
             row[name]: row["n"]
             for row in base.exclude(**{name: ""}).values(name).annotate(n=Count("pk")).order_by()
         }
-        rows = []
-        for value, label in labels.items():
-            count = counts.get(value, 0)
-            rows.append(
-                {
-                    "label": label,
-                    "count": None if 0 < count < SUPPRESSION_THRESHOLD else count,
-                    "suppressed": 0 < count < SUPPRESSION_THRESHOLD,
-                }
+        cells = [counts.get(value, 0) for value, _label in model_field.choices]
+        cells.append(total - sum(cells))
+        published = protect_table(
+            DisclosureTable.of(
+                row_labels=[*labels, _("Not given")],
+                column_labels=[_("People")],
+                cells=[[count] for count in cells],
+                column_totals_known=True,
+                grand_total_known=True,
+                groups_in="rows",
             )
+        )
         tables.append(
             {
                 "name": name,
                 "question": str(model_field.verbose_name).capitalize(),
-                "rows": rows,
+                "rows": [
+                    {"label": label, "count": row[0], "hidden": row[0] is None}
+                    for label, row in zip(published.row_labels, published.cells, strict=True)
+                ],
+                "total": published.grand_total,
+                "table": published,
             }
         )
     return tables
+
+
+def equality_summary_as_dict(*, decision: DecisionPage) -> dict:
+    """The involvement report's tables of people as published, for its JSON twin: hidden
+    figures are null (docs/statistics.md)."""
+    consultations = consultations_with_figures(decision=decision)
+    return {
+        "decision": {"id": decision.pk, "title": decision.title},
+        "responses": [
+            {"consultation": c.title, "responses": c.response_count} for c in consultations
+        ],
+        "hidden_mark": HIDDEN_MARK,
+        "hidden_note": HIDDEN_NOTE,
+        "tables": [
+            {"id": table["name"], "question": table["question"], **table["table"].as_dict()}
+            for table in equality_summary(decision=decision)
+        ],
+    }
 
 
 def decision_report(*, decision: DecisionPage) -> dict:

@@ -13,6 +13,11 @@ urlpatterns = [
         views.involvement_report,
         name="decision_report",
     ),
+    path(
+        "decisions/<int:pk>/involvement-report.json",
+        views.involvement_report_figures,
+        name="decision_report_figures",
+    ),
     path("decisions/sign-off/", views.sign_off_list, name="decision_sign_off_list"),
     path(
         "decisions/sign-off/<int:task_state_id>/",

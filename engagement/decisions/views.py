@@ -6,13 +6,14 @@ The decision log and the decision itself are Wagtail pages (engagement.decisions
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE
 from engagement.decisions.forms import (
     DecisionRatingForm,
     NotificationPreferenceForm,
@@ -22,6 +23,7 @@ from engagement.decisions.models import DecisionPage
 from engagement.decisions.selectors import (
     decision_emails_wanted,
     decision_report,
+    equality_summary_as_dict,
     notifications_for,
     sign_off_task_states_for,
 )
@@ -62,7 +64,23 @@ def involvement_report(request, pk: int):
     return render(
         request,
         "engagement/decisions/involvement_report.html",
-        {"decision": decision, **decision_report(decision=decision)},
+        {
+            "decision": decision,
+            "hidden_mark": HIDDEN_MARK,
+            "hidden_note": HIDDEN_NOTE,
+            **decision_report(decision=decision),
+        },
+    )
+
+
+@require_GET
+def involvement_report_figures(request, pk: int):
+    """The report's tables of people as JSON: its machine-readable twin, same permission."""
+    decision = get_object_or_404(DecisionPage, pk=pk)
+    if not request.user.has_perm("engagement.view_decision_report", decision):
+        raise Http404
+    return JsonResponse(
+        equality_summary_as_dict(decision=decision), json_dumps_params={"indent": 2}
     )
 
 

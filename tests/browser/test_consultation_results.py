@@ -59,7 +59,8 @@ def test_breakdown_page(live_server, page, assert_accessible, consultation, comm
     log_in(page, commissioner)
     page.goto(f"{live_server.url}/consultations/{consultation.pk}/results/breakdown/?by=carer")
     assert page.locator("h1").count() == 1
-    assert page.get_by_text("fewer than 5").first.is_visible()
+    assert page.get_by_text("[c]").first.is_visible()
+    assert page.locator('link[rel="alternate"][type="application/json"]').count() == 1
     assert_accessible(page)
 
 
@@ -90,3 +91,30 @@ def test_hide_form_error_state_and_hiding_by_keyboard(
     expect(page.get_by_text("Hidden from public results").first).to_be_visible()
     answer.refresh_from_db()
     assert answer.hidden
+
+
+@pytest.mark.parametrize("forced_colors", ["none", "active"])
+def test_bars_are_drawn_to_scale_in_normal_and_high_contrast_mode(
+    live_server, page, consultation, forced_colors
+):
+    page.emulate_media(forced_colors=forced_colors)
+    page.goto(f"{live_server.url}/consultations/{consultation.pk}/results/")
+    measured = page.evaluate(
+        """() => [...document.querySelectorAll('svg.coproduce-chart')].flatMap(svg => {
+            const track = svg.querySelector('.coproduce-chart__track').getBoundingClientRect();
+            return [...svg.querySelectorAll('.coproduce-chart__bar')].map(bar => ({
+                share: parseFloat(bar.dataset.share),
+                width: bar.getBoundingClientRect().width,
+                track: track.width,
+            }));
+        })"""
+    )
+    assert len(measured) > 10
+    for bar in measured:
+        assert abs(bar["width"] - bar["track"] * bar["share"] / 100) <= 1, bar
+    if forced_colors == "active":
+        # High-contrast mode draws the track's outline, so the whole scale stays visible.
+        stroke = page.evaluate(
+            "getComputedStyle(document.querySelector('.coproduce-chart__track')).stroke"
+        )
+        assert stroke not in ("", "none")

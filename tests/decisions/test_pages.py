@@ -2,11 +2,14 @@
 people see, filters, and query budgets that do not grow with the data."""
 
 import datetime as dt
+import json
 
 import pytest
 
+from engagement.decisions.selectors import equality_summary
 from engagement.models import ConsultationTopic, Notification
 from tests import factories
+from tests.disclosure_audit import unprotected
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +163,8 @@ def test_decision_page_queries_do_not_grow_with_points_responses_or_ratings(
         client.get(f"/decisions/{big.pk}/involvement-report/")
 
 
-def test_the_report_suppresses_equality_cells_under_5(client):
+def test_regression_report_hidden_count_does_not_follow_from_the_total(client):
+    # 6 carers and 2 not: with only the 2 hidden, 8 responses - 6 gave it away.
     consultation = factories.make_consultation()
     for _ in range(6):
         factories.make_response(consultation, equality={"carer": "yes", "disability": "yes"})
@@ -168,18 +172,39 @@ def test_the_report_suppresses_equality_cells_under_5(client):
         factories.make_response(consultation, equality={"carer": "no", "disability": "yes"})
     decision = factories.make_decision(consultations=[consultation])
 
-    from engagement.decisions.selectors import equality_summary
-
     carer = next(t for t in equality_summary(decision=decision) if t["name"] == "carer")
     rows = {str(r["label"]): r for r in carer["rows"]}
-    assert rows["Yes"]["count"] == 6 and not rows["Yes"]["suppressed"]
-    assert rows["No"]["count"] is None and rows["No"]["suppressed"]
-    assert rows["Prefer not to say"]["count"] == 0 and not rows["Prefer not to say"]["suppressed"]
+    assert rows["No"]["count"] is None and rows["No"]["hidden"]
+    assert rows["Yes"]["count"] is None  # else 8 - 6 = 2
+    assert carer["total"] == 8
 
     html = client.get(f"/decisions/{decision.pk}/involvement-report/").content.decode()
-    assert "fewer than 5" in html
+    assert "fewer than" not in html.lower()
+    assert "[c] hidden to protect people&#x27;s privacy" in html
     assert ">2<" not in html
-    assert "8" in html  # the disability "Yes" total
+    twin_url = f"/decisions/{decision.pk}/involvement-report.json"
+    assert f'<link rel="alternate" type="application/json" href="{twin_url}">' in html
+
+    data = client.get(twin_url).json()
+    assert "fewer than" not in json.dumps(data).lower()
+    for table in data["tables"]:
+        assert table["grand_total"] == 8
+        assert table["column_totals_are_sums"] and table["row_totals_are_sums"]
+        n = len(table["row_labels"])
+        # The number of responses is published above the tables.
+        assert unprotected(table, known={(n, 0): 8, (n, 1): 8}) == {}, table
+        shown = [row[0] for row in table["cells"] if row[0] is not None]
+        assert not [v for v in shown if 1 <= v <= 4]
+
+
+def test_the_report_s_json_twin_has_the_report_s_permission(client, commissioner, participant):
+    draft = factories.make_decision(title="A draft", slug="draft", publish=False)
+    url = f"/decisions/{draft.pk}/involvement-report.json"
+    assert client.get(url).status_code == 404
+    client.force_login(participant)
+    assert client.get(url).status_code == 404
+    client.force_login(commissioner)
+    assert client.get(url).status_code == 200
 
 
 def test_the_report_of_a_draft_is_for_staff_only(client, commissioner, participant):

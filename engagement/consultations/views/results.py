@@ -9,19 +9,21 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.handlers.asgi import ASGIRequest
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE
 from engagement.consultations import moderation as moderation
 from engagement.consultations import results as selectors
 from engagement.consultations.charts import bar_chart
 from engagement.consultations.exports import (
     aggregate_csv,
     aggregates_as_dict,
+    breakdown_csv,
     responses_csv,
     responses_json,
     streaming_content,
@@ -179,7 +181,7 @@ def consultation_free_text(request, consultation_id: int, question_id: int):
 
 @require_GET
 def consultation_breakdown(request, consultation_id: int):
-    """Results broken down by one equality-monitoring field, small numbers suppressed."""
+    """Results broken down by one equality-monitoring field, under disclosure control."""
     consultation = _consultation(consultation_id)
     if denied := _require(request, "engagement.break_down_consultation_results", consultation):
         return denied
@@ -197,9 +199,40 @@ def consultation_breakdown(request, consultation_id: int):
             "page": consultation,
             "form": form,
             "breakdown": breakdown,
-            "threshold": selectors.SMALL_NUMBER_THRESHOLD,
+            "hidden_mark": HIDDEN_MARK,
+            "hidden_note": HIDDEN_NOTE,
         },
     )
+
+
+@require_GET
+def breakdown_export(request, consultation_id: int, fmt: str):
+    """The breakdown's figures exactly as the page publishes them: JSON (the page's
+    machine-readable twin, shown in the browser) or CSV (a download). Same permission as the
+    page; a missing or unknown field is a 400 that says what to send."""
+    consultation = _consultation(consultation_id)
+    if denied := _require(request, "engagement.break_down_consultation_results", consultation):
+        return denied
+    if fmt not in ("json", "csv"):
+        raise Http404
+    form = BreakdownForm(request.GET)
+    if not form.is_valid():
+        fields = ", ".join(name for name, _label in selectors.breakdown_fields())
+        message = _("Say which field to break the results down by: ?by= one of %(fields)s.") % {
+            "fields": fields
+        }
+        if fmt == "json":
+            return JsonResponse({"error": message}, status=400)
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    breakdown = selectors.consultation_breakdown(
+        consultation=consultation, field_name=form.cleaned_data["by"]
+    )
+    if fmt == "json":
+        response = JsonResponse(breakdown.as_dict(), json_dumps_params={"indent": 2})
+        response["Cache-Control"] = "private, no-store"
+        return response
+    response = HttpResponse(breakdown_csv(breakdown), content_type="text/csv; charset=utf-8")
+    return _attachment(response, f"consultation-{consultation.pk}-breakdown-{breakdown.field}.csv")
 
 
 def _moderated_answer(consultation: ConsultationPage, answer_id: int) -> Answer:
