@@ -18,8 +18,8 @@ from asgiref.sync import sync_to_async
 from django.db.models import QuerySet
 from django.utils.crypto import salted_hmac
 
-from coproduce.spreadsheets import UTF8_BOM, csv_rows
 from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE
+from coproduce.spreadsheets import UTF8_BOM, csv_rows
 from engagement.consultations.models import (
     Answer,
     ConsultationPage,
