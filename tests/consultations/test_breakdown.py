@@ -266,7 +266,7 @@ def test_the_csv_export_publishes_the_same_figures_as_the_page(client, by_carer,
     response = client.get(twin_url(by_carer, "carer", "csv"))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
-    body = response.content.decode()
+    body = response.content.decode("utf-8-sig")
     assert "fewer than" not in body.lower()
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[0][:3] == ["table", "question_id", "row"]
@@ -301,7 +301,7 @@ def test_regression_carers_line_whose_shown_cell_equals_the_row_total(
     assert_twin_is_protected(closed_consultation, data)
     html = client.get(breakdown_url(closed_consultation, "carer")).content.decode()
     assert "fewer than" not in html.lower()
-    csv_body = client.get(twin_url(closed_consultation, "carer", "csv")).content.decode()
+    csv_body = client.get(twin_url(closed_consultation, "carer", "csv")).content.decode("utf-8-sig")
     assert csv_body.splitlines()[1].split(",")[3] == "[c]"
 
 
@@ -322,7 +322,7 @@ def test_regression_a_cell_holding_19_hidden_to_protect_another_says_only_c(
     assert ">19<" not in html
     data = client.get(twin_url(closed_consultation, "age_band")).json()
     assert_twin_is_protected(closed_consultation, data)
-    body = client.get(twin_url(closed_consultation, "age_band", "csv")).content.decode()
+    body = client.get(twin_url(closed_consultation, "age_band", "csv")).content.decode("utf-8-sig")
     assert "fewer than" not in body.lower() and ",19," not in body
 
 
