@@ -158,6 +158,11 @@ def _cite(answers: list[Answer], starts: str) -> Answer | None:
     return next((a for a in answers if a.text.startswith(starts)), None)
 
 
+def _cited(answers: list[Answer], starts: str) -> list[Answer]:
+    answer = _cite(answers, starts)
+    return [answer] if answer else []
+
+
 def _short_breaks_decision(index, consultation, answers, topic) -> DecisionPage:
     decision = DecisionPage(
         title="More overnight short breaks for carers",
@@ -185,14 +190,14 @@ def _short_breaks_decision(index, consultation, answers, topic) -> DecisionPage:
         YouSaidItem(
             sort_order=0,
             you_said="Overnight breaks are the ones that give real rest; day care is too short.",
-            cited_answer=_cite(answers, "Overnight breaks"),
+            cited_answers=_cited(answers, "Overnight breaks"),
             outcome="done",
             we_did="We are funding 40 more overnight breaks a year, in two new homes.",
         ),
         YouSaidItem(
             sort_order=1,
             you_said="There is nobody to call in an emergency, such as when the carer is ill.",
-            cited_answer=_cite(answers, "I can't book"),
+            cited_answers=_cited(answers, "I can't book"),
             outcome="partly",
             we_did="Emergency breaks can be booked at two days' notice. We could not fund a "
             "same-day service this year; we will look again at the review.",
@@ -200,7 +205,7 @@ def _short_breaks_decision(index, consultation, answers, topic) -> DecisionPage:
         YouSaidItem(
             sort_order=2,
             you_said="Breaks should be free.",
-            cited_answer=_cite(answers, "Please keep the charges"),
+            cited_answers=_cited(answers, "Please keep the charges"),
             outcome="not_done",
             we_did="Not done because the budget would then cover 25 fewer nights. We capped "
             "charges at £10 a night and carers on Carer's Allowance pay nothing.",
@@ -262,7 +267,7 @@ def _wheelchair_decision(index, group, session, users, topic) -> DecisionPage:
         YouSaidItem(
             sort_order=0,
             you_said="Getting repairs paid for is the hardest part of a wheelchair budget.",
-            cited_contribution=contribution,
+            cited_contributions=[contribution] if contribution else [],
             outcome="done",
             we_did="Repairs can now be paid from the budget, and we promise them within 10 "
             "working days.",
