@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.models import TaskState
 
 from deliberation.models import RoomEvent, Session
@@ -223,15 +224,19 @@ def citation_sources(item: YouSaidItem) -> list[str]:
     for theme in item.cited_themes.all():
         count = getattr(theme, "code_count", None)
         sources.append(
-            _("The theme “%(theme)s” (%(n)s coded answers and contributions)")
-            % {"theme": theme.name, "n": count if count is not None else "?"}
+            _("The theme “%(theme)s” (%(n)s answers and contributions coded into it)")
+            % {"theme": theme.name, "n": count if count is not None else theme.codes.count()}
         )
     by_question: dict[tuple[str, str], int] = defaultdict(int)
     for answer in item.cited_answers.all():
         by_question[(answer.question.text, answer.question.section.page.title)] += 1
     for (question, consultation), n in by_question.items():
         sources.append(
-            _("%(n)d answer(s) to “%(question)s” in the consultation “%(consultation)s”")
+            ngettext(
+                "An answer to “%(question)s” in the consultation “%(consultation)s”",
+                "%(n)d answers to “%(question)s” in the consultation “%(consultation)s”",
+                n,
+            )
             % {"n": n, "question": question, "consultation": consultation}
         )
     by_session: dict[tuple[str, dt.date], int] = defaultdict(int)
@@ -239,7 +244,11 @@ def citation_sources(item: YouSaidItem) -> list[str]:
         by_session[(event.session.title, event.session.scheduled_at.date())] += 1
     for (title, day), n in by_session.items():
         sources.append(
-            _("%(n)d contribution(s) in the co-production session “%(session)s” on %(date)s")
+            ngettext(
+                "Said in the co-production session “%(session)s” on %(date)s",
+                "%(n)d contributions in the co-production session “%(session)s” on %(date)s",
+                n,
+            )
             % {"n": n, "session": title, "date": date_format(day, "j F Y")}
         )
     return sources

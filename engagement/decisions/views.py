@@ -136,9 +136,10 @@ def sign_off(request, task_state_id: int):
     task_state, draft = _visible_sign_off(request, task_state_id)
     may_sign = request.user.has_perm("engagement.sign_off_decision", draft)
     may_dissent = request.user.has_perm("engagement.record_dissent", draft)
-    form = SignOffForm(request.POST if request.POST.get("form") == "sign-off" else None)
-    dissent_form = DissentForm(request.POST if request.POST.get("form") == "dissent" else None)
-    if request.method == "POST" and request.POST.get("form") == "dissent":
+    which = request.POST.get("form", "sign-off") if request.method == "POST" else ""
+    form = SignOffForm(request.POST if which == "sign-off" else None)
+    dissent_form = DissentForm(request.POST if which == "dissent" else None)
+    if which == "dissent":
         if not may_dissent:
             raise Http404
         if dissent_form.is_valid():
@@ -154,7 +155,7 @@ def sign_off(request, task_state_id: int):
             else:
                 messages.success(request, _("Your dissent is recorded with the decision."))
                 return redirect("engagement:decision_sign_off", task_state.pk)
-    elif request.method == "POST":
+    elif which == "sign-off":
         if not may_sign:
             raise Http404
         if form.is_valid():

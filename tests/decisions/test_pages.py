@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from engagement.models import ConsultationTopic, Notification
+from engagement.models import ConsultationTopic, Notification, YouSaidItem
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -146,9 +146,11 @@ def test_decision_page_queries_do_not_grow_with_points_responses_or_ratings(
     big = _decision_with_everything(2, consultation, topic, role_user)
     for n in range(10):
         answer = factories.make_response(consultation, text=f"More {n}").answers.get()
-        big.you_said_items.create(
-            you_said=f"Extra {n}", cited_answer=answer, outcome="partly", we_did="Some."
+        item = YouSaidItem.objects.create(
+            decision=big, you_said=f"Extra {n}", outcome="partly", we_did="Some."
         )
+        item.cited_answers.add(answer)
+        item.save()
         from engagement.decisions.services import decision_rate
 
         decision_rate(decision=big, user=role_user(), score=3)
