@@ -10,7 +10,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Avg,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -417,10 +428,10 @@ def coding_items(*, decision: DecisionPage, q: str = "", uncoded: bool = False) 
         RoomEvent.objects.filter(session__decisions=decision, type="contribution.created")
         .exclude(
             Exists(
-                RoomEvent.objects.filter(
+                RoomEvent.objects.annotate(target=KT("payload__target")).filter(
                     session=OuterRef("session"),
                     type="contribution.removed",
-                    payload__target=OuterRef("seq"),
+                    target=Cast(OuterRef("seq"), CharField()),
                 )
             )
         )
@@ -750,6 +761,7 @@ def decision_pack(*, decision: DecisionPage) -> dict:
             "people_in_sessions": figures["member_count"],
             "equality": [
                 {
+                    "field": table["name"],
                     "question": table["question"],
                     "rows": [
                         {"answer": str(r["label"]), "people": r["count"]} for r in table["rows"]
