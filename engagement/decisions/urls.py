@@ -18,6 +18,11 @@ urlpatterns = [
         views.involvement_report_json,
         name="decision_report_json",
     ),
+    path(
+        "decisions/<int:pk>/involvement-report.pdf",
+        views.involvement_report_pdf,
+        name="decision_report_pdf",
+    ),
     path("decisions/<int:pk>/contest/", views.contest, name="decision_contest"),
     path(
         "decisions/<int:pk>/contests/<int:contest_id>/answer/",

@@ -5,13 +5,16 @@ The decision log and the decision itself are Wagtail pages (engagement.decisions
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from weasyprint import HTML, default_url_fetcher
 
 from engagement.decisions.forms import (
     CodingForm,
@@ -93,6 +96,36 @@ def involvement_report_json(request, pk: int):
         raise Http404
     response = JsonResponse(decision_pack(decision=decision), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="involvement-report-{pk}.json"'
+    return response
+
+
+def _static_files_only(url: str, *args, **kwargs):
+    """WeasyPrint reads the report's stylesheets from the static files on disk; it fetches
+    nothing over the network."""
+    prefix = "file:///static/"
+    if url.startswith(prefix):
+        path = finders.find(url[len(prefix) :])
+        if path:
+            return default_url_fetcher(f"file://{path}", *args, **kwargs)
+    raise ValueError(f"Not fetched for the PDF: {url}")
+
+
+@require_GET
+def involvement_report_pdf(request, pk: int):
+    """The evidence pack as a tagged PDF (PDF/UA-1), from the printable report."""
+    decision = get_object_or_404(DecisionPage, pk=pk)
+    if not request.user.has_perm("engagement.view_decision_report", decision):
+        raise Http404
+    html = render_to_string(
+        "engagement/decisions/involvement_report.html",
+        {"decision": decision, "for_pdf": True, **decision_report(decision=decision)},
+        request=request,
+    )
+    pdf = HTML(string=html, base_url="file:///", url_fetcher=_static_files_only).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="involvement-report-{pk}.pdf"'
     return response
 
 

@@ -5,6 +5,8 @@ ratings split by who took part, comments moderated; the evidence pack as JSON.""
 
 import datetime as dt
 import json
+import re
+import zlib
 
 import pytest
 from django.core import mail
@@ -380,6 +382,28 @@ def test_the_pack_s_figures_match_the_database(
         assert person.email not in dumped and person.display_name not in dumped
 
     html = client.get(f"/decisions/{decision.pk}/involvement-report/").content.decode()
-    assert "Download the report as JSON" in html
+    assert "download the report as JSON" in html
+    assert "Download the report as a PDF" in html
     assert "6. Challenges and our answers" in html
     assert "It was more than consulted." in html
+
+
+def test_the_pack_downloads_as_a_tagged_pdf(client, consultation, answered, session):
+    decision = _decision(consultation, session)
+    response = client.get(f"/decisions/{decision.pk}/involvement-report.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    # PDF/UA-1: a structure tree with the report's headings and table headers, and the PDF/UA
+    # identifier in its metadata (both in compressed streams: inflate them to look).
+    inflated = response.content
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", response.content, re.S):
+        try:
+            inflated += zlib.decompress(stream.group(1))
+        except zlib.error:
+            continue
+    for tag in (b"/StructTreeRoot", b"pdfuaid", b"/H1", b"/H2", b"/Table", b"/TH"):
+        assert tag in inflated, tag
+
+    draft = factories.make_decision(title="A draft", slug="draft-pdf", publish=False)
+    assert client.get(f"/decisions/{draft.pk}/involvement-report.pdf").status_code == 404
