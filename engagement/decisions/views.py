@@ -3,6 +3,8 @@ co-production group members who do not use the Wagtail admin), and "your notific
 
 The decision log and the decision itself are Wagtail pages (engagement.decisions.models)."""
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
@@ -14,7 +16,8 @@ from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from weasyprint import HTML, default_url_fetcher
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 from engagement.decisions.forms import (
     CodingForm,
@@ -99,15 +102,21 @@ def involvement_report_json(request, pk: int):
     return response
 
 
-def _static_files_only(url: str, *args, **kwargs):
+class StaticFilesFetcher(URLFetcher):
     """WeasyPrint reads the report's stylesheets from the static files on disk; it fetches
     nothing over the network."""
-    prefix = "file:///static/"
-    if url.startswith(prefix):
-        path = finders.find(url[len(prefix) :])
-        if path:
-            return default_url_fetcher(f"file://{path}", *args, **kwargs)
-    raise ValueError(f"Not fetched for the PDF: {url}")
+
+    PREFIX = "file:///static/"
+
+    def __init__(self):
+        super().__init__(allowed_protocols={"file"})
+
+    def fetch(self, url, headers=None):
+        if url.startswith(self.PREFIX):
+            path = finders.find(url[len(self.PREFIX) :].split("?")[0])
+            if path:
+                return super().fetch(Path(path).as_uri(), headers)
+        raise ValueError(f"Not fetched for the PDF: {url}")
 
 
 @require_GET
@@ -121,7 +130,7 @@ def involvement_report_pdf(request, pk: int):
         {"decision": decision, "for_pdf": True, **decision_report(decision=decision)},
         request=request,
     )
-    pdf = HTML(string=html, base_url="file:///", url_fetcher=_static_files_only).write_pdf(
+    pdf = HTML(string=html, base_url="file:///", url_fetcher=StaticFilesFetcher()).write_pdf(
         pdf_variant="pdf/ua-1"
     )
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -96,7 +96,7 @@ def test_the_group_s_view_of_a_draft_and_the_coding_screen(
     page.goto(f"{live_server.url}/decisions/{decision.pk}/coding/")
     page.get_by_label("New theme").fill("Repairs")
     page.get_by_role("button", name="Add theme").click()
-    page.get_by_role("checkbox", name="Repairs").check()
+    page.get_by_role("checkbox", name="Repairs", exact=True).check()
     page.locator("input[name=contributions]").first.check()
     page.get_by_role("button", name="Apply the themes").click()
     assert page.get_by_text("1 new codes applied.").is_visible()
