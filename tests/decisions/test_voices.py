@@ -407,3 +407,20 @@ def test_the_pack_downloads_as_a_tagged_pdf(client, consultation, answered, sess
 
     draft = factories.make_decision(title="A draft", slug="draft-pdf", publish=False)
     assert client.get(f"/decisions/{draft.pk}/involvement-report.pdf").status_code == 404
+
+
+def test_my_data_downloads_contests_and_erasure_keeps_them_without_the_name(
+    client, consultation, answered, session, people
+):
+    decision = _decision(consultation, session)
+    person = people[0]
+    decision_contest(decision=decision, user=person, reason="Person 0 here: we asked for 5 days.")
+    client.force_login(person)
+    data = json.loads(client.get("/my-data/download/").content)
+    assert data["decision_contests"][0]["reason"] == "Person 0 here: we asked for 5 days."
+    assert data["decision_sign_offs"] == []
+
+    client.post("/my-data/delete/", {"confirm": "on"})
+    contest = Contest.objects.get(decision=decision)
+    assert "Person 0" not in contest.reason
+    assert "we asked for 5 days." in contest.reason
