@@ -47,7 +47,13 @@ def seed_demo_rooms(*, users: dict) -> CoproductionGroup:
     participant = users["participant@example.org"]
     group, _created = CoproductionGroup.objects.get_or_create(
         slug="personal-health-budgets",
-        defaults={"name": GROUP_NAME, "purpose": PURPOSE, "terms_of_reference": TERMS},
+        # A small demo group: one member with lived experience signs a decision off.
+        defaults={
+            "name": GROUP_NAME,
+            "purpose": PURPOSE,
+            "terms_of_reference": TERMS,
+            "sign_off_quorum": 1,
+        },
     )
     group.facilitators.add(facilitator)
     group.members.add(expert, participant)

@@ -7,6 +7,7 @@ transaction, as the event that records it.
 """
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -48,6 +49,15 @@ class CoproductionGroup(models.Model):
         blank=True,
         verbose_name=_("facilitators"),
     )
+    sign_off_quorum = models.PositiveSmallIntegerField(
+        _("sign-off quorum"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "How many members with lived experience (experts by experience, not staff) must "
+            "confirm a decision before it is published as co-produced."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     panels = [
@@ -55,6 +65,7 @@ class CoproductionGroup(models.Model):
         FieldPanel("slug"),
         FieldPanel("purpose"),
         FieldPanel("terms_of_reference"),
+        FieldPanel("sign_off_quorum"),
         FieldPanel("facilitators"),
         FieldPanel("members"),
     ]
@@ -63,6 +74,11 @@ class CoproductionGroup(models.Model):
         ordering = ["name"]
         verbose_name = _("co-production group")
         verbose_name_plural = _("co-production groups")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sign_off_quorum__gte=1), name="deliberation_group_quorum_positive"
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -25,6 +25,7 @@ from engagement.consultations.models import (
 )
 from engagement.decisions.models import (
     SIGN_OFF_WORKFLOW_NAME,
+    Contest,
     DecisionEmail,
     DecisionIndexPage,
     DecisionNotification,
@@ -36,6 +37,10 @@ from engagement.decisions.models import (
     Notification,
     NotificationPreference,
     ResponseOutcome,
+    SignOffResponse,
+    SignOffVerdict,
+    Theme,
+    ThemeCode,
     YouSaidItem,
 )
 from engagement.decisions.workflow import CoproducedSignOffTask
@@ -70,6 +75,7 @@ __all__ = [
     "ConsultationPage",
     "ConsultationStatus",
     "ConsultationTopic",
+    "Contest",
     "CoproducedSignOffTask",
     "DecisionEmail",
     "DecisionIndexPage",
@@ -100,6 +106,10 @@ __all__ = [
     "ResponseOutcome",
     "ResponseStatus",
     "ResultsVisibility",
+    "SignOffResponse",
+    "SignOffVerdict",
     "Skill",
+    "Theme",
+    "ThemeCode",
     "YouSaidItem",
 ]

@@ -308,9 +308,25 @@ def make_decision(
     )
     page.consultations = list(consultations)
     page.topics = list(topics)
-    page.you_said_items = [
-        engagement_models.YouSaidItem(sort_order=n, **item) for n, item in enumerate(items)
-    ]
+    you_said = []
+    for n, fields_ in enumerate(items):
+        fields_ = dict(fields_)
+        many = {
+            name: list(fields_.pop(name, []))
+            for name in ("cited_answers", "cited_contributions", "cited_themes")
+        }
+        # The old single citations, as tests wrote them before issue 14.
+        if fields_.get("cited_answer") is not None:
+            many["cited_answers"].append(fields_.pop("cited_answer"))
+        if fields_.get("cited_contribution") is not None:
+            many["cited_contributions"].append(fields_.pop("cited_contribution"))
+        fields_.pop("cited_answer", None)
+        fields_.pop("cited_contribution", None)
+        item = engagement_models.YouSaidItem(sort_order=n, **fields_)
+        for name, values in many.items():
+            setattr(item, name, values)
+        you_said.append(item)
+    page.you_said_items = you_said
     page.minority_views = [
         engagement_models.MinorityView(sort_order=n, **view)
         for n, view in enumerate(minority_views)

@@ -21,10 +21,14 @@ from engagement.consultations.models import (
     QuestionSection,
     Response,
 )
+from engagement.decisions.evidence import lived_experience_members
 from engagement.decisions.models import DecisionIndexPage, DecisionPage, MinorityView, YouSaidItem
 from engagement.decisions.services import decision_sign_off_act, decision_submit_for_sign_off
 
-CONSULTATION_SLUG = "short-breaks-for-carers"
+# Last year's short breaks survey, closed, which the decision cites. (This year's consultation,
+# "short-breaks-for-carers" in the consultations demo, is still open: a decision cannot claim
+# "consulted" from a consultation that has not closed.)
+CONSULTATION_SLUG = "short-breaks-for-carers-last-year"
 
 # What demo respondents said: (free text, wants updates, email, equality answers).
 DEMO_RESPONSES = [
@@ -94,8 +98,7 @@ def _decision_index(home: HomePage) -> DecisionIndexPage:
 
 
 def _short_breaks_consultation(home: HomePage, topic: ConsultationTopic) -> ConsultationPage:
-    """The demo consultation on short breaks. Made here only if the consultations demo has not
-    made it already (it is found by slug)."""
+    """Last year's consultation on short breaks, closed, made once (it is found by slug)."""
     consultation = ConsultationPage.objects.filter(slug=CONSULTATION_SLUG).first()
     if consultation is not None:
         return consultation
@@ -109,7 +112,7 @@ def _short_breaks_consultation(home: HomePage, topic: ConsultationTopic) -> Cons
         _publish(index)
     now = timezone.now()
     consultation = ConsultationPage(
-        title="Short breaks for carers",
+        title="Short breaks for carers: last year's survey",
         slug=CONSULTATION_SLUG,
         summary="Short breaks give carers time to rest. Tell us which breaks help you most.",
         who_is_asked="Unpaid carers in Northshire, and the people they care for.",
@@ -176,6 +179,11 @@ def _cite(answers: list[Answer], starts: str) -> Answer | None:
     return next((a for a in answers if a.text.startswith(starts)), None)
 
 
+def _cited(answers: list[Answer], starts: str) -> list[Answer]:
+    answer = _cite(answers, starts)
+    return [answer] if answer else []
+
+
 def _short_breaks_decision(index, consultation, answers, topic) -> DecisionPage:
     decision = DecisionPage(
         title="More overnight short breaks for carers",
@@ -203,14 +211,14 @@ def _short_breaks_decision(index, consultation, answers, topic) -> DecisionPage:
         YouSaidItem(
             sort_order=0,
             you_said="Overnight breaks are the ones that give real rest; day care is too short.",
-            cited_answer=_cite(answers, "Overnight breaks"),
+            cited_answers=_cited(answers, "Overnight breaks"),
             outcome="done",
             we_did="We are funding 40 more overnight breaks a year, in two new homes.",
         ),
         YouSaidItem(
             sort_order=1,
             you_said="There is nobody to call in an emergency, such as when the carer is ill.",
-            cited_answer=_cite(answers, "I can't book"),
+            cited_answers=_cited(answers, "I can't book"),
             outcome="partly",
             we_did="Emergency breaks can be booked at two days' notice. We could not fund a "
             "same-day service this year; we will look again at the review.",
@@ -218,7 +226,7 @@ def _short_breaks_decision(index, consultation, answers, topic) -> DecisionPage:
         YouSaidItem(
             sort_order=2,
             you_said="Breaks should be free.",
-            cited_answer=_cite(answers, "Please keep the charges"),
+            cited_answers=_cited(answers, "Please keep the charges"),
             outcome="not_done",
             we_did="Not done because the budget would then cover 25 fewer nights. We capped "
             "charges at £10 a night and carers on Carer's Allowance pay nothing.",
@@ -240,7 +248,12 @@ def _short_breaks_decision(index, consultation, answers, topic) -> DecisionPage:
 
 def _wheelchair_decision(index, group, session, users, topic) -> DecisionPage:
     commissioner = users["commissioner@example.org"]
-    signer = group.members.order_by("pk").first() if group else None
+    # The group's members with lived experience sign (its quorum of them: 1 in the demo group).
+    signers = (
+        list(lived_experience_members(group_id=group.pk).order_by("pk")[: group.sign_off_quorum])
+        if group
+        else []
+    )
     contribution = (
         RoomEvent.objects.filter(
             session=session, type="contribution.created", payload__text__icontains="repairs"
@@ -280,7 +293,7 @@ def _wheelchair_decision(index, group, session, users, topic) -> DecisionPage:
         YouSaidItem(
             sort_order=0,
             you_said="Getting repairs paid for is the hardest part of a wheelchair budget.",
-            cited_contribution=contribution,
+            cited_contributions=[contribution] if contribution else [],
             outcome="done",
             we_did="Repairs can now be paid from the budget, and we promise them within 10 "
             "working days.",
@@ -304,18 +317,19 @@ def _wheelchair_decision(index, group, session, users, topic) -> DecisionPage:
     ]
     index.add_child(instance=decision)
     decision.save_revision(user=commissioner)
-    if signer is None:
+    if not signers:
         decision.get_latest_revision().publish()
         return decision
     # The real co-produced sign-off: the commissioner submits, a group member confirms.
     decision_submit_for_sign_off(decision=decision, user=commissioner)
     decision.refresh_from_db()
-    decision_sign_off_act(
-        task_state=decision.current_workflow_task_state,
-        user=signer,
-        action="approve",
-        comment="This is what we said. The 5-day view is recorded fairly.",
-    )
+    for signer in signers:
+        decision_sign_off_act(
+            task_state=decision.current_workflow_task_state,
+            user=signer,
+            action="approve",
+            comment="This is what we said. The 5-day view is recorded fairly.",
+        )
     decision.refresh_from_db()
     return decision
 

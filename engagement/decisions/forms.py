@@ -94,6 +94,11 @@ class SignOffForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    named = forms.BooleanField(
+        label=_("Show my name in the sign-off record"),
+        help_text=_("Otherwise the record says “a member with lived experience”."),
+        required=False,
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -108,3 +113,118 @@ class NotificationPreferenceForm(forms.Form):
         help_text=_("Your notifications here stay on either way."),
         required=False,
     )
+
+
+class DissentForm(forms.Form):
+    view = forms.CharField(
+        label=_("What do you disagree with?"),
+        help_text=_(
+            "It is published with the decision as a minority view. It does not stop the "
+            "sign-off. Do not include anyone else's name."
+        ),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Say what you disagree with.")},
+    )
+    named = forms.BooleanField(label=_("Show my name with it"), required=False)
+
+
+class ContestForm(forms.Form):
+    """Contest the stated level or one point. `items` are the decision's points."""
+
+    about = forms.ChoiceField(
+        label=_("What do you contest?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the level or one of the points.")},
+    )
+    reason = forms.CharField(
+        label=_("Why?"),
+        help_text=_("Your reason is published with the commissioner's answer, without your name."),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Say why you contest it.")},
+    )
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["about"].choices = [
+            ("level", _("The stated level of involvement")),
+            *[
+                (str(item.pk), _("Point %(n)d: %(text)s") % {"n": n, "text": item.you_said[:80]})
+                for n, item in enumerate(items, start=1)
+            ],
+        ]
+
+    def item_id(self) -> int | None:
+        about = self.cleaned_data["about"]
+        return None if about == "level" else int(about)
+
+
+class ContestAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your public answer"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the answer people will read.")},
+    )
+
+
+class HideCommentForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why hide this comment?"),
+        max_length=255,
+        error_messages={"required": _("Say why the comment is hidden.")},
+    )
+
+
+class ThemeForm(forms.Form):
+    name = forms.CharField(
+        label=_("New theme"), max_length=200, error_messages={"required": _("Name the theme.")}
+    )
+    description = forms.CharField(
+        label=_("What it covers (optional)"), max_length=1000, required=False
+    )
+
+
+class CodingSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search the answers and contributions"), required=False, max_length=200
+    )
+    uncoded = forms.BooleanField(label=_("Only those not yet coded"), required=False)
+
+
+class IdListField(forms.Field):
+    """A list of record ids (checkboxes the template draws beside each answer)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        try:
+            return [int(v) for v in value]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Choose from the list.")) from None
+
+
+class CodingForm(forms.Form):
+    """Apply one or more themes to the selected answers and contributions."""
+
+    themes = forms.TypedMultipleChoiceField(
+        label=_("Themes to apply"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one theme.")},
+    )
+    answers = IdListField(required=False)
+    contributions = IdListField(required=False)
+
+    def __init__(self, *args, themes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].choices = [(t.pk, t.name) for t in themes]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("answers") and not cleaned.get("contributions"):
+            raise forms.ValidationError(_("Choose at least one answer or contribution."))
+        return cleaned

@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
+    HelpPanel,
     InlinePanel,
     MultiFieldPanel,
     ObjectList,
@@ -31,6 +32,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from coproduce.page_context import ContextFromHooks
+from engagement.decisions.admin_forms import DecisionPageForm
 
 SIGN_OFF_WORKFLOW_NAME = "Co-produced sign-off"
 # The sign-off task's content type, by name: `workflow.CoproducedSignOffTask` is defined above
@@ -70,6 +72,30 @@ class InvolvementLevel(models.TextChoices):
     CO_DECIDED = "co_decided", _("Co-decided")
 
 
+# What the record must hold for each level (issue 14). Stated on the decision page and in the
+# admin; checked by `evidence.decision_evidence`. Each level includes the ones below it only
+# where the rule says so ("involved" is met by "consulted", "co-decided" needs "co-produced").
+EVIDENCE_RULES = {
+    InvolvementLevel.INFORMED: _("Published on this site."),
+    InvolvementLevel.CONSULTED: _(
+        "At least one linked consultation that has closed, with responses."
+    ),
+    InvolvementLevel.INVOLVED: _(
+        "Consulted, or at least one linked co-production session that took place with people "
+        "with lived experience (experts by experience) present."
+    ),
+    InvolvementLevel.CO_PRODUCED: _(
+        "A linked co-production group that met about it (at least one of its sessions linked "
+        "here has ended), and sign-off by the group's members with lived experience: at least "
+        "the group's quorum of them confirm it."
+    ),
+    InvolvementLevel.CO_DECIDED: _(
+        "Co-produced, and the decision itself agreed in a session: a closed poll, or a linked "
+        "session's recorded agreement, cited here."
+    ),
+}
+LEVEL_ORDER = [level.value for level in InvolvementLevel]
+
 INVOLVEMENT_DESCRIPTIONS = {
     InvolvementLevel.INFORMED: _("We told people what we decided. They did not shape it."),
     InvolvementLevel.CONSULTED: _("We asked people's views, then decided ourselves."),
@@ -79,6 +105,18 @@ INVOLVEMENT_DESCRIPTIONS = {
     ),
     InvolvementLevel.CO_DECIDED: _("People with lived experience made the decision with us."),
 }
+
+
+class EvidenceRulesPanel(HelpPanel):
+    """The ladder's evidence rules, shown in the decision editor beside the linked records."""
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["evidence_rules"] = [
+                (level.value, level.label, EVIDENCE_RULES[level]) for level in InvolvementLevel
+            ]
+            return context
 
 
 class DecisionStatus(models.TextChoices):
@@ -170,7 +208,13 @@ class DecisionPage(ContextFromHooks, Page):
         _("why this level of involvement"),
         help_text=_(
             "Be honest: a survey alone is 'consulted'; a group that shaped the options with "
-            "you is 'co-produced'."
+            "you is 'co-produced'. The record must prove the level: informed — published; "
+            "consulted — a linked consultation that closed with responses; involved — "
+            "consulted, or a linked session that took place with experts by experience "
+            "present; co-produced — a linked group that met about it (an ended session) and "
+            "sign-off by its members with lived experience; co-decided — co-produced, and the "
+            "decision agreed in a session (cite the poll or the session's recorded agreement). "
+            "It cannot go to sign-off until the record supports it."
         ),
     )
 
@@ -188,8 +232,9 @@ class DecisionPage(ContextFromHooks, Page):
         related_name="decisions",
         verbose_name=_("co-production group"),
         help_text=_(
-            "The group that shaped this decision. One of its members signs it off before it is "
-            "published; with no group, an Editor does."
+            "The group that shaped this decision. Its members with lived experience sign it off "
+            "before it is published (the group's quorum of them). With no group, the level "
+            "cannot be co-produced or co-decided."
         ),
     )
     sessions = ParentalManyToManyField(
@@ -197,6 +242,39 @@ class DecisionPage(ContextFromHooks, Page):
         blank=True,
         related_name="decisions",
         verbose_name=_("co-production sessions"),
+    )
+
+    agreed_in_poll = models.ForeignKey(
+        "deliberation.Poll",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("agreed in a poll"),
+        help_text=_(
+            "Co-decided only: the closed poll, in a session linked here, in which the group "
+            "agreed the decision."
+        ),
+    )
+    agreed_in_session = models.ForeignKey(
+        "deliberation.Session",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("agreed in a session"),
+        help_text=_(
+            "Co-decided only: the linked session whose recorded agreement (its agreed actions) "
+            "shows the group agreed the decision."
+        ),
+    )
+    changes_answer = models.TextField(
+        _("your answer to the changes the group asked for"),
+        blank=True,
+        help_text=_(
+            "When the group asks for changes, answer them here before you submit again. Your "
+            "answer is shown to the group and kept in the involvement report."
+        ),
     )
 
     update_note = models.TextField(
@@ -236,9 +314,18 @@ class DecisionPage(ContextFromHooks, Page):
         ),
     ]
     involvement_panels = [
+        EvidenceRulesPanel(
+            template="engagement/decisions/admin_evidence_rules.html",
+            heading=_("What the record must show for each level"),
+        ),
         FieldPanel("consultations"),
         FieldPanel("co_production_group"),
         FieldPanel("sessions"),
+        MultiFieldPanel(
+            [FieldPanel("agreed_in_poll"), FieldPanel("agreed_in_session")],
+            heading=_("Co-decided: where the decision was agreed"),
+        ),
+        FieldPanel("changes_answer"),
         InlinePanel("you_said_items", heading=_("You said, we did"), label=_("Point")),
         InlinePanel(
             "minority_views", heading=_("Disagreement and minority views"), label=_("View")
@@ -263,6 +350,8 @@ class DecisionPage(ContextFromHooks, Page):
     parent_page_types = ["engagement.DecisionIndexPage"]
     subpage_types: list[str] = []
     template = "engagement/decisions/decision_page.html"
+    # Refuses to send a draft to sign-off while the record does not support its level.
+    base_form_class = DecisionPageForm
 
     class Meta:
         verbose_name = _("decision")
@@ -296,6 +385,10 @@ class DecisionPage(ContextFromHooks, Page):
     def involvement_description(self) -> str:
         return INVOLVEMENT_DESCRIPTIONS.get(self.involvement_level, "")
 
+    @property
+    def evidence_rule(self) -> str:
+        return EVIDENCE_RULES.get(self.involvement_level, "")
+
 
 class ResponseOutcome(models.TextChoices):
     DONE = "done", _("Done")
@@ -303,35 +396,123 @@ class ResponseOutcome(models.TextChoices):
     NOT_DONE = "not_done", _("Not done")
 
 
-class YouSaidItem(Orderable):
+class Theme(models.Model):
+    """A theme people raised, coded by a commissioner or facilitator from free-text answers and
+    room contributions (human coding: nothing is grouped automatically)."""
+
+    decision = models.ForeignKey(DecisionPage, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(_("theme"), max_length=200)
+    description = models.TextField(_("what it covers"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("theme")
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "name"], name="one_theme_name_per_decision")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ThemeCode(models.Model):
+    """One answer or one room contribution coded into one theme."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="codes")
+    answer = models.ForeignKey(
+        "engagement.Answer", null=True, blank=True, on_delete=models.CASCADE, related_name="codes"
+    )
+    contribution = models.ForeignKey(
+        "deliberation.RoomEvent",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="codes",
+    )
+    coded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    coded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(answer__isnull=False) & Q(contribution__isnull=True))
+                | (Q(answer__isnull=True) & Q(contribution__isnull=False)),
+                name="theme_code_codes_one_thing",
+            ),
+            models.UniqueConstraint(
+                fields=["theme", "answer"],
+                condition=Q(answer__isnull=False),
+                name="theme_code_answer_once",
+            ),
+            models.UniqueConstraint(
+                fields=["theme", "contribution"],
+                condition=Q(contribution__isnull=False),
+                name="theme_code_contribution_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.theme_id}: {self.answer_id or self.contribution_id}"
+
+
+class YouSaidItem(ClusterableModel, Orderable):
     """One "you said, we did" point: what people said (quoted or summarised, never named) and
-    what the commissioners did about it. May cite one consultation answer or one contribution
-    in a session, so the person who made the point can be told it was heard."""
+    what the commissioners did about it. It may cite any number of themes, consultation
+    answers and contributions in sessions (everyone whose words are in them is told it was
+    heard), and a question of any kind, whose figure is taken from the results."""
 
     decision = ParentalKey(DecisionPage, on_delete=models.CASCADE, related_name="you_said_items")
     you_said = models.TextField(
         _("you said"),
         help_text=_("Quote or summarise what people said. Never include names."),
     )
-    cited_answer = models.ForeignKey(
-        "engagement.Answer",
-        null=True,
+    cited_themes = ParentalManyToManyField(
+        Theme,
         blank=True,
-        on_delete=models.SET_NULL,
         related_name="citations",
-        verbose_name=_("cited consultation answer"),
-        limit_choices_to={"question__kind": "free_text", "hidden": False},
-        help_text=_("Optional: the free-text answer this point quotes."),
+        verbose_name=_("cited themes"),
+        help_text=_("Themes coded on the coding screen: everyone whose words are in them is told."),
     )
-    cited_contribution = models.ForeignKey(
-        "deliberation.RoomEvent",
-        null=True,
+    cited_answers = ParentalManyToManyField(
+        "engagement.Answer",
         blank=True,
-        on_delete=models.SET_NULL,
+        related_name="citations",
+        verbose_name=_("cited consultation answers"),
+        limit_choices_to={"question__kind": "free_text", "hidden": False},
+    )
+    cited_contributions = ParentalManyToManyField(
+        "deliberation.RoomEvent",
+        blank=True,
         related_name="citations",
         limit_choices_to={"type": "contribution.created"},
-        verbose_name=_("cited session contribution"),
-        help_text=_("Optional: what someone said in a session that this point quotes."),
+        verbose_name=_("cited session contributions"),
+    )
+    cited_question = models.ForeignKey(
+        "engagement.Question",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="citations",
+        verbose_name=_("cited question"),
+        help_text=_(
+            "Optional: a question of any kind whose result this point reports. The figure is "
+            "taken from the results, not typed."
+        ),
+    )
+    cited_choice = models.ForeignKey(
+        "engagement.Choice",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cited choice"),
+        help_text=_("Optional: the choice of the cited question to report (else the top one)."),
     )
     outcome = models.CharField(_("what happened"), max_length=20, choices=ResponseOutcome.choices)
     we_did = models.TextField(
@@ -341,46 +522,24 @@ class YouSaidItem(Orderable):
 
     panels = [
         FieldPanel("you_said"),
-        FieldRowPanel([FieldPanel("cited_answer"), FieldPanel("cited_contribution")]),
+        FieldPanel("cited_themes"),
+        FieldPanel("cited_answers"),
+        FieldPanel("cited_contributions"),
+        FieldRowPanel([FieldPanel("cited_question"), FieldPanel("cited_choice")]),
         FieldPanel("outcome"),
         FieldPanel("we_did"),
     ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("you said, we did point")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(cited_answer__isnull=True) | Q(cited_contribution__isnull=True),
-                name="you_said_cites_at_most_one_source",
-            ),
-        ]
 
     def clean(self):
         super().clean()
-        if self.cited_answer_id and self.cited_contribution_id:
-            raise ValidationError(
-                {"cited_contribution": _("Cite an answer or a contribution, not both.")}
-            )
+        if self.cited_choice_id and self.cited_choice.question_id != self.cited_question_id:
+            raise ValidationError({"cited_choice": _("Choose a choice of the cited question.")})
 
     def __str__(self):
         return self.you_said[:80]
-
-    @property
-    def citation(self) -> str:
-        """Where the cited point came from, never who made it."""
-        if self.cited_answer_id is not None and self.cited_answer is not None:
-            question = self.cited_answer.question
-            return _("An answer to “%(question)s” in the consultation “%(consultation)s”") % {
-                "question": question.text,
-                "consultation": question.section.page.title,
-            }
-        if self.cited_contribution_id is not None and self.cited_contribution is not None:
-            session = self.cited_contribution.session
-            return _("Said in the co-production session “%(session)s” on %(date)s") % {
-                "session": session.title,
-                "date": date_format(session.scheduled_at, "j F Y"),
-            }
-        return ""
 
 
 class MinorityView(Orderable):
@@ -394,9 +553,17 @@ class MinorityView(Orderable):
         blank=True,
         help_text=_("E.g. 'some carers in the co-production group'. Never names."),
     )
-    response = models.TextField(_("how we considered it"))
+    response = models.TextField(_("how we considered it"), blank=True)
+    # Recorded by a member of the co-production group at sign-off (their dissent), rather than
+    # written by the commissioner; published with the decision either way.
+    from_sign_off = models.BooleanField(_("recorded at sign-off by a group member"), default=False)
 
-    panels = [FieldPanel("view"), FieldPanel("held_by"), FieldPanel("response")]
+    panels = [
+        FieldPanel("view"),
+        FieldPanel("held_by"),
+        FieldPanel("response"),
+        FieldPanel("from_sign_off", read_only=True),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("minority view")
@@ -416,6 +583,13 @@ class DecisionRating(models.Model):
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Moderation of the comment, as for free-text answers: hidden from the page, kept, with why.
+    comment_hidden = models.BooleanField(default=False)
+    comment_hidden_reason = models.CharField(max_length=255, blank=True)
+    comment_hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment_hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -538,3 +712,87 @@ class DecisionEmail(models.Model):
 
     def __str__(self):
         return f"{self.round_id} → {self.email}"
+
+
+class SignOffVerdict(models.TextChoices):
+    APPROVE = "approve", _("Confirmed")
+    REQUEST_CHANGES = "request_changes", _("Asked for changes")
+    DISSENT = "dissent", _("Recorded a dissent")
+
+
+class SignOffResponse(models.Model):
+    """One group member's answer to one sign-off request (a task state of the co-produced
+    sign-off): confirm, ask for changes (the commissioner must answer before submitting again),
+    or record a dissent that is published with the decision as a minority view. The task
+    approves once the group's quorum of members with lived experience have confirmed."""
+
+    task_state = models.ForeignKey(
+        "wagtailcore.TaskState", on_delete=models.CASCADE, related_name="sign_off_responses"
+    )
+    decision = models.ForeignKey(
+        DecisionPage, on_delete=models.CASCADE, related_name="sign_off_responses"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_off_responses"
+    )
+    verdict = models.CharField(max_length=20, choices=SignOffVerdict.choices)
+    comment = models.TextField(blank=True)
+    # Shown by role ("a member with lived experience") unless the person chose to be named.
+    named = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    # For "ask for changes": the commissioner's answer, required before the next submission.
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task_state", "user"], name="one_sign_off_response_per_person"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task_state_id}: {self.user_id} {self.verdict}"
+
+
+class Contest(models.Model):
+    """Someone who took part challenging the stated level of involvement or one "you said"
+    point, with a reason; once per person per decision. The commissioner answers publicly."""
+
+    class About(models.TextChoices):
+        LEVEL = "level", _("The stated level of involvement")
+        POINT = "point", _("A “you said, we did” point")
+
+    decision = models.ForeignKey(DecisionPage, on_delete=models.CASCADE, related_name="contests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="decision_contests"
+    )
+    about = models.CharField(max_length=10, choices=About.choices)
+    item = models.ForeignKey(
+        YouSaidItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="contests"
+    )
+    # What was contested, as it read then (the point may change or go later).
+    item_text = models.TextField(blank=True)
+    reason = models.TextField(_("reason"), max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "user"], name="one_contest_per_person"),
+            models.CheckConstraint(
+                condition=Q(about="level") | Q(about="point"), name="contest_about_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision_id}: {self.about}"

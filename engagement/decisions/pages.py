@@ -3,7 +3,7 @@ decision its figures, "you said, we did", ratings and the rating form. Registere
 `page_context` hooks in `wagtail_hooks.py` (see `coproduce.page_context`)."""
 
 from engagement.consultations.selectors import consultation_topics
-from engagement.decisions.forms import DecisionFilterForm, DecisionRatingForm
+from engagement.decisions.forms import ContestForm, DecisionFilterForm, DecisionRatingForm
 from engagement.decisions.models import DecisionIndexPage, DecisionPage
 from engagement.decisions.selectors import decision_detail, decision_list
 
@@ -24,4 +24,9 @@ def decision_context(*, page: DecisionPage, request) -> dict:
     context["rating_form"] = DecisionRatingForm(
         initial={"score": existing.score, "comment": existing.comment} if existing else None
     )
+    user = request.user
+    context["may_contest"] = user.has_perm("engagement.contest_decision", page)
+    context["may_answer_contests"] = user.has_perm("engagement.answer_contest", page)
+    context["may_moderate"] = user.has_perm("engagement.moderate_rating", page)
+    context["contest_form"] = ContestForm(items=context["items"])
     return context

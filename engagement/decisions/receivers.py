@@ -24,4 +24,4 @@ def decision_published(sender, instance, revision=None, **kwargs):
 def sign_off_requested(sender, instance, user=None, **kwargs):
     # Wagtail sends task_submitted for every task of every workflow; only ours tells people.
     if isinstance(instance.task.specific, CoproducedSignOffTask):
-        decision_sign_off_requested(task_state=instance)
+        decision_sign_off_requested(task_state=instance, user=user)

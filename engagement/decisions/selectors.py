@@ -10,30 +10,63 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Avg,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.models import TaskState
 
 from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE, protect_table
 from coproduce.disclosure import Table as DisclosureTable
-from deliberation.models import RoomEvent, Session, SessionParticipant
+from deliberation.models import RoomEvent, Session
 from engagement.consultations.models import (
+    Answer,
     ConsultationPage,
     EqualityMonitoring,
+    QuestionKind,
     Response,
     ResponseStatus,
 )
+from engagement.consultations.results import QuestionResult, consultation_results
+from engagement.decisions.evidence import (  # noqa: F401  (public reads)
+    Evidence,
+    decision_evidence,
+    people_count,
+    session_participation,
+    took_part_in_decision,
+)
 from engagement.decisions.models import (
+    EVIDENCE_RULES,
+    Contest,
     DecisionIndexPage,
     DecisionPage,
     DecisionRating,
+    InvolvementLevel,
     Notification,
     NotificationPreference,
     ResponseOutcome,
+    SignOffResponse,
+    SignOffVerdict,
+    Theme,
+    ThemeCode,
     YouSaidItem,
     approved_sign_off,
 )
-from engagement.decisions.workflow import sign_off_task_states_for  # noqa: F401  (public read)
+from engagement.decisions.workflow import (  # noqa: F401  (public reads)
+    group_member_task_states,
+    sign_off_task_states_for,
+)
 
 User = get_user_model()
 
@@ -90,26 +123,6 @@ def consultations_with_figures(*, decision: DecisionPage) -> list[ConsultationPa
     )
 
 
-def session_participation(*, session_ids) -> set[tuple[int, int]]:
-    """(session, person) pairs for everyone who took part in these sessions: joined the room or
-    left anything in its log (a contribution, a vote). Facilitators, who run the sessions, are
-    left out. One SQL UNION, which also removes duplicates."""
-    facilitators = User.objects.filter(facilitated_groups__sessions__in=session_ids).values("pk")
-    joined = (
-        SessionParticipant.objects.filter(session_id__in=session_ids)
-        .exclude(user__in=facilitators)
-        .values_list("session_id", "user_id")
-        .order_by()
-    )
-    acted = (
-        RoomEvent.objects.filter(session_id__in=session_ids, actor__isnull=False)
-        .exclude(actor__in=facilitators)
-        .values_list("session_id", "actor_id")
-        .order_by()
-    )
-    return set(joined.union(acted))
-
-
 def session_figures(*, decision: DecisionPage) -> dict:
     """The linked co-production sessions, each with how many people took part, and how many
     different people took part in any of them."""
@@ -122,22 +135,133 @@ def session_figures(*, decision: DecisionPage) -> dict:
     per_session = defaultdict(int)
     for session_id, _user_id in pairs:
         per_session[session_id] += 1
+    # Counts of people are published through `people_count`: 1 to 4 show as "[c]".
     for session in sessions:
-        session.participant_count = per_session[session.pk]
+        session.participant_count = people_count(per_session[session.pk])
     return {
         "sessions": sessions,
         "session_count": len(sessions),
-        "member_count": len({user_id for _session_id, user_id in pairs}),
+        "member_count": people_count(len({user_id for _session_id, user_id in pairs})),
     }
 
 
+def _question_figure(result: QuestionResult, choice_id: int | None) -> str:
+    """The figure a "you said" point reports for a cited question, from the results (never
+    typed): the cited choice, or the leading one."""
+    question = result.question.text
+    answered = result.answered
+    kind = result.kind
+    chosen = next((c for c in result.choices if c.choice_id == choice_id), None)
+    if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE) and result.choices:
+        choice = chosen or max(result.choices, key=lambda c: c.count)
+        return _("%(percent).0f%% of the %(n)d people who answered “%(q)s” chose “%(label)s”.") % {
+            "percent": choice.percent,
+            "n": answered,
+            "q": question,
+            "label": choice.label,
+        }
+    if kind == QuestionKind.RANKING and result.choices:
+        ranked = [c for c in result.choices if c.mean_rank is not None]
+        if ranked:
+            choice = chosen or min(ranked, key=lambda c: c.mean_rank)
+            return _(
+                "The %(n)d people who answered “%(q)s” put “%(label)s” at %(rank).1f on "
+                "average (1 is first)."
+            ) % {"n": answered, "q": question, "label": choice.label, "rank": choice.mean_rank}
+    if kind == QuestionKind.POINTS and result.choices:
+        choice = chosen or max(result.choices, key=lambda c: c.points or 0)
+        return _(
+            "“%(label)s” got %(percent).0f%% of the points the %(n)d people who answered "
+            "“%(q)s” gave."
+        ) % {
+            "label": choice.label,
+            "percent": choice.points_percent or 0,
+            "n": answered,
+            "q": question,
+        }
+    if kind == QuestionKind.AGREEMENT_SCALE and result.scale:
+        agree = sum(p.percent for p in result.scale if p.value >= 4)
+        return _(
+            "%(percent).0f%% of the %(n)d people who answered “%(q)s” agreed or strongly agreed."
+        ) % {"percent": agree, "n": answered, "q": question}
+    if kind == QuestionKind.FREE_TEXT:
+        return _("%(n)d people answered “%(q)s”.") % {"n": result.text_count, "q": question}
+    return _("Nobody has answered “%(q)s” yet.") % {"q": question}
+
+
 def you_said_items(*, decision: DecisionPage) -> list[YouSaidItem]:
-    """The "you said, we did" points with what each cites, ready to show without names."""
-    return list(
-        decision.you_said_items.select_related(
-            "cited_answer__question__section__page", "cited_contribution__session"
-        ).order_by("sort_order", "pk")
+    """The "you said, we did" points with what each cites, ready to show without names: each
+    gets `sources` (sentences saying where its words came from) and, for a cited question,
+    `figure` (from the consultation's results). Queries do not grow with the citations."""
+    items = list(
+        decision.you_said_items.select_related("cited_question__section__page")
+        .prefetch_related(
+            Prefetch(
+                "cited_themes",
+                queryset=Theme.objects.annotate(code_count=Count("codes")).order_by("name"),
+            ),
+            Prefetch(
+                "cited_answers",
+                queryset=Answer.objects.select_related("question__section__page").order_by("pk"),
+            ),
+            Prefetch(
+                "cited_contributions",
+                queryset=RoomEvent.objects.select_related("session").order_by("pk"),
+            ),
+            "contests",
+        )
+        .order_by("sort_order", "pk")
     )
+    results_by_consultation: dict[int, dict] = {}
+    for item in items:
+        item.sources = citation_sources(item)
+        item.figure = ""
+        question = item.cited_question
+        if question is not None:
+            page = question.section.page
+            if page.pk not in results_by_consultation:
+                results = consultation_results(consultation=page)
+                results_by_consultation[page.pk] = {r.question.pk: r for r in results.questions}
+            result = results_by_consultation[page.pk].get(question.pk)
+            if result is not None:
+                item.figure = _question_figure(result, item.cited_choice_id)
+    return items
+
+
+def citation_sources(item: YouSaidItem) -> list[str]:
+    """Where a cited point came from, never who made it."""
+    sources = []
+    for theme in item.cited_themes.all():
+        count = getattr(theme, "code_count", None)
+        sources.append(
+            _("The theme “%(theme)s” (%(n)s answers and contributions coded into it)")
+            % {"theme": theme.name, "n": count if count is not None else theme.codes.count()}
+        )
+    by_question: dict[tuple[str, str], int] = defaultdict(int)
+    for answer in item.cited_answers.all():
+        by_question[(answer.question.text, answer.question.section.page.title)] += 1
+    for (question, consultation), n in by_question.items():
+        sources.append(
+            ngettext(
+                "An answer to “%(question)s” in the consultation “%(consultation)s”",
+                "%(n)d answers to “%(question)s” in the consultation “%(consultation)s”",
+                n,
+            )
+            % {"n": n, "question": question, "consultation": consultation}
+        )
+    by_session: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for event in item.cited_contributions.all():
+        by_session[(event.session.title, event.session.scheduled_at.date())] += 1
+    for (title, day), n in by_session.items():
+        sources.append(
+            ngettext(
+                "Said in the co-production session “%(session)s” on %(date)s",
+                "%(n)d contributions in the co-production session “%(session)s” on %(date)s",
+                n,
+            )
+            % {"n": n, "session": title, "date": date_format(day, "j F Y")}
+        )
+    return sources
 
 
 def rating_summary(*, decision: DecisionPage) -> dict:
@@ -152,25 +276,202 @@ def rating_summary(*, decision: DecisionPage) -> dict:
     }
 
 
+def participant_ids(*, decision: DecisionPage) -> set[int]:
+    """Accounts that took part: sent a response to a linked consultation, or took part in a
+    linked session. Two queries."""
+    respondents = set(
+        Response.objects.filter(
+            consultation__decisions=decision,
+            status=ResponseStatus.SUBMITTED,
+            respondent__isnull=False,
+        ).values_list("respondent_id", flat=True)
+    )
+    session_ids = [s.pk for s in decision.sessions.all()]
+    return respondents | {u for _s, u in session_participation(session_ids=session_ids)}
+
+
+def split_ratings(*, decision: DecisionPage) -> dict:
+    """Ratings in two groups, people who took part and everyone else, each with its average
+    and count (the count through `people_count`: a group of 1 to 4 shows neither), and the
+    rating comments not hidden by moderation, newest first, marked with their group."""
+    took_part = participant_ids(decision=decision)
+    ratings = list(
+        DecisionRating.objects.filter(decision=decision)
+        .only("pk", "user_id", "score", "comment", "comment_hidden", "updated_at")
+        .order_by("-updated_at", "-pk")
+    )
+    groups = {}
+    for key, members in (
+        ("took_part", [r for r in ratings if r.user_id in took_part]),
+        ("others", [r for r in ratings if r.user_id not in took_part]),
+    ):
+        count = len(members)
+        shown = people_count(count)
+        average = sum(r.score for r in members) / count if count else None
+        groups[key] = {
+            "count": shown,
+            "suppressed": count > 0 and shown is None,
+            "average": round(average, 1) if average is not None and shown is not None else None,
+        }
+    comments = []
+    for rating in ratings:
+        if rating.comment and not rating.comment_hidden:
+            rating.took_part = rating.user_id in took_part
+            comments.append(rating)
+    return {**groups, "comments": comments}
+
+
+def sign_off_record(*, decision: DecisionPage, revision_id: int | None = None) -> dict:
+    """Who signed off the live version, by role unless they chose to be named; the changes
+    asked for on the way and the commissioner's answers; dissents recorded at sign-off."""
+    revision_id = revision_id or decision.live_revision_id
+    responses = list(
+        SignOffResponse.objects.filter(decision=decision)
+        .select_related("user", "task_state")
+        .order_by("created_at", "pk")
+    )
+    group_name = decision.co_production_group.name if decision.co_production_group_id else ""
+
+    def who(response: SignOffResponse) -> str:
+        if response.named:
+            return response.user.get_full_name() or response.user.display_name
+        return _("A member with lived experience of %(group)s") % {"group": group_name}
+
+    confirmed = [
+        {"who": who(r), "named": r.named, "at": r.created_at, "comment": r.comment}
+        for r in responses
+        if r.verdict == SignOffVerdict.APPROVE and r.task_state.revision_id == revision_id
+    ]
+    changes = [
+        {
+            "who": who(r),
+            "at": r.created_at,
+            "comment": r.comment,
+            "answer": r.answer,
+            "answered_at": r.answered_at,
+        }
+        for r in responses
+        if r.verdict == SignOffVerdict.REQUEST_CHANGES
+    ]
+    return {"confirmed": confirmed, "changes": changes}
+
+
+def contests_for(*, decision: DecisionPage) -> dict:
+    """The contests of a decision, with how many and how many are answered."""
+    contests = list(
+        Contest.objects.filter(decision=decision)
+        .select_related("item")
+        .order_by("created_at", "pk")
+    )
+    return {
+        "list": contests,
+        "count": len(contests),
+        "answered": sum(1 for c in contests if c.answered_at),
+        "about_level": sum(1 for c in contests if c.about == Contest.About.LEVEL),
+    }
+
+
 def decision_detail(*, decision: DecisionPage, user) -> dict:
     """Everything the decision page shows, in a fixed number of queries."""
-    my_rating = None
+    my_rating = my_contest = None
     if user is not None and user.is_authenticated:
         my_rating = DecisionRating.objects.filter(decision=decision, user=user).first()
+        my_contest = Contest.objects.filter(decision=decision, user=user).first()
+    evidence = decision_evidence(decision=decision)
     return {
-        "linked_consultations": consultations_with_figures(decision=decision),
+        "evidence": evidence,
+        "evidence_rules": [(level.label, EVIDENCE_RULES[level]) for level in InvolvementLevel],
+        "linked_consultations": evidence.consultations,
         "session_figures": session_figures(decision=decision),
         "items": you_said_items(decision=decision),
         "minority_views": list(decision.minority_views.order_by("sort_order", "pk")),
         "decision_topics": list(decision.topics.all()),
         "rating": rating_summary(decision=decision),
+        "ratings": split_ratings(decision=decision),
         "my_rating": my_rating,
+        "sign_off_record": sign_off_record(decision=decision),
+        "contests": contests_for(decision=decision),
+        "my_contest": my_contest,
     }
 
 
 def citation_label(item: YouSaidItem) -> str:
-    """Where a cited point came from, never who made it."""
-    return str(item.citation)
+    """Where a cited point came from, never who made it (one line)."""
+    return "; ".join(str(source) for source in citation_sources(item))
+
+
+# --- Coding themes -------------------------------------------------------------------------
+
+
+CODING_PAGE_SIZE = 25
+
+
+def coding_items(*, decision: DecisionPage, q: str = "", uncoded: bool = False) -> dict:
+    """What the coding screen lists: the free-text answers to the decision's linked
+    consultations (sent responses) and the contributions in its linked sessions, each with the
+    themes it is coded into, optionally searched and limited to those not yet coded."""
+    answers = (
+        Answer.objects.filter(
+            response__consultation__decisions=decision,
+            response__status=ResponseStatus.SUBMITTED,
+            question__kind=QuestionKind.FREE_TEXT,
+        )
+        .exclude(text="")
+        .select_related("question__section__page")
+        .prefetch_related(
+            Prefetch("codes", queryset=ThemeCode.objects.select_related("theme").order_by("pk"))
+        )
+        .order_by("pk")
+    )
+    contributions = (
+        RoomEvent.objects.filter(session__decisions=decision, type="contribution.created")
+        .exclude(
+            Exists(
+                RoomEvent.objects.annotate(target=KT("payload__target")).filter(
+                    session=OuterRef("session"),
+                    type="contribution.removed",
+                    target=Cast(OuterRef("seq"), CharField()),
+                )
+            )
+        )
+        .select_related("session")
+        .prefetch_related(
+            Prefetch("codes", queryset=ThemeCode.objects.select_related("theme").order_by("pk"))
+        )
+        .order_by("session__scheduled_at", "seq")
+    )
+    if q:
+        answers = answers.filter(text__icontains=q)
+        contributions = contributions.filter(payload__text__icontains=q)
+    if uncoded:
+        answers = answers.filter(codes__isnull=True)
+        contributions = contributions.filter(codes__isnull=True)
+    answers = list(answers[:CODING_PAGE_SIZE])
+    contributions = list(contributions[:CODING_PAGE_SIZE])
+    for answer in answers:
+        answer.themes = [
+            code.theme for code in answer.codes.all() if code.theme.decision_id == decision.pk
+        ]
+    for event in contributions:
+        event.text = (event.payload or {}).get("text", "")
+        event.themes = [
+            code.theme for code in event.codes.all() if code.theme.decision_id == decision.pk
+        ]
+    return {
+        "answers": answers,
+        "contributions": contributions,
+        "themes": theme_counts(decision=decision),
+        "page_size": CODING_PAGE_SIZE,
+    }
+
+
+def decisions_to_code(*, user) -> list[DecisionPage]:
+    """Decisions this person may code themes for (the coding screen's way in)."""
+    return [
+        d
+        for d in DecisionPage.objects.select_related("co_production_group").order_by("title")
+        if user.has_perm("engagement.code_themes", d)
+    ]
 
 
 # --- Sign-off -------------------------------------------------------------------------------
@@ -212,6 +513,42 @@ def personal_line(item: YouSaidItem) -> str:
     )
 
 
+def cited_words(*, decision: DecisionPage) -> tuple[dict, dict]:
+    """Whose words each "you said" point cites: {response id: [items]} and {person id:
+    [items]}, through the answers and contributions it cites directly and those coded into the
+    themes it cites. Each item appears once per response or person. Four queries."""
+    items = {item.pk: item for item in decision.you_said_items.all()}
+    through = YouSaidItem.cited_answers.through
+    answer_items = list(
+        through.objects.filter(yousaiditem_id__in=items).values_list(
+            "yousaiditem_id", "answer__response_id"
+        )
+    )
+    through = YouSaidItem.cited_contributions.through
+    contribution_items = list(
+        through.objects.filter(
+            yousaiditem_id__in=items, roomevent__actor__isnull=False
+        ).values_list("yousaiditem_id", "roomevent__actor_id")
+    )
+    through = YouSaidItem.cited_themes.through
+    for item_id, response_id, actor_id in ThemeCode.objects.filter(
+        theme__in=through.objects.filter(yousaiditem_id__in=items).values("theme_id")
+    ).values_list("theme__citations", "answer__response_id", "contribution__actor_id"):
+        if item_id not in items:
+            continue
+        if response_id is not None:
+            answer_items.append((item_id, response_id))
+        elif actor_id is not None:
+            contribution_items.append((item_id, actor_id))
+    by_response: dict[int, list] = defaultdict(list)
+    by_person: dict[int, list] = defaultdict(list)
+    for item_id, response_id in sorted(set(answer_items)):
+        by_response[response_id].append(items[item_id])
+    for item_id, actor_id in sorted(set(contribution_items)):
+        by_person[actor_id].append(items[item_id])
+    return by_response, by_person
+
+
 def decision_recipients(*, decision: DecisionPage) -> list[Recipient]:
     """Everyone to tell about a decision, once each, with a personal line for every point of
     theirs the decision cites:
@@ -232,16 +569,7 @@ def decision_recipients(*, decision: DecisionPage) -> list[Recipient]:
         .only("pk", "email", "respondent_id", "respondent__email")
         .order_by("pk")
     )
-    cited_answers = defaultdict(list)
-    cited_contributions = defaultdict(list)
-    for item in decision.you_said_items.filter(
-        Q(cited_answer__isnull=False) | Q(cited_contribution__isnull=False)
-    ).select_related("cited_answer", "cited_contribution"):
-        if item.cited_answer_id:
-            cited_answers[item.cited_answer.response_id].append(item)
-        else:
-            cited_contributions[item.cited_contribution.actor_id].append(item)
-
+    cited_answers, cited_contributions = cited_words(decision=decision)
     people: dict[str, Recipient] = {}
     for response in responses:
         email = response.email or (response.respondent.email if response.respondent_id else "")
@@ -250,7 +578,9 @@ def decision_recipients(*, decision: DecisionPage) -> list[Recipient]:
         if not recipient.email and email:
             recipient.email = email
         for item in cited_answers.get(response.pk, []):
-            recipient.personal_lines.append(personal_line(item))
+            line = personal_line(item)
+            if line not in recipient.personal_lines:
+                recipient.personal_lines.append(line)
 
     session_ids = list(Session.objects.filter(decisions=decision).values_list("pk", flat=True))
     user_ids = {user_id for _s, user_id in session_participation(session_ids=session_ids)}
@@ -260,7 +590,9 @@ def decision_recipients(*, decision: DecisionPage) -> list[Recipient]:
             f"user:{member.pk}", Recipient(user_id=member.pk, email=member.email)
         )
         for item in cited_contributions.get(member.pk, []):
-            recipient.personal_lines.append(personal_line(item))
+            line = personal_line(item)
+            if line not in recipient.personal_lines:
+                recipient.personal_lines.append(line)
 
     # A signed-in person who turned decision emails off still gets the in-site notice.
     emails_off = set(
@@ -342,18 +674,172 @@ def equality_summary_as_dict(*, decision: DecisionPage) -> dict:
     }
 
 
+def theme_counts(*, decision: DecisionPage) -> list[Theme]:
+    """The decision's themes, each with how many answers and contributions were coded into it
+    (`answer_count`, `contribution_count`, `code_count`), most coded first. One query."""
+    return list(
+        Theme.objects.filter(decision=decision)
+        .annotate(
+            answer_count=Count("codes", filter=Q(codes__answer__isnull=False)),
+            contribution_count=Count("codes", filter=Q(codes__contribution__isnull=False)),
+            code_count=Count("codes"),
+        )
+        .order_by("-code_count", "name")
+    )
+
+
 def decision_report(*, decision: DecisionPage) -> dict:
-    """What the printable involvement report shows."""
-    consultations = consultations_with_figures(decision=decision)
+    """What the involvement report (the evidence pack) shows."""
+    evidence = decision_evidence(decision=decision)
+    consultations = evidence.consultations
     return {
+        "evidence": evidence,
         "linked_consultations": consultations,
         "response_total": sum(c.response_count for c in consultations),
         "session_figures": session_figures(decision=decision),
         "items": you_said_items(decision=decision),
+        "themes": theme_counts(decision=decision),
         "minority_views": list(decision.minority_views.order_by("sort_order", "pk")),
         "equality": equality_summary(decision=decision),
         "sign_off": decision_sign_off_record(decision=decision),
+        "sign_off_record": sign_off_record(decision=decision),
+        "contests": contests_for(decision=decision),
         "rating": rating_summary(decision=decision),
+        "ratings": split_ratings(decision=decision),
+    }
+
+
+def evidence_as_data(evidence: Evidence) -> dict:
+    """The evidence for the level, as open data (no names, counts of people through
+    `people_count`)."""
+    return {
+        "declared_level": evidence.declared,
+        "supported_level": evidence.supported_level,
+        "declared_level_supported": evidence.supports_declared,
+        "missing": [str(m) for m in evidence.missing],
+        "rules": {check.level: check.rule for check in evidence.checks},
+        "consultations": [
+            {"id": c.pk, "title": c.title, "closed": c.closed, "responses": c.response_count}
+            for c in evidence.consultations
+        ],
+        "sessions": [
+            {
+                "id": s.pk,
+                "title": s.title,
+                "ended": s.ended,
+                "people_took_part": s.people,
+                "experts_by_experience_present": s.experts_present,
+            }
+            for s in evidence.sessions
+        ],
+        "co_production_group": evidence.group.name if evidence.group else None,
+        "sign_off": {"quorum": evidence.quorum, "confirmations": len(evidence.sign_offs)},
+        "agreement": str(evidence.agreement) or None,
+    }
+
+
+def contests_as_data(contests: dict) -> dict:
+    return {
+        "count": contests["count"],
+        "answered": contests["answered"],
+        "contests": [
+            {
+                "about": c.about,
+                "point": c.item_text or None,
+                "reason": c.reason,
+                "answer": c.answer or None,
+                "answered_at": _iso(c.answered_at),
+            }
+            for c in contests["list"]
+        ],
+    }
+
+
+def decision_pack(*, decision: DecisionPage) -> dict:
+    """The involvement report as JSON (the evidence pack's download). The same figures the
+    printable report shows; no personal data; hidden counts are null."""
+    report = decision_report(decision=decision)
+    figures = report["session_figures"]
+    ratings = report["ratings"]
+    return {
+        "id": decision.pk,
+        "title": decision.title,
+        "url": decision.full_url,
+        "summary": decision.summary,
+        "why": decision.why,
+        "involvement": {
+            "level": decision.involvement_level,
+            "justification": decision.involvement_justification,
+            "evidence": evidence_as_data(report["evidence"]),
+        },
+        "who_took_part": {
+            "consultations": [
+                {"title": c.title, "responses": c.response_count}
+                for c in report["linked_consultations"]
+            ],
+            "responses": report["response_total"],
+            "sessions": [
+                {
+                    "title": s.title,
+                    "date": _iso(s.scheduled_at.date()),
+                    "people_took_part": s.participant_count,
+                }
+                for s in figures["sessions"]
+            ],
+            "people_in_sessions": figures["member_count"],
+            "equality": [
+                {
+                    "field": table["name"],
+                    "question": table["question"],
+                    "rows": [
+                        {"answer": str(r["label"]), "people": r["count"]} for r in table["rows"]
+                    ],
+                }
+                for table in report["equality"]
+            ],
+        },
+        "themes": [
+            {
+                "theme": t.name,
+                "answers": t.answer_count,
+                "contributions": t.contribution_count,
+            }
+            for t in report["themes"]
+        ],
+        "you_said_we_did": [
+            {
+                "you_said": item.you_said,
+                "sources": [str(x) for x in item.sources],
+                "figure": str(item.figure) or None,
+                "outcome": item.outcome,
+                "we_did": item.we_did,
+            }
+            for item in report["items"]
+        ],
+        "minority_views": [
+            {
+                "view": v.view,
+                "held_by": v.held_by,
+                "response": v.response,
+                "recorded_at_sign_off": v.from_sign_off,
+            }
+            for v in report["minority_views"]
+        ],
+        "sign_off": {
+            "confirmed": [
+                {"by": str(c["who"]), "at": _iso(c["at"])}
+                for c in report["sign_off_record"]["confirmed"]
+            ],
+            "changes_asked": [
+                {"comment": c["comment"], "answer": c["answer"] or None}
+                for c in report["sign_off_record"]["changes"]
+            ],
+        },
+        "contests": contests_as_data(report["contests"]),
+        "ratings": {
+            "took_part": {k: ratings["took_part"][k] for k in ("count", "average")},
+            "everyone_else": {k: ratings["others"][k] for k in ("count", "average")},
+        },
     }
 
 
@@ -416,8 +902,10 @@ def decisions_for_api(
             "topics",
             Prefetch(
                 "you_said_items",
-                queryset=YouSaidItem.objects.select_related(
-                    "cited_answer__question__section__page", "cited_contribution__session"
+                queryset=YouSaidItem.objects.prefetch_related(
+                    "cited_themes",
+                    "cited_answers__question__section__page",
+                    "cited_contributions__session",
                 ).order_by("sort_order", "pk"),
             ),
             Prefetch("sessions", queryset=Session.objects.order_by("scheduled_at", "pk")),
@@ -440,11 +928,18 @@ def decisions_for_api(
     pairs = session_participation(
         session_ids=sorted({s.pk for d in decisions for s in d.sessions.all()})
     )
-    return DecisionsForApi(count=count, results=[_decision_as_data(d, pairs) for d in decisions])
+    contests = defaultdict(list)
+    for contest in Contest.objects.filter(decision__in=decisions).order_by("created_at", "pk"):
+        contests[contest.decision_id].append(contest)
+    return DecisionsForApi(
+        count=count,
+        results=[_decision_as_data(d, pairs, contests.get(d.pk, [])) for d in decisions],
+    )
 
 
-def _decision_as_data(decision: DecisionPage, pairs: set) -> dict:
+def _decision_as_data(decision: DecisionPage, pairs: set, contests) -> dict:
     session_ids = {s.pk for s in decision.sessions.all()}
+    evidence = decision_evidence(decision=decision)
     return {
         "id": decision.pk,
         "title": decision.title,
@@ -467,7 +962,16 @@ def _decision_as_data(decision: DecisionPage, pairs: set) -> dict:
         "involvement": {
             "level": decision.involvement_level,
             "justification": decision.involvement_justification,
+            # Issue 14: what the record supports, and the contests of the level or a point.
+            "evidence": evidence_as_data(evidence),
         },
+        "contests": contests_as_data(
+            {
+                "list": contests,
+                "count": len(contests),
+                "answered": sum(1 for c in contests if c.answered_at),
+            }
+        ),
         "topics": [t.slug for t in decision.topics.all()],
         "you_said_we_did": [
             {

@@ -17,15 +17,29 @@ from django.utils.translation import gettext as _
 from wagtail.models import TaskState
 
 from coproduce.accounts import roles
+from deliberation.models import RoomEvent
+from engagement.consultations.models import Answer, QuestionKind
+from engagement.decisions.evidence import (
+    decision_evidence,
+    last_changes_answer,
+    open_change_requests,
+)
 from engagement.decisions.models import (
+    Contest,
     DecisionEmail,
     DecisionNotification,
     DecisionPage,
     DecisionRating,
     Notification,
     NotificationPreference,
+    SignOffResponse,
+    SignOffVerdict,
+    Theme,
+    ThemeCode,
+    YouSaidItem,
 )
 from engagement.decisions.selectors import decision_recipients
+from engagement.decisions.workflow import draft_of
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -39,7 +53,9 @@ EMAIL_BATCH_SIZE = 200
 
 def decision_submit_for_sign_off(*, decision: DecisionPage, user) -> None:
     """Send the decision's latest revision to its co-produced sign-off (what "Submit to
-    Co-produced sign-off" does in the Wagtail editor)."""
+    Co-produced sign-off" does in the Wagtail editor). Refused while the record does not
+    support the declared level (apart from the sign-off itself), or while changes the group
+    asked for are unanswered (`changes_answer` on the draft, new since the last submission)."""
     if not user.has_perm("engagement.draft_decision"):
         raise PermissionDenied
     workflow = decision.get_workflow()
@@ -47,44 +63,76 @@ def decision_submit_for_sign_off(*, decision: DecisionPage, user) -> None:
         raise ValidationError(_("The co-produced sign-off workflow is missing."))
     if decision.workflow_in_progress:
         raise ValidationError(_("This decision is already waiting for its sign-off."))
+    draft = decision.get_latest_revision_as_object()
+    missing = decision_evidence(decision=draft, revision_id=None).missing_before_sign_off
+    if missing:
+        raise ValidationError(missing)
+    if open_change_requests(decision_id=decision.pk).exists():
+        answer = draft.changes_answer.strip()
+        if not answer or answer == last_changes_answer(decision_id=decision.pk).strip():
+            raise ValidationError(
+                _("The group asked for changes. Answer them before you submit again.")
+            )
     with transaction.atomic():
         workflow.start(decision, user)
 
 
-def decision_sign_off_requested(*, task_state: TaskState) -> int:
-    """Tell the people who may sign a decision off that it is waiting for them: the linked
-    group's members, or the Editors where no group is linked. In-site only; returns how many
-    were told."""
-    decision = DecisionPage.objects.select_related("co_production_group").get(
-        pk=task_state.workflow_state.object_id
+def decision_changes_answered(*, task_state: TaskState, user) -> int:
+    """On each submission: the changes the group asked for that were still open are answered
+    with the draft's `changes_answer`. Returns how many."""
+    draft = draft_of(task_state)
+    answer = (draft.changes_answer or "").strip()
+    if not answer:
+        return 0
+    return open_change_requests(decision_id=draft.pk).update(
+        answer=answer,
+        answered_at=timezone.now(),
+        answered_by=user if user is not None and user.is_authenticated else None,
     )
-    if decision.co_production_group_id:
-        signers = decision.co_production_group.members.filter(is_active=True)
+
+
+def decision_sign_off_requested(*, task_state: TaskState, user=None) -> int:
+    """Tell the linked group's members that a decision is waiting for its sign-off (every
+    member sees the draft and where it stands; those with lived experience sign), or the
+    Editors where a draft with no group declares a level below co-produced. In-site only;
+    returns how many were told."""
+    draft = draft_of(task_state)
+    decision_changes_answered(task_state=task_state, user=user)
+    if draft.co_production_group_id:
+        people = User.objects.filter(
+            coproduction_groups=draft.co_production_group_id, is_active=True
+        )
+    elif draft.involvement_level in {"co_produced", "co_decided"}:
+        people = User.objects.none()
     else:
-        signers = User.objects.filter(groups__name=roles.EDITOR, is_active=True)
-    revision_title = task_state.revision.object_str if task_state.revision_id else decision.title
+        people = User.objects.filter(groups__name=roles.EDITOR, is_active=True)
+    people = list(people.distinct())
+    revision_title = task_state.revision.object_str if task_state.revision_id else draft.title
     Notification.objects.bulk_create(
         [
             Notification(
-                user=signer,
+                user=person,
                 kind=Notification.Kind.SIGN_OFF_REQUESTED,
-                title=_("Waiting for your sign-off: %(title)s") % {"title": revision_title},
+                title=_("Waiting for sign-off: %(title)s") % {"title": revision_title},
                 body=_(
                     "Please check that the “you said” points fairly reflect what people said, "
-                    "then confirm or send it back with a comment."
+                    "then confirm, ask for changes, or record where you disagree."
                 ),
                 url=reverse("engagement:decision_sign_off", args=[task_state.pk]),
             )
-            for signer in signers.distinct()
+            for person in people
         ]
     )
-    return signers.distinct().count()
+    return len(people)
 
 
-def decision_sign_off_act(*, task_state: TaskState, user, action: str, comment: str = "") -> None:
-    """Confirm ("approve") or send back ("reject") a decision waiting for sign-off. Sending
-    back needs a comment, so the commissioner knows what to change. Approving the last task
-    publishes the decision."""
+def decision_sign_off_act(
+    *, task_state: TaskState, user, action: str, comment: str = "", named: bool = False
+) -> None:
+    """Confirm ("approve") or ask for changes ("reject") on a decision waiting for sign-off.
+    Asking for changes needs a comment, which the commissioner must answer before submitting
+    again. Each member answers once; the task approves, and the decision is published, when
+    the group's quorum of members with lived experience have confirmed."""
     if action not in SIGN_OFF_ACTIONS:
         raise PermissionDenied
     comment = comment.strip()
@@ -95,7 +143,60 @@ def decision_sign_off_act(*, task_state: TaskState, user, action: str, comment: 
         if locked.status != TaskState.STATUS_IN_PROGRESS:
             raise ValidationError(_("This sign-off has already been dealt with."))
         task = locked.task.specific
-        task.on_action(locked.specific, user, action, comment=comment)
+        task.on_action(locked.specific, user, action, comment=comment, named=named)
+
+
+def decision_dissent_record(
+    *, task_state: TaskState, user, view: str, named: bool = False
+) -> SignOffResponse:
+    """A member of the linked group records where they disagree. It is added to the draft
+    being signed off as a minority view, so it is published with the decision (the
+    commissioner may add how it was considered); it does not block the sign-off."""
+    view = view.strip()
+    if not view:
+        raise ValidationError({"view": _("Say what you disagree with.")})
+    with transaction.atomic():
+        locked = (
+            TaskState.objects.select_for_update().select_related("revision").get(pk=task_state.pk)
+        )
+        if locked.status != TaskState.STATUS_IN_PROGRESS:
+            raise ValidationError(_("This sign-off has already been dealt with."))
+        draft = draft_of(locked)
+        if not user.has_perm("engagement.record_dissent", draft):
+            raise PermissionDenied
+        try:
+            with transaction.atomic():
+                response = SignOffResponse.objects.create(
+                    task_state=locked,
+                    decision_id=draft.pk,
+                    user=user,
+                    verdict=SignOffVerdict.DISSENT,
+                    comment=view,
+                    named=named,
+                )
+        except IntegrityError:
+            raise ValidationError(_("You have already answered this sign-off.")) from None
+        held_by = (
+            _("%(name)s, a member of the co-production group")
+            % {"name": user.get_full_name() or user.display_name}
+            if named
+            else _("A member of the co-production group")
+        )
+        revision = locked.revision
+        views = revision.content.setdefault("minority_views", [])
+        views.append(
+            {
+                "pk": None,
+                "decision": draft.pk,
+                "sort_order": len(views),
+                "view": view,
+                "held_by": str(held_by),
+                "response": "",
+                "from_sign_off": True,
+            }
+        )
+        revision.save(update_fields=["content"])
+    return response
 
 
 # --- Publication and notices ----------------------------------------------------------------
@@ -243,6 +344,148 @@ def decision_rate(*, decision: DecisionPage, user, score: int, comment: str = ""
         except IntegrityError:
             continue  # a concurrent first rating by the same person: update it instead
     raise ValidationError(_("Your rating could not be saved. Please try again."))
+
+
+def rating_comment_hide(*, rating_id: int, moderator, reason: str) -> DecisionRating:
+    """Hide a rating's comment from the decision page, keeping it, with why, who and when
+    (the same moderation as free-text answers)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the comment is hidden.")})
+    rating = DecisionRating.objects.select_related("decision").get(pk=rating_id)
+    if not moderator.has_perm("engagement.moderate_rating", rating.decision):
+        raise PermissionDenied
+    rating.comment_hidden = True
+    rating.comment_hidden_reason = reason[:255]
+    rating.comment_hidden_by = moderator
+    rating.comment_hidden_at = timezone.now()
+    rating.save(
+        update_fields=[
+            "comment_hidden",
+            "comment_hidden_reason",
+            "comment_hidden_by",
+            "comment_hidden_at",
+        ]
+    )
+    return rating
+
+
+# --- Contests -------------------------------------------------------------------------------
+
+
+def decision_contest(
+    *, decision: DecisionPage, user, reason: str, item_id: int | None = None
+) -> Contest:
+    """Someone who took part (sent a response to a linked consultation, or took part in a
+    linked session) contests the stated level, or one "you said" point, with a reason. Once
+    per person per decision."""
+    if not user.has_perm("engagement.contest_decision", decision):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you contest it.")})
+    item = None
+    if item_id is not None:
+        item = YouSaidItem.objects.filter(decision=decision, pk=item_id).first()
+        if item is None:
+            raise ValidationError({"about": _("Choose the level or one of the points.")})
+    try:
+        with transaction.atomic():
+            return Contest.objects.create(
+                decision=decision,
+                user=user,
+                about=Contest.About.POINT if item else Contest.About.LEVEL,
+                item=item,
+                item_text=item.you_said if item else "",
+                reason=reason,
+            )
+    except IntegrityError:
+        raise ValidationError(_("You have already contested this decision.")) from None
+
+
+def contest_answer(*, contest_id: int, user, answer: str) -> Contest:
+    """The commissioner answers a contest publicly (an answer can be corrected later)."""
+    contest = Contest.objects.select_related("decision").get(pk=contest_id)
+    if not user.has_perm("engagement.answer_contest", contest.decision):
+        raise PermissionDenied
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("Write the answer people will read.")})
+    contest.answer = answer
+    contest.answered_at = timezone.now()
+    contest.answered_by = user
+    contest.save(update_fields=["answer", "answered_at", "answered_by"])
+    return contest
+
+
+# --- Themes ---------------------------------------------------------------------------------
+
+
+def theme_create(*, decision: DecisionPage, user, name: str, description: str = "") -> Theme:
+    """Add a theme to code a decision's answers and contributions into."""
+    if not user.has_perm("engagement.code_themes", decision):
+        raise PermissionDenied
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Name the theme.")})
+    try:
+        with transaction.atomic():
+            return Theme.objects.create(
+                decision=decision, name=name, description=description.strip(), created_by=user
+            )
+    except IntegrityError:
+        raise ValidationError({"name": _("There is already a theme with that name.")}) from None
+
+
+def themes_apply(
+    *,
+    decision: DecisionPage,
+    user,
+    theme_ids: list[int],
+    answer_ids: list[int] = (),
+    contribution_ids: list[int] = (),
+) -> int:
+    """Code answers (free text to a linked consultation) and contributions (in a linked
+    session) into one or more of the decision's themes. Coding something twice changes
+    nothing. Returns how many new codes were made."""
+    if not user.has_perm("engagement.code_themes", decision):
+        raise PermissionDenied
+    themes = list(Theme.objects.filter(decision=decision, pk__in=theme_ids))
+    if not themes:
+        raise ValidationError({"themes": _("Choose at least one theme.")})
+    answers = list(
+        Answer.objects.filter(
+            pk__in=answer_ids,
+            question__kind=QuestionKind.FREE_TEXT,
+            response__consultation__decisions=decision,
+        ).values_list("pk", flat=True)
+    )
+    contributions = list(
+        RoomEvent.objects.filter(
+            pk__in=contribution_ids, type="contribution.created", session__decisions=decision
+        ).values_list("pk", flat=True)
+    )
+    if not answers and not contributions:
+        raise ValidationError({"selected": _("Choose at least one answer or contribution.")})
+    codes = [
+        ThemeCode(theme=theme, answer_id=answer_id, coded_by=user)
+        for theme in themes
+        for answer_id in answers
+    ] + [
+        ThemeCode(theme=theme, contribution_id=event_id, coded_by=user)
+        for theme in themes
+        for event_id in contributions
+    ]
+    before = ThemeCode.objects.filter(theme__in=themes).count()
+    ThemeCode.objects.bulk_create(codes, ignore_conflicts=True)
+    return ThemeCode.objects.filter(theme__in=themes).count() - before
+
+
+def theme_code_remove(*, decision: DecisionPage, user, code_id: int) -> None:
+    """Take one answer or contribution out of a theme."""
+    if not user.has_perm("engagement.code_themes", decision):
+        raise PermissionDenied
+    ThemeCode.objects.filter(pk=code_id, theme__decision=decision).delete()
 
 
 # --- In-site notifications ------------------------------------------------------------------

@@ -13,11 +13,36 @@ urlpatterns = [
         views.involvement_report,
         name="decision_report",
     ),
+    # The report's tables of people as published (docs/statistics.md).
     path(
-        "decisions/<int:pk>/involvement-report.json",
+        "decisions/<int:pk>/involvement-report/figures.json",
         views.involvement_report_figures,
         name="decision_report_figures",
     ),
+    # The whole evidence pack as data (docs/decisions.md).
+    path(
+        "decisions/<int:pk>/involvement-report.json",
+        views.involvement_report_json,
+        name="decision_report_json",
+    ),
+    path(
+        "decisions/<int:pk>/involvement-report.pdf",
+        views.involvement_report_pdf,
+        name="decision_report_pdf",
+    ),
+    path("decisions/<int:pk>/contest/", views.contest, name="decision_contest"),
+    path(
+        "decisions/<int:pk>/contests/<int:contest_id>/answer/",
+        views.contest_answer_view,
+        name="decision_contest_answer",
+    ),
+    path(
+        "decisions/<int:pk>/ratings/<int:rating_id>/hide/",
+        views.rating_comment_hide_view,
+        name="decision_rating_hide",
+    ),
+    path("decisions/coding/", views.coding_index, name="decision_coding_index"),
+    path("decisions/<int:pk>/coding/", views.coding, name="decision_coding"),
     path("decisions/sign-off/", views.sign_off_list, name="decision_sign_off_list"),
     path(
         "decisions/sign-off/<int:task_state_id>/",

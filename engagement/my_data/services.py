@@ -16,10 +16,12 @@ from django.utils import timezone
 from deliberation.models import RoomEvent, SessionAttendance
 from engagement.consultations.models import Answer, Response
 from engagement.decisions.models import (
+    Contest,
     DecisionEmail,
     DecisionRating,
     Notification,
     NotificationPreference,
+    SignOffResponse,
 )
 from engagement.profiles.models import (
     ExpertProfile,
@@ -208,6 +210,32 @@ def _export_decision_ratings(user) -> list[dict[str, Any]]:
     ]
 
 
+def _export_decision_contests(user) -> list[dict[str, Any]]:
+    return [
+        {
+            "decision": contest.decision.title,
+            "about": contest.about,
+            "point": contest.item_text,
+            "reason": contest.reason,
+            "answer": contest.answer,
+        }
+        for contest in Contest.objects.filter(user=user).select_related("decision")
+    ]
+
+
+def _export_decision_sign_offs(user) -> list[dict[str, Any]]:
+    return [
+        {
+            "decision": response.decision.title,
+            "answer": response.verdict,
+            "comment": response.comment,
+            "named": response.named,
+            "at": _iso(response.created_at),
+        }
+        for response in SignOffResponse.objects.filter(user=user).select_related("decision")
+    ]
+
+
 EXPORT_SECTIONS: list[tuple[str, Callable[[Any], Any]]] = [
     ("account", _export_account),
     ("expertise_profile", _export_profile),
@@ -219,6 +247,8 @@ EXPORT_SECTIONS: list[tuple[str, Callable[[Any], Any]]] = [
     ("room_contributions", _export_room_contributions),
     ("session_attendance", _export_session_attendance),
     ("decision_ratings", _export_decision_ratings),
+    ("decision_contests", _export_decision_contests),
+    ("decision_sign_offs", _export_decision_sign_offs),
 ]
 
 
@@ -282,6 +312,19 @@ def _scrub_contributions(user, identifiers: list[str]) -> None:
         if comment != rating.comment:
             rating.comment = comment
             rating.save(update_fields=["comment"])
+    # Contests and sign-offs stay too (they are the evidence for a decision's level), without
+    # the person's name: a sign-off they chose to sign by name is shown by role from now on.
+    for contest in Contest.objects.filter(user=user):
+        reason = _scrub(contest.reason, identifiers)
+        if reason != contest.reason:
+            contest.reason = reason
+            contest.save(update_fields=["reason"])
+    SignOffResponse.objects.filter(user=user).update(named=False)
+    for response in SignOffResponse.objects.filter(user=user).exclude(comment=""):
+        comment = _scrub(response.comment, identifiers)
+        if comment != response.comment:
+            response.comment = comment
+            response.save(update_fields=["comment"])
 
 
 def _erase_needs_and_notices(user, identifiers: list[str]) -> None:

@@ -90,7 +90,11 @@ def test_sign_off_and_notifications_pages_have_no_axe_violations(
     User = get_user_model()
     commissioner = User.objects.get(email="commissioner@example.org")
     editor = User.objects.get(email="editor@example.org")
-    draft = factories.make_decision(title="Day opportunities review", slug="day", publish=False)
+    # No group and "informed": an Editor checks the record (issue 14: no Editor fallback for
+    # co-produced; a "consulted" draft would need a closed consultation with responses).
+    draft = factories.make_decision(
+        title="Day opportunities review", slug="day", publish=False, involvement_level="informed"
+    )
     decision_submit_for_sign_off(decision=draft, user=commissioner)
     draft.refresh_from_db()
     state = draft.current_workflow_task_state

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from engagement.decisions.selectors import equality_summary
-from engagement.models import ConsultationTopic, Notification
+from engagement.models import ConsultationTopic, Notification, YouSaidItem
 from tests import factories
 from tests.disclosure_audit import unprotected
 
@@ -149,9 +149,11 @@ def test_decision_page_queries_do_not_grow_with_points_responses_or_ratings(
     big = _decision_with_everything(2, consultation, topic, role_user)
     for n in range(10):
         answer = factories.make_response(consultation, text=f"More {n}").answers.get()
-        big.you_said_items.create(
-            you_said=f"Extra {n}", cited_answer=answer, outcome="partly", we_did="Some."
+        item = YouSaidItem.objects.create(
+            decision=big, you_said=f"Extra {n}", outcome="partly", we_did="Some."
         )
+        item.cited_answers.add(answer)
+        item.save()
         from engagement.decisions.services import decision_rate
 
         decision_rate(decision=big, user=role_user(), score=3)
@@ -182,7 +184,7 @@ def test_regression_report_hidden_count_does_not_follow_from_the_total(client):
     assert "fewer than" not in html.lower()
     assert "[c] hidden to protect people&#x27;s privacy" in html
     assert ">2<" not in html
-    twin_url = f"/decisions/{decision.pk}/involvement-report.json"
+    twin_url = f"/decisions/{decision.pk}/involvement-report/figures.json"
     assert f'<link rel="alternate" type="application/json" href="{twin_url}">' in html
 
     data = client.get(twin_url).json()
@@ -199,7 +201,7 @@ def test_regression_report_hidden_count_does_not_follow_from_the_total(client):
 
 def test_the_report_s_json_twin_has_the_report_s_permission(client, commissioner, participant):
     draft = factories.make_decision(title="A draft", slug="draft", publish=False)
-    url = f"/decisions/{draft.pk}/involvement-report.json"
+    url = f"/decisions/{draft.pk}/involvement-report/figures.json"
     assert client.get(url).status_code == 404
     client.force_login(participant)
     assert client.get(url).status_code == 404

@@ -1,14 +1,16 @@
-"""The session side of decisions: a linked co-production group signs off; people who took
-part in linked sessions are told, and hear what happened to a point of theirs that is cited;
-the page shows the sessions' participation figures."""
+"""The session side of decisions: a linked co-production group's members with lived experience
+sign off (the group's quorum of them); people who took part in linked sessions are told, and
+hear what happened to a point of theirs that is cited; the page shows the sessions'
+participation figures, with counts of 1 to 4 people hidden."""
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from wagtail.models import TaskState
 
+from coproduce.accounts import roles
 from deliberation import services as room_services
-from deliberation.models import RoomEvent
+from deliberation.models import RoomEvent, Session
 from engagement.decisions.services import (
     decision_sign_off_act,
     decision_submit_for_sign_off,
@@ -23,7 +25,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def group(role_user, facilitator):
     members = [
-        role_user(email=f"member{n}@example.org", display_name=f"Member {n}") for n in range(4)
+        role_user(roles.EXPERT, email=f"member{n}@example.org", display_name=f"Member {n}")
+        for n in range(4)
     ]
     return factories.CoproductionGroupFactory(members=members, facilitators=[facilitator])
 
@@ -49,6 +52,9 @@ def sessions(group, facilitator):
     )
     room_services.presence_join(session=second, user=members[2])
     room_services.presence_join(session=second, user=facilitator)
+    # The group met about it: the first session has ended.
+    Session.objects.filter(pk=first.pk).update(status=Session.Status.ENDED)
+    first.refresh_from_db()
     return [first, second]
 
 
@@ -75,26 +81,34 @@ def _decision(group, sessions, **fields):
     )
 
 
-def test_a_member_of_the_linked_group_signs_off_and_an_editor_cannot(
+def test_the_group_s_quorum_of_members_signs_off_and_an_editor_cannot(
     group, sessions, commissioner, editor, expert, django_capture_on_commit_callbacks
 ):
     decision = _decision(group, sessions, publish=False)
     decision_submit_for_sign_off(decision=decision, user=commissioner)
     decision.refresh_from_db()
     state = decision.current_workflow_task_state.specific
-    member = group.members.order_by("email").last()
+    first, last = group.members.order_by("email")[:2]
 
     for outsider in (editor, expert, commissioner):
         with pytest.raises(PermissionDenied):
             decision_sign_off_act(task_state=state, user=outsider, action="approve")
     with django_capture_on_commit_callbacks(execute=True):
-        decision_sign_off_act(task_state=state, user=member, action="approve")
+        decision_sign_off_act(task_state=state, user=first, action="approve")
+    # One of the quorum of 2: the sign-off waits.
+    decision.refresh_from_db()
+    state.refresh_from_db()
+    assert not decision.live
+    assert state.status == TaskState.STATUS_IN_PROGRESS
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decision_sign_off_act(task_state=state, user=last, action="approve")
 
     decision.refresh_from_db()
     state.refresh_from_db()
     assert decision.live
     assert state.status == TaskState.STATUS_APPROVED
-    assert state.finished_by == member
+    assert state.finished_by == last
 
 
 def test_people_who_took_part_in_linked_sessions_are_told_once(
@@ -141,7 +155,9 @@ def test_the_page_shows_session_figures_and_a_nameless_citation(client, group, s
     html = client.get(decision.url).content.decode()
 
     assert "2 co-production sessions" in html
-    assert "3 members took part" in html
+    # 3 people took part: fewer than 5, so the count is hidden ("[c]").
+    assert "[c] members took part" in html
+    assert "3 members took part" not in html
     assert "Said in the co-production session “Wheelchair budgets: options”" in html
     for member in group.members.all():
         assert member.display_name not in html

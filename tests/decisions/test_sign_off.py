@@ -1,5 +1,8 @@
-"""The co-produced sign-off: a Commissioner drafts; a member of the linked co-production group
-(or an Editor, where none is linked) confirms or sends back; nobody publishes without it."""
+"""The sign-off of a decision that links no co-production group: an Editor checks the record of
+a draft declaring a level below co-produced (no Editor fallback for co-produced: see
+test_evidence.py); nobody publishes without a sign-off. The drafts here are "informed", which
+the record always supports; the group's sign-off is tested in test_sessions.py and
+test_evidence.py."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def draft(commissioner):
-    decision = factories.make_decision(publish=False, owner=commissioner)
+    decision = factories.make_decision(
+        publish=False, owner=commissioner, involvement_level="informed"
+    )
     return decision
 
 
