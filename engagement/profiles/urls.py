@@ -44,6 +44,11 @@ urlpatterns = [
         name="opportunity_matches",
     ),
     path(
+        "opportunities/<int:pk>/invitations/",
+        opportunities.opportunity_invitation_round,
+        name="opportunity_invitation_round",
+    ),
+    path(
         "opportunities/<int:pk>/invite/<int:profile_pk>/",
         opportunities.opportunity_invite,
         name="opportunity_invite",

@@ -92,9 +92,19 @@ def interest_express(
 
 
 def invitation_send(
-    *, opportunity: Opportunity, profile: ExpertProfile, invited_by, message: str = ""
+    *,
+    opportunity: Opportunity,
+    profile: ExpertProfile,
+    invited_by,
+    message: str = "",
+    match_rank: int | None = None,
+    match_score: int | None = None,
+    match_reasons: Iterable[str] = (),
+    match_weights: dict | None = None,
 ) -> Invitation:
-    """Invite an expert. Idempotent: inviting the same person again returns the invitation."""
+    """Invite an expert, keeping why they were put forward (their rank and score on the
+    matches, the reasons, the weights in force) so the round can be audited. Idempotent:
+    inviting the same person again returns the first invitation, its record unchanged."""
     if not opportunity.is_open:
         raise ValidationError(_("This opportunity is closed."))
     try:
@@ -102,7 +112,14 @@ def invitation_send(
             invitation, created = Invitation.objects.get_or_create(
                 opportunity=opportunity,
                 profile=profile,
-                defaults={"invited_by": invited_by, "message": message},
+                defaults={
+                    "invited_by": invited_by,
+                    "message": message,
+                    "match_rank": match_rank,
+                    "match_score": match_score,
+                    "match_reasons": list(match_reasons),
+                    "match_weights": match_weights or {},
+                },
             )
     except IntegrityError:
         # Two invitations at once: the other one won and sent the email; return it.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coproduce.permissions import require_perm
+from coproduce.small_counts import HIDDEN_NOTE
 from engagement.profiles import selectors
 from engagement.profiles.forms import (
     InterestForm,
@@ -128,14 +129,37 @@ def opportunity_close(request, pk: int):
 def opportunity_matches(request, pk: int):
     opportunity = _opportunity(pk)
     require_perm(request.user, "engagement.match_opportunity", opportunity)
-    matches = selectors.opportunity_matches(opportunity=opportunity, viewer=request.user)
+    weights = selectors.matching_weights(request=request)
+    areas = selectors.area_representation(opportunity=opportunity)
+    matches = selectors.opportunity_matches(
+        opportunity=opportunity, viewer=request.user, weights=weights, areas=areas
+    )
     return render(
         request,
         "engagement/profiles/opportunity_matches.html",
         {
             "opportunity": opportunity,
             "matches": matches,
+            "weights": weights,
+            "areas": [share for share in areas if share.profiles],
+            "hidden_note": HIDDEN_NOTE,
             "can_invite": request.user.has_perm("engagement.invite", opportunity),
+            "can_set_weights": request.user.has_perm("engagement.change_matchingweights"),
+        },
+    )
+
+
+@login_required
+def opportunity_invitation_round(request, pk: int):
+    """Every invitation to the opportunity, with why each person was put forward."""
+    opportunity = _opportunity(pk)
+    require_perm(request.user, "engagement.match_opportunity", opportunity)
+    return render(
+        request,
+        "engagement/profiles/invitation_round.html",
+        {
+            "opportunity": opportunity,
+            "invitations": selectors.invitation_round(opportunity=opportunity),
         },
     )
 
@@ -149,11 +173,18 @@ def opportunity_invite(request, pk: int, profile_pk: int):
         raise Http404
     form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        match, weights = selectors.match_for(
+            opportunity=opportunity, profile=profile, viewer=request.user
+        )
         opportunity_services.invitation_send(
             opportunity=opportunity,
             profile=profile,
             invited_by=request.user,
             message=form.cleaned_data["message"],
+            match_rank=match.rank if match else None,
+            match_score=match.score if match else None,
+            match_reasons=match.audit["reasons"] if match else (),
+            match_weights=weights.as_dict(),
         )
         messages.success(request, _("%(name)s has been invited.") % {"name": profile.display_name})
         return redirect("engagement:opportunity_matches", pk=pk)
