@@ -38,6 +38,8 @@ from engagement.profiles.models import (
     ExpressionOfInterest,
     Invitation,
     Locality,
+    LotteryAnswers,
+    LotteryDraw,
     MatchingWeights,
     Opportunity,
     PaymentClaim,
@@ -752,4 +754,129 @@ def claim_by_id(*, pk: int) -> PaymentClaim | None:
         PaymentClaim.objects.select_related("opportunity", "claimant", "recorded_by")
         .filter(pk=pk)
         .first()
+    )
+
+
+# --- Panels by lottery ---------------------------------------------------------------------------
+
+LOTTERY_FEATURES = (
+    ("age_band", _("Age")),
+    ("disability", _("Disabled or a long-term condition")),
+    ("ethnicity", _("Ethnic group")),
+    ("area", _("Area")),
+)
+_NOT_GIVEN = "prefer_not"
+
+
+def _value_labels() -> dict[str, dict[str, str]]:
+    """Labels for each feature's stored values (area values are locality slugs): one query."""
+    labels = {
+        "age_band": {k: str(v) for k, v in LotteryAnswers.AgeBand.choices},
+        "disability": {k: str(v) for k, v in LotteryAnswers.YesNo.choices},
+        "ethnicity": {k: str(v) for k, v in LotteryAnswers.Ethnicity.choices},
+        "area": dict(Locality.objects.values_list("slug", "name")),
+    }
+    labels["area"][_NOT_GIVEN] = str(_("Prefer not to say"))
+    return labels
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    """One group of one feature in a draw: its quota, and counts of people (published only
+    through `publishable_count`)."""
+
+    feature: str
+    feature_label: str
+    value: str
+    label: str
+    minimum: int
+    maximum: int
+    in_pool: int
+    selected: int | None
+
+    @property
+    def met(self) -> bool:
+        return self.selected is not None and self.minimum <= self.selected <= self.maximum
+
+    @property
+    def shown_in_pool(self):
+        return publishable_count(self.in_pool)
+
+    @property
+    def shown_selected(self):
+        return None if self.selected is None else publishable_count(self.selected)
+
+
+def lottery_groups(*, pool: list[dict], panel_size: int) -> list[QuotaRow]:
+    """Every group present in the pool, with a default quota proportional to the pool (the
+    panel size times the group's share, rounded down and up)."""
+    labels = _value_labels()
+    rows = []
+    for feature, feature_label in LOTTERY_FEATURES:
+        counts: dict[str, int] = {}
+        for person in pool:
+            counts[person[feature]] = counts.get(person[feature], 0) + 1
+        for value in sorted(counts, key=lambda v: (v == _NOT_GIVEN, labels[feature].get(v, v))):
+            share = panel_size * counts[value]
+            low, high = share // len(pool), -(-share // len(pool))
+            rows.append(
+                QuotaRow(
+                    feature,
+                    str(feature_label),
+                    value,
+                    labels[feature].get(value, value),
+                    low,
+                    high,
+                    counts[value],
+                    None,
+                )
+            )
+    return rows
+
+
+def lottery_quota_table(*, draw: LotteryDraw) -> list[QuotaRow]:
+    """A stored draw's quotas, with how many of the pool and of the panel are in each group."""
+    labels = _value_labels()
+    chosen = {str(i) for i in draw.selected}
+    rows = []
+    for feature, feature_label in LOTTERY_FEATURES:
+        for value, (low, high) in draw.quotas.get(feature, {}).items():
+            members = [p for p in draw.pool if p[feature] == value]
+            rows.append(
+                QuotaRow(
+                    feature,
+                    str(feature_label),
+                    value,
+                    labels[feature].get(value, value),
+                    low,
+                    high,
+                    len(members),
+                    sum(1 for p in members if p["id"] in chosen),
+                )
+            )
+    return rows
+
+
+def lottery_pool_size(*, opportunity: Opportunity) -> int:
+    return ExpressionOfInterest.objects.filter(opportunity=opportunity).count()
+
+
+def lottery_draws_for(*, opportunity: Opportunity) -> QuerySet[LotteryDraw]:
+    return LotteryDraw.objects.filter(opportunity=opportunity).select_related("drawn_by")
+
+
+def lottery_draw_by_id(*, opportunity: Opportunity, pk: int) -> LotteryDraw | None:
+    return (
+        LotteryDraw.objects.filter(opportunity=opportunity, pk=pk)
+        .select_related("drawn_by")
+        .first()
+    )
+
+
+def lottery_panel(*, draw: LotteryDraw) -> QuerySet[ExpressionOfInterest]:
+    """The people a draw chose, by name, for the commissioner to invite."""
+    return (
+        ExpressionOfInterest.objects.filter(pk__in=draw.selected)
+        .select_related("profile")
+        .order_by("profile__display_name", "pk")
     )

@@ -49,8 +49,11 @@ def opportunity_create(
     languages: Iterable[Language] = (),
     times_needed: Iterable[str] = (),
     closes_on: date | None = None,
+    selected_by_lottery: bool = False,
 ) -> Opportunity:
-    """Post an involvement opportunity, open for interest and invitations."""
+    """Post an involvement opportunity, open for interest and invitations. With
+    `selected_by_lottery`, people who express interest are asked the lottery's four optional
+    equality questions, and a commissioner draws the panel from them."""
     times_needed = set(times_needed)
     opportunity = Opportunity.objects.create(
         posted_by=posted_by,
@@ -62,6 +65,7 @@ def opportunity_create(
         hourly_rate=hourly_rate,
         expenses=expenses,
         closes_on=closes_on,
+        selected_by_lottery=selected_by_lottery,
         needs_weekday_daytime="weekday_daytime" in times_needed,
         needs_weekday_evenings="weekday_evenings" in times_needed,
         needs_weekends="weekends" in times_needed,

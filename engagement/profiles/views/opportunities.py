@@ -16,12 +16,14 @@ from engagement.profiles.forms import (
     InterestForm,
     InvitationForm,
     InvitationResponseForm,
+    LotteryAnswersForm,
     OpportunityForm,
 )
 from engagement.profiles.models import (
     Invitation,
     Opportunity,
 )
+from engagement.profiles.services import lottery as lottery_services
 from engagement.profiles.services import opportunities as opportunity_services
 
 # --- Opportunities ---------------------------------------------------------------------------
@@ -63,10 +65,15 @@ def opportunity_detail(request, pk: int):
     opportunity = _opportunity(pk)
     if not request.user.has_perm("engagement.view_opportunity", opportunity):
         raise Http404
-    return _render_opportunity(request, opportunity, interest_form=InterestForm())
+    return _render_opportunity(
+        request,
+        opportunity,
+        interest_form=InterestForm(),
+        lottery_form=LotteryAnswersForm() if opportunity.selected_by_lottery else None,
+    )
 
 
-def _render_opportunity(request, opportunity, *, interest_form):
+def _render_opportunity(request, opportunity, *, interest_form, lottery_form=None):
     profile = selectors.own_profile(user=request.user)
     interest, invitation = selectors.interest_and_invitation(
         opportunity=opportunity, profile=profile
@@ -88,6 +95,9 @@ def _render_opportunity(request, opportunity, *, interest_form):
             "can_claim": invitation is not None and invitation.status == Invitation.Status.ACCEPTED,
             "can_claim_for_others": request.user.has_perm("engagement.claim_for_others"),
             "interest_form": interest_form,
+            "lottery_form": lottery_form,
+            "can_run_lottery": opportunity.selected_by_lottery
+            and request.user.has_perm("engagement.run_lottery", opportunity),
             "needs_profile": request.user.is_authenticated
             and request.user.has_perm("engagement.keep_profile")
             and profile is None,
@@ -101,14 +111,25 @@ def opportunity_express_interest(request, pk: int):
     opportunity = _opportunity(pk)
     require_perm(request.user, "engagement.express_interest", opportunity)
     form = InterestForm(request.POST)
-    if not form.is_valid():
+    lottery_form = LotteryAnswersForm(request.POST) if opportunity.selected_by_lottery else None
+    if not form.is_valid() or (lottery_form is not None and not lottery_form.is_valid()):
         # Show the problem with what they typed still there.
-        return _render_opportunity(request, opportunity, interest_form=form)
-    opportunity_services.interest_express(
+        return _render_opportunity(
+            request, opportunity, interest_form=form, lottery_form=lottery_form
+        )
+    interest = opportunity_services.interest_express(
         opportunity=opportunity,
         profile=request.user.expert_profile,
         message=form.cleaned_data["message"],
     )
+    if lottery_form is not None and lottery_form.cleaned_data["consent"]:
+        lottery_services.lottery_answers_give(
+            interest=interest,
+            age_band=lottery_form.cleaned_data["age_band"],
+            disability=lottery_form.cleaned_data["disability"],
+            ethnicity=lottery_form.cleaned_data["ethnicity"],
+            area=lottery_form.cleaned_data["area"],
+        )
     messages.success(request, _("Thank you. The commissioner can now see you are interested."))
     return redirect("engagement:opportunity_detail", pk=pk)
 
