@@ -45,6 +45,9 @@ QUERY_BUDGETS: dict[str, Budget] = {
     "commissioner: invitation round": Budget(
         13, "signed in, chrome, the opportunity and its terms, the invitations with people"
     ),
+    "commissioner: series comparison": Budget(
+        11, "signed in, chrome, the waves, their keyed questions and choices, answer counts"
+    ),
     "expert: /profiles/me/record/": Budget(
         14, "signed in, chrome, the record (4) and the ledger by year (4)"
     ),
