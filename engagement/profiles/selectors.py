@@ -874,9 +874,14 @@ def lottery_draw_by_id(*, opportunity: Opportunity, pk: int) -> LotteryDraw | No
 
 
 def lottery_panel(*, draw: LotteryDraw) -> QuerySet[ExpressionOfInterest]:
-    """The people a draw chose, by name, for the commissioner to invite."""
+    """The people a draw chose, each with the status of their invitation to the opportunity
+    (None if not invited yet), in a stable order that is not their names."""
+    invitation = Invitation.objects.filter(
+        opportunity_id=draw.opportunity_id, profile=OuterRef("profile_id")
+    )
     return (
         ExpressionOfInterest.objects.filter(pk__in=draw.selected)
         .select_related("profile")
-        .order_by("profile__display_name", "pk")
+        .annotate(invitation_status=Subquery(invitation.values("status")[:1]))
+        .order_by("pk")
     )

@@ -6,7 +6,7 @@ import itertools
 import pytest
 
 from coproduce.accounts import roles
-from engagement.models import LotteryAnswers, LotteryDraw
+from engagement.models import Invitation, LotteryAnswers, LotteryDraw
 from engagement.profiles.services.lottery import (
     LotteryError,
     lottery_answers_give,
@@ -225,3 +225,25 @@ def test_no_lottery_page_for_an_opportunity_not_chosen_by_lottery(client, commis
     opportunity = factories.OpportunityFactory(posted_by=commissioner)
     client.force_login(commissioner)
     assert client.get(f"/opportunities/{opportunity.pk}/lottery/").status_code == 404
+
+
+def test_the_chosen_are_invited_with_the_draw_as_the_reason(
+    client, opportunity, pool, commissioner
+):
+    draw = lottery_run(
+        opportunity=opportunity, drawn_by=commissioner, panel_size=6, quotas=QUOTAS, seed=31
+    )
+    client.force_login(commissioner)
+    url = f"/opportunities/{opportunity.pk}/lottery/{draw.pk}/"
+    assert "not invited yet" in client.get(url).content.decode()
+    assert client.post(url, {"action": "invite"}).status_code == 302
+    client.post(url, {"action": "invite"})  # twice: nothing changes
+    invitations = Invitation.objects.filter(opportunity=opportunity)
+    assert sorted(invitations.values_list("profile__interests__pk", flat=True)) == sorted(
+        draw.selected
+    )
+    reason = f"chosen by lottery: draw {draw.pk}, seed 31, {draw.algorithm}"
+    assert all(invitation.match_reasons == [reason] for invitation in invitations)
+    assert "invited, waiting for a reply" in client.get(url).content.decode()
+    audit = client.get(f"/opportunities/{opportunity.pk}/invitations/").content.decode()
+    assert reason in audit

@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 
 from engagement.profiles.models import (
     ExpressionOfInterest,
+    Invitation,
     Locality,
     LotteryAnswers,
     LotteryDraw,
     Opportunity,
 )
+from engagement.profiles.services.opportunities import invitation_send
 
 # The draw's features, in the order pages show them.
 FEATURES = ("age_band", "disability", "ethnicity", "area")
@@ -174,3 +176,25 @@ def lottery_check(*, draw: LotteryDraw) -> bool:
         pool=draw.pool, quotas=draw.quotas, panel_size=draw.panel_size, seed=draw.seed
     )
     return result["ok"] and sorted(int(i) for i in result["selected"]) == sorted(draw.selected)
+
+
+def lottery_invite_panel(*, draw: LotteryDraw, invited_by) -> list[Invitation]:
+    """Invite everyone a draw chose (who has not withdrawn their interest). Each invitation
+    keeps why: the draw, its seed and its method. Inviting again changes nothing."""
+    chosen = ExpressionOfInterest.objects.filter(pk__in=draw.selected).select_related(
+        "profile__user", "opportunity"
+    )
+    reason = _("chosen by lottery: draw %(draw)s, seed %(seed)s, %(algorithm)s") % {
+        "draw": draw.pk,
+        "seed": draw.seed,
+        "algorithm": draw.algorithm,
+    }
+    return [
+        invitation_send(
+            opportunity=interest.opportunity,
+            profile=interest.profile,
+            invited_by=invited_by,
+            match_reasons=[reason],
+        )
+        for interest in chosen
+    ]

@@ -92,15 +92,27 @@ def lottery_draw(request, pk: int, draw_pk: int):
     if draw is None:
         raise Http404
     checked = None
+    if request.method == "POST" and request.POST.get("action") == "invite":
+        require_perm(request.user, "engagement.invite", opportunity)
+        invited = lottery_services.lottery_invite_panel(draw=draw, invited_by=request.user)
+        messages.success(
+            request, _("%(count)s people chosen are invited.") % {"count": len(invited)}
+        )
+        return redirect("engagement:lottery_draw", pk=pk, draw_pk=draw.pk)
     if request.method == "POST":
         checked = lottery_services.lottery_check(draw=draw)
+    panel = [
+        (interest, request.user.has_perm("engagement.view_profile", interest.profile))
+        for interest in selectors.lottery_panel(draw=draw)
+    ]
     return render(
         request,
         "engagement/profiles/lottery_draw.html",
         {
             "opportunity": opportunity,
             "draw": draw,
-            "panel": selectors.lottery_panel(draw=draw),
+            "panel": panel,
+            "can_invite": request.user.has_perm("engagement.invite", opportunity),
             "quota_rows": selectors.lottery_quota_table(draw=draw),
             "checked": checked,
             "hidden_note": HIDDEN_NOTE,
