@@ -45,6 +45,12 @@ QUERY_BUDGETS: dict[str, Budget] = {
     "commissioner: invitation round": Budget(
         13, "signed in, chrome, the opportunity and its terms, the invitations with people"
     ),
+    "commissioner: lottery": Budget(
+        15, "signed in, chrome, the opportunity and its terms, the pool, area names, the draws"
+    ),
+    "commissioner: lottery draw": Budget(
+        15, "signed in, chrome, the opportunity and its terms, the draw, area names, the panel"
+    ),
     "commissioner: series comparison": Budget(
         11, "signed in, chrome, the waves, their keyed questions and choices, answer counts"
     ),

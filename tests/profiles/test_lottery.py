@@ -11,6 +11,7 @@ from engagement.profiles.services.lottery import (
     LotteryError,
     lottery_answers_give,
     lottery_check,
+    lottery_pool,
     lottery_run,
 )
 from engagement.profiles.services.opportunities import interest_express
@@ -247,3 +248,45 @@ def test_the_chosen_are_invited_with_the_draw_as_the_reason(
     assert "invited, waiting for a reply" in client.get(url).content.decode()
     audit = client.get(f"/opportunities/{opportunity.pk}/invitations/").content.decode()
     assert reason in audit
+
+
+def test_lottery_pages_query_counts_stay_flat(
+    client, opportunity, commissioner, term, exact_queries
+):
+    areas = [term("northshire-county-council"), term("eastbridge-city-council")]
+    client.force_login(commissioner)
+
+    def grow(how_many):
+        for n in range(how_many):
+            interest = interest_express(
+                opportunity=opportunity, profile=factories.ExpertProfileFactory()
+            )
+            lottery_answers_give(
+                interest=interest,
+                age_band=AGES[n % 3],
+                disability="yes" if n % 2 else "no",
+                ethnicity=ETHNICITIES[n % 3],
+                area=areas[n % 2],
+            )
+
+    for how_many in (6, 14):
+        grow(how_many)
+        pool = lottery_pool(opportunity=opportunity)
+        # A stored draw, written directly: the pages' cost does not depend on how it was drawn.
+        draw = LotteryDraw.objects.create(
+            opportunity=opportunity,
+            panel_size=4,
+            quotas={"age_band": {}, "disability": {}, "ethnicity": {}, "area": {}},
+            pool=pool,
+            seed=1,
+            algorithm="maximin",
+            selected=[int(person["id"]) for person in pool[:4]],
+            drawn_by=commissioner,
+        )
+        for name, url in (
+            ("commissioner: lottery", f"/opportunities/{opportunity.pk}/lottery/"),
+            ("commissioner: lottery draw", f"/opportunities/{opportunity.pk}/lottery/{draw.pk}/"),
+        ):
+            client.get(url)
+            with exact_queries(name):
+                assert client.get(url).status_code == 200
