@@ -6,19 +6,22 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?=
 
-.PHONY: run test lint bench install install-dev migrate seed serve clean
+.PHONY: run test lint bench install install-dev migrate seed serve clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Stamp files: reinstall only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Installs are reproducible: exact versions from the lock files (requirements/), regenerated
+# from pyproject.toml by `make lock`. Stamp files: reinstall only when a lock file changes.
+$(VENV)/.installed: requirements/base.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements/base.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+$(VENV)/.installed-dev: requirements/dev.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -46,6 +49,16 @@ lint: install-dev
 
 bench: install-dev
 	$(BIN)/python -m bench
+
+# Regenerate the lock files after changing dependencies in pyproject.toml (needs the network to
+# PyPI; pip-tools runs in a throwaway environment so it is not itself a dependency).
+LOCK_FLAGS = --quiet --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe
+lock:
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet "pip-tools>=7.4,<8"
+	.lock-venv/bin/pip-compile $(LOCK_FLAGS) --output-file requirements/base.txt pyproject.toml
+	.lock-venv/bin/pip-compile $(LOCK_FLAGS) --extra dev --output-file requirements/dev.txt pyproject.toml
+	rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,6 +1,7 @@
 """The live room's WebSocket consumer (protocol: docs/protocol.md). Thin on purpose: it
-authenticates, validates each frame with `protocol.py`, checks the rule, calls a service through
-`database_sync_to_async`, and forwards logged events to the client in `seq` order."""
+authenticates, validates each frame against the message table (`room_messages.py`), checks the
+message's rule, calls its service through `database_sync_to_async`, and forwards logged events
+to the client in `seq` order."""
 
 import json
 from urllib.parse import parse_qs
@@ -18,70 +19,12 @@ from .protocol import (
     parse_message,
     parse_since,
 )
+from .room_messages import REFUSALS, SCHEMAS, room_message
 
 # Close codes used before the handshake completes (the client sees a refused connection).
 CLOSE_NOT_ALLOWED = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_MESSAGE_TOO_BIG = 1009
-
-
-def _service_call(message, session, user):
-    fields = message.fields
-    client_id = message.client_id
-    match message.type:
-        case "contribution.create":
-            return services.contribution_create(
-                session=session, author=user, text=fields["text"], client_id=client_id
-            )
-        case "contribution.remove":
-            return services.contribution_remove(
-                session=session,
-                facilitator=user,
-                seq=fields["seq"],
-                reason=fields["reason"],
-                client_id=client_id,
-            )
-        case "hand.raise":
-            return services.hand_raise(session=session, user=user, client_id=client_id)
-        case "hand.lower":
-            return services.hand_lower(session=session, user=user, client_id=client_id)
-        case "hand.call":
-            return services.hand_call(
-                session=session, facilitator=user, user_id=fields["user"], client_id=client_id
-            )
-        case "agenda.next":
-            return services.agenda_next(session=session, facilitator=user, client_id=client_id)
-        case "poll.open":
-            return services.poll_open(
-                session=session,
-                facilitator=user,
-                question=fields["question"],
-                choices=fields["choices"],
-                client_id=client_id,
-            )
-        case "poll.vote":
-            return services.poll_vote(
-                session=session,
-                voter=user,
-                poll_id=fields["poll"],
-                choice=fields["choice"],
-                client_id=client_id,
-            )
-        case "poll.close":
-            return services.poll_close(
-                session=session, facilitator=user, poll_id=fields["poll"], client_id=client_id
-            )
-        case "participant.mute" | "participant.unmute":
-            return services.participant_set_muted(
-                session=session,
-                facilitator=user,
-                user_id=fields["user"],
-                muted=message.type == "participant.mute",
-                client_id=client_id,
-            )
-        case "session.end":
-            return services.session_end(session=session, facilitator=user, client_id=client_id)
-    raise AssertionError(f"protocol.py accepted {message.type} but no service handles it")
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
@@ -197,7 +140,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     def _handle(self, text: str | None) -> dict | None:
         allowed = services.room_message_allowed(user_id=self.user.pk)
         try:
-            message = parse_message(text)
+            message = parse_message(text, SCHEMAS)
         except ProtocolError as invalid:
             if allowed:
                 return invalid.as_message()
@@ -210,20 +153,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 "You are sending messages too quickly; wait a few seconds.",
                 message.client_id,
             ).as_message()
-        permission = (
-            "deliberation.facilitate" if message.needs_facilitator else "deliberation.take_part"
-        )
-        if not self.user.has_perm(permission, self.session):
-            what = (
-                "Only the facilitator can do that."
-                if message.needs_facilitator
-                else ("Observers can read but not take part.")
-            )
-            return ProtocolError(FORBIDDEN, what, message.client_id).as_message()
+        handler = room_message(message)
+        if not self.user.has_perm(handler.rule, self.session):
+            return ProtocolError(FORBIDDEN, REFUSALS[handler.rule], message.client_id).as_message()
         try:
-            recorded = _service_call(message, self.session, self.user)
+            recorded = handler.act(message, self.session, self.user)
         except services.RoomActionError as error:
             return ProtocolError(error.code, error.message, message.client_id).as_message()
         if message.client_id is None or recorded is None:
             return None
-        return {"type": "ack", "client_id": message.client_id, "seq": recorded.event.seq}
+        ack = {"type": "ack", "client_id": message.client_id, "seq": recorded.event.seq}
+        if services.live_updates_paused():
+            ack["live_updates_paused"] = True
+        return ack

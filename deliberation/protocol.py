@@ -5,6 +5,7 @@ whose fields have been checked, or raises `ProtocolError` with the code the clie
 """
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,39 +33,6 @@ RATE_LIMITED = "rate_limited"
 FORBIDDEN = "forbidden"
 MUTED = "muted"
 ERROR_CODES = (BAD_REQUEST, TOO_LONG, RATE_LIMITED, FORBIDDEN, MUTED)
-
-# Client message type -> the fields it carries (besides `type` and `client_id`).
-CLIENT_TYPES = {
-    "contribution.create": ("text",),
-    "contribution.remove": ("seq", "reason"),
-    "hand.raise": (),
-    "hand.lower": (),
-    "hand.call": ("user",),
-    "agenda.next": (),
-    "poll.open": ("question", "choices"),
-    "poll.vote": ("poll", "choice"),
-    "poll.close": ("poll",),
-    "participant.mute": ("user",),
-    "participant.unmute": ("user",),
-    "session.end": (),
-}
-
-# Messages that create something must carry a client_id so a retry is recognised.
-REQUIRES_CLIENT_ID = frozenset({"contribution.create", "poll.open", "poll.vote"})
-
-# Only the group's facilitators may send these.
-FACILITATOR_TYPES = frozenset(
-    {
-        "contribution.remove",
-        "hand.call",
-        "agenda.next",
-        "poll.open",
-        "poll.close",
-        "participant.mute",
-        "participant.unmute",
-        "session.end",
-    }
-)
 
 # Server -> client event types written to the log.
 EVENT_TYPES = (
@@ -111,13 +79,24 @@ class ClientMessage:
     client_id: str | None
     fields: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def needs_facilitator(self) -> bool:
-        return self.type in FACILITATOR_TYPES
+
+# Checks a message's own fields (besides `type` and `client_id`) and returns them cleaned, or
+# raises ProtocolError. `None` for a message that carries no fields.
+FieldsCheck = Callable[[dict, str | None], dict] | None
 
 
-def parse_message(text: str | None) -> ClientMessage:
-    """Validate one client frame against the protocol, or raise `ProtocolError`."""
+@dataclass(frozen=True)
+class MessageSchema:
+    """What a client message must look like: its fields, and whether it must carry a
+    `client_id` (messages that create something do, so a retry is recognised)."""
+
+    fields: FieldsCheck = None
+    needs_client_id: bool = False
+
+
+def parse_message(text: str | None, schemas: Mapping[str, MessageSchema]) -> ClientMessage:
+    """Validate one client frame against the protocol (the message types in `schemas`), or
+    raise `ProtocolError`."""
     if text is None:
         raise ProtocolError(BAD_REQUEST, "Messages must be JSON text frames.")
     try:
@@ -136,13 +115,12 @@ def parse_message(text: str | None) -> ClientMessage:
         )
 
     kind = data.get("type")
-    if not isinstance(kind, str) or kind not in CLIENT_TYPES:
+    schema = schemas.get(kind) if isinstance(kind, str) else None
+    if schema is None:
         raise ProtocolError(BAD_REQUEST, f"Unknown message type {kind!r}.", client_id)
-    if kind in REQUIRES_CLIENT_ID and client_id is None:
+    if schema.needs_client_id and client_id is None:
         raise ProtocolError(BAD_REQUEST, f"{kind} needs a client_id.", client_id)
-
-    validator = _VALIDATORS.get(kind)
-    fields = validator(data, client_id) if validator else {}
+    fields = schema.fields(data, client_id) if schema.fields else {}
     return ClientMessage(type=kind, client_id=client_id, fields=fields)
 
 
@@ -168,24 +146,24 @@ def _text(data: dict, name: str, max_length: int, client_id, *, what: str) -> st
     return value
 
 
-def _contribution_create(data, client_id):
+def contribution_create_fields(data, client_id):
     return {
         "text": _text(data, "text", CONTRIBUTION_MAX_LENGTH, client_id, what="The contribution")
     }
 
 
-def _contribution_remove(data, client_id):
+def contribution_remove_fields(data, client_id):
     return {
         "seq": _positive_int(data, "seq", client_id),
         "reason": _text(data, "reason", REASON_MAX_LENGTH, client_id, what="The reason"),
     }
 
 
-def _user(data, client_id):
+def user_fields(data, client_id):
     return {"user": _positive_int(data, "user", client_id)}
 
 
-def _poll_open(data, client_id):
+def poll_open_fields(data, client_id):
     question = _text(data, "question", POLL_QUESTION_MAX_LENGTH, client_id, what="The question")
     choices = data.get("choices")
     if not isinstance(choices, list) or not (POLL_MIN_CHOICES <= len(choices) <= POLL_MAX_CHOICES):
@@ -202,27 +180,15 @@ def _poll_open(data, client_id):
     return {"question": question, "choices": cleaned}
 
 
-def _poll_vote(data, client_id):
+def poll_vote_fields(data, client_id):
     return {
         "poll": _positive_int(data, "poll", client_id),
         "choice": _positive_int(data, "choice", client_id),
     }
 
 
-def _poll_close(data, client_id):
+def poll_close_fields(data, client_id):
     return {"poll": _positive_int(data, "poll", client_id)}
-
-
-_VALIDATORS = {
-    "contribution.create": _contribution_create,
-    "contribution.remove": _contribution_remove,
-    "hand.call": _user,
-    "poll.open": _poll_open,
-    "poll.vote": _poll_vote,
-    "poll.close": _poll_close,
-    "participant.mute": _user,
-    "participant.unmute": _user,
-}
 
 
 def parse_since(raw: str | None) -> int | None:

@@ -7,6 +7,7 @@ broadcast is an optimisation; the log is the record (clients catch up with `sinc
 """
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,6 +72,16 @@ def _lock_session(session_id: int) -> Session:
     return Session.objects.get(pk=session_id)
 
 
+# Whether this process's last broadcast failed (the channel layer, Redis, is away). The writer's
+# ack says so, so the room can tell people live updates are paused; the log is the record.
+_broadcast_failed = threading.Event()
+
+
+def live_updates_paused() -> bool:
+    """True while this process cannot reach the channel layer (its last broadcast failed)."""
+    return _broadcast_failed.is_set()
+
+
 def _broadcast(session_id: int, message: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
@@ -80,8 +91,12 @@ def _broadcast(session_id: int, message: dict) -> None:
             f"session.{session_id}", {"type": "room.event", "event": message}
         )
     except Exception:
-        # The event is committed; a client that missed it catches up with `since`.
+        # The event is committed; others get it with the next event that reaches them (a gap
+        # in seq is filled from the log) or when they reconnect with `since`.
+        _broadcast_failed.set()
         logger.exception("Broadcast of session %s event %s failed", session_id, message["seq"])
+    else:
+        _broadcast_failed.clear()
 
 
 def _record(

@@ -2,8 +2,6 @@
 The test starts and stops a Redis of its own; the shared one is never touched."""
 
 import shutil
-import socket
-import subprocess
 import time
 
 import pytest
@@ -13,43 +11,12 @@ from django.test import Client
 
 from coproduce import cache as fail_open
 from tests import factories
+from tests.own_redis import OwnRedis
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class OwnRedis:
-    def __init__(self):
-        self.port = _free_port()
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port)
-        for _ in range(100):
-            try:
-                client.ping()
-                return
-            except redis.exceptions.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self):
-        if self.process:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
 
 
 @pytest.fixture

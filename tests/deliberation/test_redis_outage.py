@@ -1,0 +1,84 @@
+"""A room through a Redis outage: a writer's contribution is stored and acknowledged while the
+channel layer and the cache are away, the connection stays open, and the room recovers without
+a server restart. The test starts and stops a Redis of its own."""
+
+import shutil
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.layers import channel_layers
+
+from coproduce import cache as fail_open
+from deliberation.models import RoomEvent
+from tests.own_redis import OwnRedis
+
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
+]
+
+
+@pytest.fixture
+def own_redis(settings, monkeypatch):
+    server = OwnRedis()
+    server.start()
+    url = f"redis://127.0.0.1:{server.port}/0"
+    monkeypatch.setattr(fail_open, "RETRY_AFTER", 0.2)
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [url], "prefix": "outage-test"},
+        }
+    }
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "coproduce.cache.FailOpenRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    channel_layers.backends.clear()
+    yield server
+    server.stop()
+    channel_layers.backends.clear()
+
+
+async def _contributions() -> list[str]:
+    return await database_sync_to_async(
+        lambda: list(
+            RoomEvent.objects.filter(type="contribution.created").values_list(
+                "payload__text", flat=True
+            )
+        )
+    )()
+
+
+async def test_a_writer_is_acknowledged_during_an_outage_and_the_room_recovers(
+    own_redis, room, connect
+):
+    # own_redis first: it is torn down last, after the clients have disconnected.
+    writer = await connect(room.member, room.session)
+    listener = await connect(room.other_member, room.session)
+
+    own_redis.stop()
+    await writer.send(type="contribution.create", client_id="during", text="Said while down")
+    ack = await writer.receive_type("ack", "error", timeout=10)
+    assert ack["type"] == "ack" and ack["client_id"] == "during"
+    assert ack["live_updates_paused"] is True  # the room can say so
+    assert await _contributions() == ["Said while down"]  # the log is the record
+
+    own_redis.start()
+    # Someone joining after the outage gets everything from the log, with no server restart.
+    late = await connect(room.facilitator, room.session, since=0)
+    texts = [late.welcome] + [await late.receive() for _ in range(3)]
+    assert any(m.get("text") == "Said while down" for m in texts if m["type"] != "welcome")
+    # The writer is still connected and can go on.
+    await writer.send(type="contribution.create", client_id="after", text="And after")
+    ack = await writer.receive_type("ack", timeout=10)
+    assert ack["client_id"] == "after" and "live_updates_paused" not in ack
+    # The listener who stayed connected gets both, in order: the missed one from the log.
+    heard = []
+    while len(heard) < 2:
+        heard.append((await listener.receive_type("contribution.created", timeout=10))["text"])
+    assert heard == ["Said while down", "And after"]
