@@ -24,7 +24,11 @@ QUERY_BUDGETS: dict[str, Budget] = {
     "consultation page": Budget(20, "chrome, routing, documents, topics, the visitor's response"),
     "answering section": Budget(9, "chrome, the consultation, its sections, questions, choices"),
     "directory": Budget(17, "signed in, chrome, one page of profiles and their taxonomies"),
-    "matching": Budget(10, "the opportunity's terms, the candidates and their terms"),
+    "matching": Budget(
+        13,
+        "the weights, areas' shares of profiles and of the people involved (2), the "
+        "opportunity's terms, the candidates with their fairness figures, and their terms",
+    ),
     "room page (facilitator)": Budget(24, "signed in, rule checks, log, people, polls, agenda"),
     "transcript": Budget(16, "signed in, rule checks, the log, removals, people, polls"),
     "expert: /opportunities/": Budget(12, "signed in, chrome, one page of opportunities"),
@@ -33,7 +37,26 @@ QUERY_BUDGETS: dict[str, Budget] = {
     "expert: /profiles/me/": Budget(16, "signed in, chrome, profile, taxonomies, record"),
     "commissioner: /opportunities/": Budget(10, "signed in, chrome, one page of opportunities"),
     "commissioner: /claims/": Budget(11, "signed in, chrome, claims to review"),
-    "commissioner: matches": Budget(22, "signed in, chrome, the opportunity, matching"),
+    "commissioner: matches": Budget(
+        27,
+        "signed in, chrome, the opportunity, matching (13), and the commissioner's model "
+        "permissions (2) for the 'Change the weights' link",
+    ),
+    "commissioner: invitation round": Budget(
+        13, "signed in, chrome, the opportunity and its terms, the invitations with people"
+    ),
+    "commissioner: lottery": Budget(
+        15, "signed in, chrome, the opportunity and its terms, the pool, area names, the draws"
+    ),
+    "commissioner: lottery draw": Budget(
+        15, "signed in, chrome, the opportunity and its terms, the draw, area names, the panel"
+    ),
+    "commissioner: series comparison": Budget(
+        11, "signed in, chrome, the waves, their keyed questions and choices, answer counts"
+    ),
+    "expert: /profiles/me/record/": Budget(
+        14, "signed in, chrome, the record (4) and the ledger by year (4)"
+    ),
     "commissioner: a profile": Budget(13, "signed in, chrome, the profile and its taxonomies"),
     # The open-data API has no chrome and no session: only what the answer holds.
     "api: consultations": Budget(

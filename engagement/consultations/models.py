@@ -117,6 +117,14 @@ class ConsultationPage(ContextFromHooks, Page):
     contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    # Where the questionnaire came from, and which series of yearly waves it belongs to: set by
+    # the questionnaire services (applying a template, running the next wave), never typed.
+    # Answers compare across a series' waves by each question's `key`.
+    template_key = models.CharField(max_length=100, blank=True, editable=False)
+    template_audience = models.CharField(max_length=30, blank=True, editable=False)
+    template_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    series_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    wave = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     content_panels = [
         *Page.content_panels,
@@ -261,6 +269,10 @@ class QuestionSection(ClusterableModel, Orderable):
 
 class Question(ClusterableModel, Orderable):
     section = ParentalKey(QuestionSection, on_delete=models.CASCADE, related_name="questions")
+    # The question's identity across waves of a series ("outcome-choice-control"): kept when the
+    # wording or the order changes, so this year's answers line up with last year's. Empty for
+    # questions written by hand, which are not compared.
+    key = models.CharField(max_length=80, blank=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
     text = models.CharField(_("question"), max_length=500)
     hint = models.CharField(_("hint"), max_length=500, blank=True)

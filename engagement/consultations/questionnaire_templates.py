@@ -39,12 +39,20 @@ DIFFERENCE = [
 # What matters to people. Each outcome is asked in the same words for every version, changed
 # only in who it is about, so answers line up across the three versions and across years.
 OUTCOMES = [
-    ("your physical and mental health", "their physical and mental health"),
-    ("your relationships with family and friends", "their relationships with family and friends"),
-    ("having choice and control over your life", "having choice and control over their lives"),
-    ("being treated with dignity and respect", "being treated with dignity and respect"),
-    ("being part of your community", "being part of their community"),
-    ("feeling safe", "feeling safe"),
+    ("health", "your physical and mental health", "their physical and mental health"),
+    (
+        "relationships",
+        "your relationships with family and friends",
+        "their relationships with family and friends",
+    ),
+    (
+        "choice-control",
+        "having choice and control over your life",
+        "having choice and control over their lives",
+    ),
+    ("dignity", "being treated with dignity and respect", "being treated with dignity and respect"),
+    ("community", "being part of your community", "being part of their community"),
+    ("safety", "feeling safe", "feeling safe"),
 ]
 
 IMPROVEMENTS = [
@@ -59,7 +67,7 @@ IMPROVEMENTS = [
 
 def _outcome_questions(version: str) -> list[dict]:
     questions = []
-    for about_you, about_them in OUTCOMES:
+    for key, about_you, about_them in OUTCOMES:
         if version == PERSON:
             text = f"Since you had a personal budget, how has {about_you} changed?"
         elif version == FAMILY_CARER:
@@ -72,7 +80,9 @@ def _outcome_questions(version: str) -> list[dict]:
                 "Since the people you support had personal budgets, how has "
                 f"{about_them} changed, on the whole?"
             )
-        questions.append({"kind": "single_choice", "text": text, "choices": DIFFERENCE})
+        questions.append(
+            {"key": f"outcome-{key}", "kind": "single_choice", "text": text, "choices": DIFFERENCE}
+        )
     return questions
 
 
@@ -89,8 +99,8 @@ def _carer_questions(version: str) -> list[dict]:
         STAFF: "Family carers have more time for themselves, their work and their own health.",
     }[version]
     return [
-        {"kind": "single_choice", "text": text, "choices": DIFFERENCE},
-        {"kind": "agreement_scale", "text": own_time},
+        {"key": "carer-difference", "kind": "single_choice", "text": text, "choices": DIFFERENCE},
+        {"key": "carer-own-time", "kind": "agreement_scale", "text": own_time},
     ]
 
 
@@ -101,12 +111,18 @@ def _support_questions(version: str) -> list[dict]:
         STAFF: "The people I support",
     }[version]
     return [
-        {"kind": "agreement_scale", "text": f"{subject} had enough say in the support plan."},
         {
+            "key": "plan-say",
+            "kind": "agreement_scale",
+            "text": f"{subject} had enough say in the support plan.",
+        },
+        {
+            "key": "plan-money",
             "kind": "agreement_scale",
             "text": f"{subject} knew how much money there was to spend.",
         },
         {
+            "key": "plan-change",
             "kind": "agreement_scale",
             "text": f"{subject} could change the support when things changed.",
         },
@@ -115,9 +131,15 @@ def _support_questions(version: str) -> list[dict]:
 
 @dataclass(frozen=True)
 class QuestionnaireTemplate:
+    """A shipped questionnaire. `revision` goes up whenever its questions change; each
+    question's `key` stays with the question through rewordings and reorderings, so answers to
+    "the same question" line up across waves and revisions. A question whose meaning changes
+    gets a new key."""
+
     key: str
     title: str
     description: str
+    revision: int = 1
 
     def sections_for(self, version: str) -> list[dict]:
         """The template's sections for one version, in the shape the questionnaire services
@@ -145,11 +167,13 @@ class QuestionnaireTemplate:
                 "description": "",
                 "questions": [
                     {
+                        "key": "improvements-order",
                         "kind": "ranking",
                         "text": "Put these changes in order, the most important first.",
                         "choices": IMPROVEMENTS[:4],
                     },
                     {
+                        "key": "one-thing",
                         "kind": "free_text",
                         "text": "What one thing would make personal budgets work better?",
                         "max_length": 2000,

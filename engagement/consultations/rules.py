@@ -54,4 +54,6 @@ rules.add_perm("engagement.export_consultation_results", can_run_consultations)
 rules.add_perm(
     "engagement.moderate_consultation_answers", is_commissioner | is_editor | rules.is_superuser
 )
+# Comparing the waves of a series, and running the next wave: the people commissioning.
+rules.add_perm("engagement.compare_waves", can_run_consultations | is_editor)
 # --- end of Consultations: results

@@ -8,8 +8,10 @@ hold an answer that does not belong to its question."""
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -497,18 +499,10 @@ def format_request_create(
 # --- Questionnaires ----------------------------------------------------------------------------
 
 
-def _replace_questionnaire(*, target: ConsultationPage, sections: list[dict], user=None) -> None:
-    if Response.objects.filter(consultation=target).exists():
-        raise QuestionnaireLocked(
-            _("“%(title)s” already has responses, so its questions cannot change.")
-            % {"title": target.title}
-        )
-    # Work on the latest revision, which is what the admin edits, so a draft's other changes
-    # are kept. A live page with nothing else waiting is published straight away, so the live
-    # questionnaire and the editor agree; otherwise it waits for the commissioner to publish.
-    had_draft_changes = target.has_unpublished_changes
-    latest = target.get_latest_revision_as_object()
-    new_sections = []
+def _build_sections(sections: list[dict]) -> list[QuestionSection]:
+    """Unsaved sections, questions and choices from a definition, each question keeping its
+    `key` (its identity across waves)."""
+    built = []
     for s_order, section_data in enumerate(sections):
         section = QuestionSection(
             title=section_data["title"],
@@ -518,6 +512,7 @@ def _replace_questionnaire(*, target: ConsultationPage, sections: list[dict], us
         for q_order, question_data in enumerate(section_data["questions"]):
             question = Question(
                 sort_order=q_order,
+                key=question_data.get("key", ""),
                 kind=question_data["kind"],
                 text=question_data["text"],
                 hint=question_data.get("hint", ""),
@@ -531,8 +526,31 @@ def _replace_questionnaire(*, target: ConsultationPage, sections: list[dict], us
                 for c_order, label in enumerate(question_data.get("choices", []))
             ]
             section.questions.add(question)
-        new_sections.append(section)
-    latest.sections = new_sections
+        built.append(section)
+    return built
+
+
+def _replace_questionnaire(
+    *, target: ConsultationPage, sections: list[dict], user=None, origin: dict | None = None
+) -> None:
+    if Response.objects.filter(consultation=target).exists():
+        raise QuestionnaireLocked(
+            _("“%(title)s” already has responses, so its questions cannot change.")
+            % {"title": target.title}
+        )
+    # Work on the latest revision, which is what the admin edits, so a draft's other changes
+    # are kept. A live page with nothing else waiting is published straight away, so the live
+    # questionnaire and the editor agree; otherwise it waits for the commissioner to publish.
+    had_draft_changes = target.has_unpublished_changes
+    latest = target.get_latest_revision_as_object()
+    latest.sections = _build_sections(sections)
+    if origin is not None:
+        # Where the questions came from is a fact about the page row as well as the revision:
+        # the series comparison reads it straight away, published or not.
+        for name, value in origin.items():
+            setattr(latest, name, value)
+            setattr(target, name, value)
+        ConsultationPage.objects.filter(pk=target.pk).update(**origin)
     revision = latest.save_revision(user=user)
     if target.live and not had_draft_changes:
         revision.publish(user=user)
@@ -546,6 +564,7 @@ def _questionnaire_definition(page: ConsultationPage) -> list[dict]:
             "description": section.description,
             "questions": [
                 {
+                    "key": q.key,
                     "kind": q.kind,
                     "text": q.text,
                     "hint": q.hint,
@@ -570,7 +589,16 @@ def questionnaire_copy(*, source: ConsultationPage, target: ConsultationPage, us
     changes. Raises QuestionnaireLocked if `target` has responses."""
     if source.pk == target.pk:
         raise ValidationError(_("Choose a different consultation to copy from."))
-    _replace_questionnaire(target=target, sections=_questionnaire_definition(source), user=user)
+    _replace_questionnaire(
+        target=target,
+        sections=_questionnaire_definition(source),
+        user=user,
+        origin={
+            "template_key": source.template_key,
+            "template_audience": source.template_audience,
+            "template_revision": source.template_revision,
+        },
+    )
 
 
 @transaction.atomic
@@ -582,4 +610,77 @@ def questionnaire_apply_template(
     family carer or staff, saved and published as `questionnaire_copy` is. Raises
     QuestionnaireLocked if `target` has responses, KeyError for an unknown template or version."""
     definition = QUESTIONNAIRE_TEMPLATES[template]
-    _replace_questionnaire(target=target, sections=definition.sections_for(version), user=user)
+    _replace_questionnaire(
+        target=target,
+        sections=definition.sections_for(version),
+        user=user,
+        origin={
+            "template_key": definition.key,
+            "template_audience": version,
+            "template_revision": definition.revision,
+            # A consultation started from a template begins a series of its own, as wave 1,
+            # unless it already belongs to one.
+            "series_key": target.series_key or uuid.uuid4().hex,
+            "wave": target.wave or 1,
+        },
+    )
+
+
+def _next_slug(parent, base: str) -> str:
+    slug, n = base, 1
+    while parent.get_children().filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def consultation_next_wave(*, source: ConsultationPage, user=None) -> ConsultationPage:
+    """ "Run the next wave": a new draft consultation beside `source`, a year later, asking the
+    same questions with the same question keys, as the next wave of the same series (the
+    source becomes wave 1 of a new series if it had none). The commissioner checks the dates
+    and words, then publishes. Its answers compare with the earlier waves' by question key."""
+    source = ConsultationPage.objects.select_for_update().get(pk=source.pk)
+    if not source.series_key:
+        ConsultationPage.objects.filter(pk=source.pk).update(series_key=uuid.uuid4().hex, wave=1)
+        source.refresh_from_db()
+    last_wave = (
+        ConsultationPage.objects.filter(series_key=source.series_key)
+        .order_by("-wave")
+        .values_list("wave", flat=True)
+        .first()
+    ) or 1
+    wave = last_wave + 1
+    parent = source.get_parent()
+    year = timedelta(days=365)
+    title = _("%(title)s (wave %(wave)s)") % {
+        "title": source.title.split(" (wave ")[0],
+        "wave": wave,
+    }
+    page = ConsultationPage(
+        title=title,
+        slug=_next_slug(parent, f"{source.slug.split('-wave-')[0]}-wave-{wave}"),
+        summary=source.summary,
+        body=source.body.raw_data,
+        easy_read=source.easy_read.raw_data,
+        who_is_asked=source.who_is_asked,
+        opens_at=source.opens_at + year,
+        closes_at=source.closes_at + year,
+        answer_mode=source.answer_mode,
+        results_visibility=source.results_visibility,
+        ask_equality_monitoring=source.ask_equality_monitoring,
+        contact_name=source.contact_name,
+        contact_email=source.contact_email,
+        contact_phone=source.contact_phone,
+        template_key=source.template_key,
+        template_audience=source.template_audience,
+        template_revision=source.template_revision,
+        series_key=source.series_key,
+        wave=wave,
+        live=False,
+    )
+    page.sections = _build_sections(_questionnaire_definition(source))
+    page.topics = list(source.topics.all())
+    parent.add_child(instance=page)
+    page.save_revision(user=user)
+    return page

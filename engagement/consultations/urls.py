@@ -3,9 +3,14 @@
 
 from django.urls import path
 
-from engagement.consultations.views import answering, results
+from engagement.consultations.views import answering, results, waves
 
 urlpatterns = [
+    path(
+        "consultations/series/<slug:series_key>/",
+        waves.series_compare,
+        name="series_compare",
+    ),
     path(
         "consultations/<int:page_id>/answer/",
         answering.answer_start,

@@ -19,7 +19,7 @@ from engagement.consultations.models import (
     ConsultationPage,
     FormatRequest,
 )
-from engagement.consultations.views import questionnaire_admin
+from engagement.consultations.views import questionnaire_admin, waves
 
 hooks.register(hook_name(ConsultationIndexPage), pages.consultation_index_context)
 hooks.register(hook_name(ConsultationPage), pages.consultation_context)
@@ -32,7 +32,12 @@ def register_questionnaire_urls():
             "consultations/<int:page_id>/questionnaire/start/",
             questionnaire_admin.questionnaire_start,
             name="engagement_questionnaire_start",
-        )
+        ),
+        path(
+            "consultations/<int:page_id>/next-wave/",
+            waves.next_wave,
+            name="engagement_next_wave",
+        ),
     ]
 
 
@@ -52,14 +57,37 @@ def _questionnaire_button(page, user):
     )
 
 
+def _wave_buttons(page, user):
+    page = page.specific_deferred if hasattr(page, "specific_deferred") else page
+    if not isinstance(page, ConsultationPage) or page.pk is None:
+        return
+    if not user.has_perm("engagement.change_questionnaire", page):
+        return
+    yield Button(
+        _("Run the next wave"),
+        reverse("engagement_next_wave", args=[page.pk]),
+        icon_name="repeat",
+        priority=36,
+    )
+    if page.series_key and user.has_perm("engagement.compare_waves"):
+        yield Button(
+            _("Compare the waves"),
+            reverse("engagement:series_compare", args=[page.series_key]),
+            icon_name="view",
+            priority=37,
+        )
+
+
 @hooks.register("register_page_listing_more_buttons")
 def questionnaire_listing_button(page, user, next_url=None):
     yield from _questionnaire_button(page, user)
+    yield from _wave_buttons(page, user)
 
 
 @hooks.register("register_page_header_buttons")
 def questionnaire_header_button(page, user, view_name, next_url=None):
     yield from _questionnaire_button(page, user)
+    yield from _wave_buttons(page, user)
 
 
 @hooks.register("before_delete_page")

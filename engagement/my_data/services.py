@@ -107,9 +107,21 @@ def _export_interests(user) -> list[dict[str, Any]]:
             "opportunity": interest.opportunity.title,
             "message": interest.message,
             "created_at": _iso(interest.created_at),
+            # The optional answers given for a draw by lottery, if any.
+            "lottery_answers": (
+                {
+                    "age_band": answers.age_band,
+                    "disability": answers.disability,
+                    "ethnicity": answers.ethnicity,
+                    "area": answers.area.name if answers.area else "",
+                    "consented_at": _iso(answers.consented_at),
+                }
+                if (answers := getattr(interest, "lottery_answers", None))
+                else None
+            ),
         }
         for interest in ExpressionOfInterest.objects.filter(profile__user=user).select_related(
-            "opportunity"
+            "opportunity", "lottery_answers__area"
         )
     ]
 

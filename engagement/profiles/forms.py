@@ -14,6 +14,7 @@ from engagement.profiles.models import (
     ExpertProfile,
     Language,
     Locality,
+    LotteryAnswers,
     Opportunity,
     PaymentClaim,
     PreferredFormat,
@@ -238,6 +239,14 @@ class OpportunityForm(forms.Form):
         input_formats=UK_DATE_INPUT_FORMATS,
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "nhsuk-input--width-10"}),
     )
+    selected_by_lottery = forms.BooleanField(
+        label=_("Choose the panel by lottery from the people who express interest"),
+        required=False,
+        help_text=_(
+            "They are asked four optional questions (age, disability, ethnic group, area), "
+            "used only to draw a panel that matches your quotas."
+        ),
+    )
 
 
 class InterestForm(forms.Form):
@@ -247,6 +256,114 @@ class InterestForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class LotteryAnswersForm(forms.Form):
+    """The four optional questions for an opportunity whose panel is drawn by lottery. Nothing
+    is kept unless the person ticks the consent box."""
+
+    age_band = forms.ChoiceField(
+        label=_("Your age"),
+        choices=[("", _("Choose")), *LotteryAnswers.AgeBand.choices],
+        required=False,
+    )
+    disability = forms.ChoiceField(
+        label=_("Are you disabled, or do you have a long-term health condition?"),
+        choices=LotteryAnswers.YesNo.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    ethnicity = forms.ChoiceField(
+        label=_("Your ethnic group"),
+        choices=LotteryAnswers.Ethnicity.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    area = forms.ModelChoiceField(
+        label=_("The area you live in"),
+        queryset=Locality.objects.filter(kind=Locality.Kind.LOCAL_AUTHORITY),
+        required=False,
+        empty_label=_("Prefer not to say"),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "Use my answers only to draw a panel that reflects the people who live here. "
+            "Nobody sees them one by one, and they are deleted with my interest."
+        ),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        answered = any(
+            cleaned.get(name) for name in ("age_band", "disability", "ethnicity", "area")
+        )
+        if answered and not cleaned.get("consent"):
+            self.add_error(
+                "consent",
+                _("Tick the box to let us use your answers for the draw, or leave them blank"),
+            )
+        return cleaned
+
+
+class LotteryForm(forms.Form):
+    """Panel size, seed, and a minimum and maximum for every group in the pool. `groups` is
+    [(feature, value, label, default minimum, default maximum)]."""
+
+    panel_size = forms.IntegerField(
+        label=_("How many people on the panel"),
+        min_value=1,
+        error_messages={"required": _("Enter how many people the panel needs")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-4"}),
+    )
+    seed = forms.IntegerField(
+        label=_("Seed (optional)"),
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_(
+            "Leave empty for a random one. To let anyone check the draw, use a number drawn "
+            "in public, for example from a national lottery result."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-10"}),
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = groups
+        for feature, value, label, low, high in groups:
+            for end, default in (("min", low), ("max", high)):
+                self.fields[f"{feature}__{value}__{end}"] = forms.IntegerField(
+                    label=f"{label}: {_('at least') if end == 'min' else _('at most')}",
+                    min_value=0,
+                    initial=default,
+                    error_messages={"required": _("Enter a number, 0 or more")},
+                    widget=forms.TextInput(
+                        attrs={"inputmode": "numeric", "class": "nhsuk-input--width-3"}
+                    ),
+                )
+
+    def quotas(self) -> dict:
+        """{feature: {value: [min, max]}} from the cleaned fields."""
+        quotas: dict = {}
+        for feature, value, _label, _low, _high in self.groups:
+            quotas.setdefault(feature, {})[value] = [
+                self.cleaned_data[f"{feature}__{value}__min"],
+                self.cleaned_data[f"{feature}__{value}__max"],
+            ]
+        return quotas
+
+    def clean(self):
+        cleaned = super().clean()
+        for feature, value, label, _low, _high in self.groups:
+            low = cleaned.get(f"{feature}__{value}__min")
+            high = cleaned.get(f"{feature}__{value}__max")
+            if low is not None and high is not None and low > high:
+                self.add_error(
+                    f"{feature}__{value}__min",
+                    _("%(group)s: the minimum must be no more than the maximum") % {"group": label},
+                )
+        return cleaned
 
 
 class InvitationForm(forms.Form):

@@ -10,6 +10,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+from engagement.consultations.models import EqualityMonitoring
 
 # The version of the privacy notice a consent was given under. Raise it when the notice
 # changes, so consents recorded under an older version can be asked for again.
@@ -252,6 +256,14 @@ class Opportunity(models.Model):
     needs_weekday_evenings = models.BooleanField(_("weekday evenings"), default=False)
     needs_weekends = models.BooleanField(_("weekends"), default=False)
     closes_on = models.DateField(_("closing date"), null=True, blank=True)
+    selected_by_lottery = models.BooleanField(
+        _("choose the panel by lottery"),
+        default=False,
+        help_text=_(
+            "People who express interest are asked four optional equality questions, used only "
+            "to draw a panel that matches quotas."
+        ),
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opportunities_posted"
@@ -329,6 +341,13 @@ class Invitation(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+    # Why this person was put forward, as the matching page showed it when they were invited:
+    # kept with the invitation so a round can be audited after the weights or the people change.
+    # Empty rank and score: invited from the directory or a lottery, not from the matches.
+    match_rank = models.PositiveIntegerField(null=True, blank=True)
+    match_score = models.IntegerField(null=True, blank=True)
+    match_reasons = models.JSONField(default=list, blank=True)
+    match_weights = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -427,3 +446,157 @@ class PaymentClaim(models.Model):
     @property
     def total(self) -> Decimal:
         return self.fee + self.expenses_amount
+
+
+@register_setting(icon="group")
+class MatchingWeights(BaseGenericSetting):
+    """How matching ranks experts for an opportunity: points for fit, and points for fairness so
+    the same few people do not keep rising. Commissioners see these on every matches page and
+    set them in the admin (Settings → Matching weights). Each invitation keeps the weights in
+    force when it was sent."""
+
+    experience_area = models.PositiveSmallIntegerField(
+        _("each matching area of lived experience"), default=3
+    )
+    skill = models.PositiveSmallIntegerField(_("each matching skill"), default=2)
+    locality = models.PositiveSmallIntegerField(_("lives or works in one of the places"), default=2)
+    language = models.PositiveSmallIntegerField(_("each matching language"), default=1)
+    availability = models.PositiveSmallIntegerField(_("each matching time of day"), default=1)
+    interest = models.PositiveSmallIntegerField(_("said they are interested"), default=2)
+    recent_invitation = models.PositiveSmallIntegerField(
+        _("points off for each invitation in the last 12 months"), default=1
+    )
+    recent_paid_hours = models.PositiveSmallIntegerField(
+        _("points off for each full 10 paid hours in the last 12 months"), default=1
+    )
+    new_to_involvement = models.PositiveSmallIntegerField(
+        _("new to involvement (never took part before)"), default=2
+    )
+    under_represented_area = models.PositiveSmallIntegerField(
+        _("lives in an area under-represented among people already involved"), default=2
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("experience_area"),
+                FieldPanel("skill"),
+                FieldPanel("locality"),
+                FieldPanel("language"),
+                FieldPanel("availability"),
+                FieldPanel("interest"),
+            ],
+            heading=_("Fit"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("recent_invitation"),
+                FieldPanel("recent_paid_hours"),
+                FieldPanel("new_to_involvement"),
+                FieldPanel("under_represented_area"),
+            ],
+            heading=_("Fairness"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("matching weights")
+        verbose_name_plural = _("matching weights")
+
+    FIELDS = (
+        "experience_area",
+        "skill",
+        "locality",
+        "language",
+        "availability",
+        "interest",
+        "recent_invitation",
+        "recent_paid_hours",
+        "new_to_involvement",
+        "under_represented_area",
+    )
+
+    def as_dict(self) -> dict[str, int]:
+        """The weights as stored with each invitation."""
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+    def labelled(self) -> list[tuple[str, int]]:
+        """(label, weight) for each weight, in the order the matches page lists them."""
+        return [
+            (str(self._meta.get_field(name).verbose_name), getattr(self, name))
+            for name in self.FIELDS
+        ]
+
+
+class LotteryAnswers(models.Model):
+    """Four optional equality answers a person gives when expressing interest in an opportunity
+    whose panel is drawn by lottery. Kept apart from the profile, used only for the draw, shown
+    to nobody one by one, deleted with the expression of interest (and by erasure)."""
+
+    AgeBand = EqualityMonitoring.AgeBand
+    YesNo = EqualityMonitoring.YesNo
+    Ethnicity = EqualityMonitoring.Ethnicity
+
+    interest = models.OneToOneField(
+        ExpressionOfInterest, on_delete=models.CASCADE, related_name="lottery_answers"
+    )
+    age_band = models.CharField(
+        _("age"), max_length=12, choices=AgeBand.choices, default=AgeBand.PREFER_NOT
+    )
+    disability = models.CharField(
+        _("disabled or a long-term condition"),
+        max_length=12,
+        choices=YesNo.choices,
+        default=YesNo.PREFER_NOT,
+    )
+    ethnicity = models.CharField(
+        _("ethnic group"), max_length=12, choices=Ethnicity.choices, default=Ethnicity.PREFER_NOT
+    )
+    area = models.ForeignKey(
+        Locality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("area you live in"),
+    )
+    consented_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("lottery answers")
+        verbose_name_plural = _("lottery answers")
+
+    def __str__(self):
+        return f"Lottery answers for interest {self.interest_id}"
+
+
+class LotteryDraw(models.Model):
+    """One draw of a panel by lottery, with everything needed to run it again and check it: the
+    pool as it was (interest ids and their four answers, no names), the quotas, the panel size,
+    the seed and the algorithm that ran."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="lottery_draws"
+    )
+    panel_size = models.PositiveIntegerField()
+    quotas = models.JSONField(help_text="{feature: {value: [min, max]}}")
+    pool = models.JSONField(help_text="[{id, age_band, disability, ethnicity, area}] as drawn")
+    seed = models.BigIntegerField()
+    algorithm = models.CharField(max_length=20)
+    selected = models.JSONField(default=list, help_text="interest ids chosen")
+    report = models.TextField(blank=True)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lottery_draws"
+    )
+    drawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-drawn_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(seed__gt=0), name="engagement_lotterydraw_seed_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Draw {self.pk} for {self.opportunity}"

@@ -77,6 +77,8 @@ rules.add_perm("engagement.express_interest", is_expert & has_profile & opportun
 rules.add_perm("engagement.match_opportunity", is_finder)
 rules.add_perm("engagement.invite", is_finder & opportunity_is_open)
 rules.add_perm("engagement.respond_to_invitation", is_invitee)
+# Drawing a panel by lottery, and seeing draws: commissioners.
+rules.add_perm("engagement.run_lottery", is_commissioner)
 
 # --- Involvement payment claims --------------------------------------------------------------
 

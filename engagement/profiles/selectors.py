@@ -1,14 +1,18 @@
 """Read paths for expertise profiles: the directory, one profile, the involvement record."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
+    CharField,
     Count,
+    DecimalField,
     Exists,
     F,
     IntegerField,
@@ -20,10 +24,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import MD5, Cast, Coalesce, Concat, ExtractYear, Floor
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.accounts.rules import is_finder
+from coproduce.small_counts import publishable_count
 from deliberation.models import CoproductionGroup, SessionParticipant
 from engagement.consultations.models import Response, ResponseStatus
 from engagement.profiles.models import (
@@ -31,6 +37,10 @@ from engagement.profiles.models import (
     ExpertProfile,
     ExpressionOfInterest,
     Invitation,
+    Locality,
+    LotteryAnswers,
+    LotteryDraw,
+    MatchingWeights,
     Opportunity,
     PaymentClaim,
     ProfileConsent,
@@ -219,14 +229,10 @@ def involvement_record(*, user) -> InvolvementRecord:
     return record
 
 
-# How much each kind of match counts towards the rank. Lived experience matters most.
-AREA_WEIGHT = 3
-SKILL_WEIGHT = 2
-LOCALITY_WEIGHT = 2
-LANGUAGE_WEIGHT = 1
-TIME_WEIGHT = 1
-INTEREST_WEIGHT = 2
+# At most this many matches are loaded and shown.
 MAX_MATCHES = 50
+# "Recent" for fairness: invitations, paid hours and sessions in the last 12 months.
+RECENT_DAYS = 365
 
 
 def opportunities_for_listing(*, viewer) -> QuerySet[Opportunity]:
@@ -244,13 +250,99 @@ def opportunity_detail(*, pk: int) -> Opportunity:
     ).get(pk=pk)
 
 
+def matching_weights(*, request=None) -> MatchingWeights:
+    """The weights in force (Settings → Matching weights), cached on the request if given."""
+    return MatchingWeights.load(request_or_site=request)
+
+
+@dataclass(frozen=True)
+class AreaShare:
+    """One locality: how many profiles name it, and how many of the people already involved
+    in the last 12 months. Counts of people: published only through `publishable_count`."""
+
+    locality: Locality
+    profiles: int
+    involved: int
+    under_represented: bool
+
+    @property
+    def shown_profiles(self):
+        return publishable_count(self.profiles)
+
+    @property
+    def shown_involved(self):
+        return publishable_count(self.involved)
+
+
+def _recent_since():
+    return timezone.now() - timedelta(days=RECENT_DAYS)
+
+
+def _involved_profiles(*, since, opportunity: Opportunity | None = None) -> QuerySet:
+    """Profiles of people already involved since `since`: took up an opportunity (accepted an
+    invitation) or took part in a live session. `opportunity` itself is left out, so inviting
+    people to it does not change how it ranks them."""
+    accepted = Invitation.objects.filter(
+        profile=OuterRef("pk"), status=Invitation.Status.ACCEPTED, responded_at__gte=since
+    )
+    if opportunity is not None:
+        accepted = accepted.exclude(opportunity=opportunity)
+    attended = SessionParticipant.objects.filter(
+        user=OuterRef("user_id"), session__scheduled_at__gte=since
+    )
+    return ExpertProfile.objects.filter(Exists(accepted) | Exists(attended))
+
+
+def area_representation(*, opportunity: Opportunity | None = None) -> list[AreaShare]:
+    """Each locality's share of all profiles against its share of the people already involved
+    in the last 12 months. A locality is under-represented when its share of the involved is
+    below its share of profiles (and someone is involved at all). Two queries."""
+    involved = _involved_profiles(since=_recent_since(), opportunity=opportunity)
+    totals = ExpertProfile.objects.aggregate(
+        profiles=Count("pk"), involved=Count("pk", filter=Q(pk__in=involved.values("pk")))
+    )
+    rows = Locality.objects.annotate(
+        n_profiles=Count("profiles", distinct=True),
+        n_involved=Count("profiles", filter=Q(profiles__in=involved.values("pk")), distinct=True),
+    ).order_by("name")
+    shares = []
+    for row in rows:
+        under = bool(
+            totals["involved"]
+            and row.n_profiles
+            # involved share < profile share, in integers: no rounding decides it.
+            and row.n_involved * totals["profiles"] < row.n_profiles * totals["involved"]
+        )
+        shares.append(AreaShare(row, row.n_profiles, row.n_involved, under))
+    return shares
+
+
 @dataclass
 class Match:
+    """One person put forward for an opportunity, with the score and every reason for it."""
+
     profile: ExpertProfile
+    rank: int
     score: int
+    fit: int
     reasons: list[str]
+    fairness_reasons: list[str]
     interested: bool
     invitation: Invitation | None
+    recent_invitations: int = 0
+    recent_hours: Decimal = Decimal("0")
+    recent_sessions: int = 0
+    recent_payments: Decimal = Decimal("0")
+    new_to_involvement: bool = False
+
+    @property
+    def audit(self) -> dict:
+        """What an invitation keeps of this match."""
+        return {
+            "rank": self.rank,
+            "score": self.score,
+            "reasons": [*self.reasons, *self.fairness_reasons],
+        }
 
 
 def _matching_terms(through, term_column: str, ids: list[int]):
@@ -272,24 +364,57 @@ def _flag(condition: Q):
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def opportunity_matches(*, opportunity: Opportunity, viewer) -> list[Match]:
-    """Experts ranked for an opportunity, each with the reasons it matched ("Mental health;
-    Northshire County Council; weekday evenings"). Only profiles the viewer may see are
-    considered. The score and the ranking are computed in SQL; only the top `MAX_MATCHES`
-    are loaded, and their reasons come from the prefetched terms."""
-    area_ids = list(opportunity.experience_areas.values_list("pk", flat=True))
-    skill_ids = list(opportunity.skills.values_list("pk", flat=True))
-    locality_ids = list(opportunity.localities.values_list("pk", flat=True))
-    language_ids = list(opportunity.languages.values_list("pk", flat=True))
-    times = opportunity.times_needed
+def _sum_of(queryset, column: str, output_field):
+    """A correlated SUM of `column` over `queryset`, 0 when there are no rows."""
+    summed = queryset.order_by().annotate(one=Value(1)).values("one").annotate(t=Sum(column))
+    return Coalesce(
+        Subquery(summed.values("t")[:1], output_field=output_field),
+        Value(0),
+        output_field=output_field,
+    )
+
+
+def _opportunity_terms(opportunity: Opportunity) -> dict[str, list[int]]:
+    """The ids of the terms an opportunity asks for, by kind: four queries."""
+    return {
+        "areas": list(opportunity.experience_areas.values_list("pk", flat=True)),
+        "skills": list(opportunity.skills.values_list("pk", flat=True)),
+        "localities": list(opportunity.localities.values_list("pk", flat=True)),
+        "languages": list(opportunity.languages.values_list("pk", flat=True)),
+    }
+
+
+def _ranked_candidates(*, opportunity: Opportunity, viewer, weights: MatchingWeights, areas, terms):
+    """Every profile the viewer may see that fits the opportunity at all, with its fit,
+    fairness figures and score annotated, in rank order. Ties are broken by the MD5 of the
+    opportunity's and the profile's ids: random-looking, stable for this opportunity, and
+    different for the next, so nobody's name or age of account decides."""
+    area_ids, skill_ids = terms["areas"], terms["skills"]
+    locality_ids, language_ids = terms["localities"], terms["languages"]
+    under_ids = [share.locality.pk for share in areas if share.under_represented]
+    since = _recent_since()
 
     time_matches = Value(0, output_field=IntegerField())
-    for choice in times:
+    for choice in opportunity.times_needed:
         time_matches = time_matches + _flag(Q(**{f"available_{choice}": True}))
     interested = Exists(
         ExpressionOfInterest.objects.filter(opportunity=opportunity, profile=OuterRef("pk"))
     )
-    profiles = (
+    # Fairness figures leave this opportunity out: inviting someone to it must not move them.
+    invitations = Invitation.objects.filter(profile=OuterRef("pk")).exclude(opportunity=opportunity)
+    approved = PaymentClaim.objects.filter(
+        claimant=OuterRef("user_id"), status=PaymentClaim.Status.APPROVED
+    ).exclude(opportunity=opportunity)
+    paid = approved.exclude(payment_choice=PaymentClaim.PaymentChoice.DECLINED)
+    recent_paid = paid.filter(worked_on__gte=since.date())
+    sessions = SessionParticipant.objects.filter(user=OuterRef("user_id"))
+    new = (
+        ~Exists(invitations.filter(status=Invitation.Status.ACCEPTED))
+        & ~Exists(sessions)
+        & ~Exists(approved)
+    )
+    money = DecimalField(max_digits=12, decimal_places=2)
+    return (
         profiles_visible_to(viewer=viewer)
         .annotate(
             area_matches=_matching_terms(
@@ -302,18 +427,38 @@ def opportunity_matches(*, opportunity: Opportunity, viewer) -> list[Match]:
             language_matches=_matching_terms(
                 ExpertProfile.languages.through, "language_id", language_ids
             ),
+            under_represented_matches=_matching_terms(
+                ExpertProfile.localities.through, "locality_id", under_ids
+            ),
             time_matches=time_matches,
             interested=interested,
+            recent_invitations=_count_of(invitations.filter(created_at__gte=since)),
+            recent_hours=_sum_of(
+                recent_paid, "hours", DecimalField(max_digits=9, decimal_places=2)
+            ),
+            recent_payments=_sum_of(
+                recent_paid.annotate(fee=F("hours") * F("hourly_rate")), "fee", money
+            ),
+            recent_sessions=_count_of(sessions.filter(session__scheduled_at__gte=since)),
+            new_to_involvement=Case(
+                When(new, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
         )
         .annotate(
-            score=AREA_WEIGHT * F("area_matches")
-            + SKILL_WEIGHT * F("skill_matches")
+            fit=weights.experience_area * F("area_matches")
+            + weights.skill * F("skill_matches")
             # Living in one of the places counts once, however many of them match.
-            + LOCALITY_WEIGHT * _flag(Q(locality_matches__gt=0))
-            + LANGUAGE_WEIGHT * F("language_matches")
-            + TIME_WEIGHT * F("time_matches")
-            + INTEREST_WEIGHT * _flag(Q(interested=True))
+            + weights.locality * _flag(Q(locality_matches__gt=0))
+            + weights.language * F("language_matches")
+            + weights.availability * F("time_matches")
+            + weights.interest * _flag(Q(interested=True)),
+            fairness=weights.new_to_involvement * _flag(Q(new_to_involvement=True))
+            + weights.under_represented_area * _flag(Q(under_represented_matches__gt=0))
+            - weights.recent_invitation * F("recent_invitations")
+            - weights.recent_paid_hours * Cast(Floor(F("recent_hours") / 10), IntegerField()),
+            tie_break=MD5(Concat(Value(f"{opportunity.pk}:"), Cast("pk", CharField()))),
         )
+        .annotate(score=F("fit") + F("fairness"))
         .filter(
             Q(area_matches__gt=0)
             | Q(skill_matches__gt=0)
@@ -321,10 +466,56 @@ def opportunity_matches(*, opportunity: Opportunity, viewer) -> list[Match]:
             | Q(interested=True)
         )
         .defer("access_needs")
-        .order_by("-score", Lower("display_name"), "pk")
-        .prefetch_related(*PROFILE_RELATIONS)[:MAX_MATCHES]
+        .order_by("-score", "tie_break", "pk")
     )
-    profiles = list(profiles)
+
+
+def _fairness_reasons(profile, weights: MatchingWeights, under_names: list[str]) -> list[str]:
+    reasons = []
+    if profile.new_to_involvement and weights.new_to_involvement:
+        reasons.append(f"new to involvement (+{weights.new_to_involvement})")
+    if profile.under_represented_matches and weights.under_represented_area:
+        reasons.append(
+            f"lives in an area under-represented among people involved: "
+            f"{', '.join(under_names)} (+{weights.under_represented_area})"
+        )
+    if profile.recent_invitations and weights.recent_invitation:
+        reasons.append(
+            f"{profile.recent_invitations} invitation(s) in the last 12 months "
+            f"(-{weights.recent_invitation * profile.recent_invitations})"
+        )
+    tens = int(profile.recent_hours // 10)
+    if tens and weights.recent_paid_hours:
+        reasons.append(
+            f"{profile.recent_hours.normalize():f} paid hours in the last 12 months "
+            f"(-{weights.recent_paid_hours * tens})"
+        )
+    return reasons
+
+
+def opportunity_matches(
+    *, opportunity: Opportunity, viewer, weights: MatchingWeights | None = None, areas=None
+) -> list[Match]:
+    """Experts ranked for an opportunity by fit and fairness, each with the reasons ("Mental
+    health; Northshire County Council; weekday evenings"; "new to involvement (+2)"). Only
+    profiles the viewer may see are considered. Fit: matching experience, skills, places,
+    languages, times and interest. Fairness: fewer invitations and paid hours in the last 12
+    months, new to involvement, and living in an area under-represented among the people
+    already involved. The weights are `MatchingWeights`. The score and the ranking are
+    computed in SQL; only the top `MAX_MATCHES` are loaded."""
+    weights = weights or matching_weights()
+    if areas is None:
+        areas = area_representation(opportunity=opportunity)
+    terms = _opportunity_terms(opportunity)
+    area_ids, skill_ids = set(terms["areas"]), set(terms["skills"])
+    locality_ids, language_ids = set(terms["localities"]), set(terms["languages"])
+    under = {share.locality.pk for share in areas if share.under_represented}
+    times = opportunity.times_needed
+    profiles = list(
+        _ranked_candidates(
+            opportunity=opportunity, viewer=viewer, weights=weights, areas=areas, terms=terms
+        ).prefetch_related(*PROFILE_RELATIONS)[:MAX_MATCHES]
+    )
     invitations = {
         invitation.profile_id: invitation
         for invitation in Invitation.objects.filter(
@@ -332,7 +523,7 @@ def opportunity_matches(*, opportunity: Opportunity, viewer) -> list[Match]:
         )
     }
     matches = []
-    for profile in profiles:
+    for rank, profile in enumerate(profiles, start=1):
         reasons = [a.name for a in profile.experience_areas.all() if a.pk in area_ids]
         reasons += [s.name for s in profile.skills.all() if s.pk in skill_ids]
         reasons += [loc.name for loc in profile.localities.all() if loc.pk in locality_ids]
@@ -344,16 +535,113 @@ def opportunity_matches(*, opportunity: Opportunity, viewer) -> list[Match]:
         ]
         if profile.interested:
             reasons.append("expressed interest")
+        under_names = [loc.name for loc in profile.localities.all() if loc.pk in under]
         matches.append(
             Match(
                 profile=profile,
+                rank=rank,
                 score=profile.score,
+                fit=profile.fit,
                 reasons=reasons,
+                fairness_reasons=_fairness_reasons(profile, weights, under_names),
                 interested=profile.interested,
                 invitation=invitations.get(profile.pk),
+                recent_invitations=profile.recent_invitations,
+                recent_hours=profile.recent_hours,
+                recent_sessions=profile.recent_sessions,
+                recent_payments=profile.recent_payments,
+                new_to_involvement=profile.new_to_involvement,
             )
         )
     return matches
+
+
+def match_for(
+    *, opportunity: Opportunity, profile: ExpertProfile, viewer
+) -> tuple[Match | None, MatchingWeights]:
+    """How `profile` ranks for `opportunity` now, and the weights in force: what an invitation
+    records. None if the person is not among the matches (invited from the directory)."""
+    weights = matching_weights()
+    for match in opportunity_matches(opportunity=opportunity, viewer=viewer, weights=weights):
+        if match.profile.pk == profile.pk:
+            return match, weights
+    return None, weights
+
+
+def invitation_round(*, opportunity: Opportunity) -> QuerySet[Invitation]:
+    """Every invitation to an opportunity with why each person was put forward, in the order
+    they were sent: the audit of a round."""
+    return (
+        Invitation.objects.filter(opportunity=opportunity)
+        .select_related("profile", "invited_by")
+        .order_by("created_at", "pk")
+    )
+
+
+# --- The involvement ledger --------------------------------------------------------------------
+
+
+@dataclass
+class LedgerYear:
+    """One calendar year of a person's involvement, counted from the records."""
+
+    year: int
+    invitations: int = 0
+    invitations_accepted: int = 0
+    sessions_attended: int = 0
+    consultations_answered: int = 0
+    paid_hours: Decimal = Decimal("0")
+    payments: Decimal = Decimal("0")
+    expenses: Decimal = Decimal("0")
+
+
+def involvement_ledger(*, user) -> list[LedgerYear]:
+    """A person's involvement year by year, newest first: invitations (and how many they
+    accepted) by the year sent, live sessions taken part in by the session's date,
+    consultations answered by the date submitted, and approved payment claims by the date of
+    the work (hours paid for, whether as payment or voucher; the payment for time; expenses).
+    Four queries, however long the record."""
+    years: dict[int, LedgerYear] = {}
+
+    def year(y: int) -> LedgerYear:
+        return years.setdefault(y, LedgerYear(year=y))
+
+    for row in (
+        Invitation.objects.filter(profile__user=user)
+        .annotate(y=ExtractYear("created_at"))
+        .values("y")
+        .annotate(n=Count("pk"), accepted=Count("pk", filter=Q(status=Invitation.Status.ACCEPTED)))
+        .order_by()
+    ):
+        year(row["y"]).invitations = row["n"]
+        year(row["y"]).invitations_accepted = row["accepted"]
+    for row in (
+        SessionParticipant.objects.filter(user=user)
+        .annotate(y=ExtractYear("session__scheduled_at"))
+        .values("y")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        year(row["y"]).sessions_attended = row["n"]
+    for row in (
+        Response.objects.filter(respondent=user, status=ResponseStatus.SUBMITTED)
+        .annotate(y=ExtractYear("submitted_at"))
+        .values("y")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        year(row["y"]).consultations_answered = row["n"]
+    # Claims are summed here, not in SQL, so each claim's fee is rounded exactly as
+    # `PaymentClaim.fee` rounds what finance pays.
+    for claim in PaymentClaim.objects.filter(
+        claimant=user, status=PaymentClaim.Status.APPROVED
+    ).only("worked_on", "hours", "hourly_rate", "payment_choice", "expenses_amount"):
+        entry = year(claim.worked_on.year)
+        if claim.payment_choice != PaymentClaim.PaymentChoice.DECLINED:
+            entry.paid_hours += claim.hours
+        entry.payments += claim.fee
+        entry.expenses += claim.expenses_amount
+    return [years[y] for y in sorted(years, reverse=True)]
 
 
 def invitations_for(*, user) -> QuerySet[Invitation]:
@@ -466,4 +754,134 @@ def claim_by_id(*, pk: int) -> PaymentClaim | None:
         PaymentClaim.objects.select_related("opportunity", "claimant", "recorded_by")
         .filter(pk=pk)
         .first()
+    )
+
+
+# --- Panels by lottery ---------------------------------------------------------------------------
+
+LOTTERY_FEATURES = (
+    ("age_band", _("Age")),
+    ("disability", _("Disabled or a long-term condition")),
+    ("ethnicity", _("Ethnic group")),
+    ("area", _("Area")),
+)
+_NOT_GIVEN = "prefer_not"
+
+
+def _value_labels() -> dict[str, dict[str, str]]:
+    """Labels for each feature's stored values (area values are locality slugs): one query."""
+    labels = {
+        "age_band": {k: str(v) for k, v in LotteryAnswers.AgeBand.choices},
+        "disability": {k: str(v) for k, v in LotteryAnswers.YesNo.choices},
+        "ethnicity": {k: str(v) for k, v in LotteryAnswers.Ethnicity.choices},
+        "area": dict(Locality.objects.values_list("slug", "name")),
+    }
+    labels["area"][_NOT_GIVEN] = str(_("Prefer not to say"))
+    return labels
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    """One group of one feature in a draw: its quota, and counts of people (published only
+    through `publishable_count`)."""
+
+    feature: str
+    feature_label: str
+    value: str
+    label: str
+    minimum: int
+    maximum: int
+    in_pool: int
+    selected: int | None
+
+    @property
+    def met(self) -> bool:
+        return self.selected is not None and self.minimum <= self.selected <= self.maximum
+
+    @property
+    def shown_in_pool(self):
+        return publishable_count(self.in_pool)
+
+    @property
+    def shown_selected(self):
+        return None if self.selected is None else publishable_count(self.selected)
+
+
+def lottery_groups(*, pool: list[dict], panel_size: int) -> list[QuotaRow]:
+    """Every group present in the pool, with a default quota proportional to the pool (the
+    panel size times the group's share, rounded down and up)."""
+    labels = _value_labels()
+    rows = []
+    for feature, feature_label in LOTTERY_FEATURES:
+        counts: dict[str, int] = {}
+        for person in pool:
+            counts[person[feature]] = counts.get(person[feature], 0) + 1
+        for value in sorted(counts, key=lambda v: (v == _NOT_GIVEN, labels[feature].get(v, v))):
+            share = panel_size * counts[value]
+            low, high = share // len(pool), -(-share // len(pool))
+            rows.append(
+                QuotaRow(
+                    feature,
+                    str(feature_label),
+                    value,
+                    labels[feature].get(value, value),
+                    low,
+                    high,
+                    counts[value],
+                    None,
+                )
+            )
+    return rows
+
+
+def lottery_quota_table(*, draw: LotteryDraw) -> list[QuotaRow]:
+    """A stored draw's quotas, with how many of the pool and of the panel are in each group."""
+    labels = _value_labels()
+    chosen = {str(i) for i in draw.selected}
+    rows = []
+    for feature, feature_label in LOTTERY_FEATURES:
+        for value, (low, high) in draw.quotas.get(feature, {}).items():
+            members = [p for p in draw.pool if p[feature] == value]
+            rows.append(
+                QuotaRow(
+                    feature,
+                    str(feature_label),
+                    value,
+                    labels[feature].get(value, value),
+                    low,
+                    high,
+                    len(members),
+                    sum(1 for p in members if p["id"] in chosen),
+                )
+            )
+    return rows
+
+
+def lottery_pool_size(*, opportunity: Opportunity) -> int:
+    return ExpressionOfInterest.objects.filter(opportunity=opportunity).count()
+
+
+def lottery_draws_for(*, opportunity: Opportunity) -> QuerySet[LotteryDraw]:
+    return LotteryDraw.objects.filter(opportunity=opportunity).select_related("drawn_by")
+
+
+def lottery_draw_by_id(*, opportunity: Opportunity, pk: int) -> LotteryDraw | None:
+    return (
+        LotteryDraw.objects.filter(opportunity=opportunity, pk=pk)
+        .select_related("drawn_by")
+        .first()
+    )
+
+
+def lottery_panel(*, draw: LotteryDraw) -> QuerySet[ExpressionOfInterest]:
+    """The people a draw chose, each with the status of their invitation to the opportunity
+    (None if not invited yet), in a stable order that is not their names."""
+    invitation = Invitation.objects.filter(
+        opportunity_id=draw.opportunity_id, profile=OuterRef("profile_id")
+    )
+    return (
+        ExpressionOfInterest.objects.filter(pk__in=draw.selected)
+        .select_related("profile")
+        .annotate(invitation_status=Subquery(invitation.values("status")[:1]))
+        .order_by("pk")
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from engagement.profiles.views import claims, opportunities, profiles
+from engagement.profiles.views import claims, lottery, opportunities, profiles
 
 urlpatterns = [
     path("profiles/me/", profiles.my_profile, name="my_profile"),
@@ -42,6 +42,17 @@ urlpatterns = [
         "opportunities/<int:pk>/matches/",
         opportunities.opportunity_matches,
         name="opportunity_matches",
+    ),
+    path(
+        "opportunities/<int:pk>/invitations/",
+        opportunities.opportunity_invitation_round,
+        name="opportunity_invitation_round",
+    ),
+    path("opportunities/<int:pk>/lottery/", lottery.opportunity_lottery, name="lottery"),
+    path(
+        "opportunities/<int:pk>/lottery/<int:draw_pk>/",
+        lottery.lottery_draw,
+        name="lottery_draw",
     ),
     path(
         "opportunities/<int:pk>/invite/<int:profile_pk>/",

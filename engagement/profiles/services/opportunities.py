@@ -49,8 +49,11 @@ def opportunity_create(
     languages: Iterable[Language] = (),
     times_needed: Iterable[str] = (),
     closes_on: date | None = None,
+    selected_by_lottery: bool = False,
 ) -> Opportunity:
-    """Post an involvement opportunity, open for interest and invitations."""
+    """Post an involvement opportunity, open for interest and invitations. With
+    `selected_by_lottery`, people who express interest are asked the lottery's four optional
+    equality questions, and a commissioner draws the panel from them."""
     times_needed = set(times_needed)
     opportunity = Opportunity.objects.create(
         posted_by=posted_by,
@@ -62,6 +65,7 @@ def opportunity_create(
         hourly_rate=hourly_rate,
         expenses=expenses,
         closes_on=closes_on,
+        selected_by_lottery=selected_by_lottery,
         needs_weekday_daytime="weekday_daytime" in times_needed,
         needs_weekday_evenings="weekday_evenings" in times_needed,
         needs_weekends="weekends" in times_needed,
@@ -92,9 +96,19 @@ def interest_express(
 
 
 def invitation_send(
-    *, opportunity: Opportunity, profile: ExpertProfile, invited_by, message: str = ""
+    *,
+    opportunity: Opportunity,
+    profile: ExpertProfile,
+    invited_by,
+    message: str = "",
+    match_rank: int | None = None,
+    match_score: int | None = None,
+    match_reasons: Iterable[str] = (),
+    match_weights: dict | None = None,
 ) -> Invitation:
-    """Invite an expert. Idempotent: inviting the same person again returns the invitation."""
+    """Invite an expert, keeping why they were put forward (their rank and score on the
+    matches, the reasons, the weights in force) so the round can be audited. Idempotent:
+    inviting the same person again returns the first invitation, its record unchanged."""
     if not opportunity.is_open:
         raise ValidationError(_("This opportunity is closed."))
     try:
@@ -102,7 +116,14 @@ def invitation_send(
             invitation, created = Invitation.objects.get_or_create(
                 opportunity=opportunity,
                 profile=profile,
-                defaults={"invited_by": invited_by, "message": message},
+                defaults={
+                    "invited_by": invited_by,
+                    "message": message,
+                    "match_rank": match_rank,
+                    "match_score": match_score,
+                    "match_reasons": list(match_reasons),
+                    "match_weights": match_weights or {},
+                },
             )
     except IntegrityError:
         # Two invitations at once: the other one won and sent the email; return it.

@@ -123,7 +123,12 @@ def consent_withdraw(request, purpose: str):
 @login_required
 def involvement_record(request):
     record = selectors.involvement_record(user=request.user)
-    return render(request, "engagement/profiles/involvement_record.html", {"record": record})
+    ledger = selectors.involvement_ledger(user=request.user)
+    return render(
+        request,
+        "engagement/profiles/involvement_record.html",
+        {"record": record, "ledger": ledger},
+    )
 
 
 @login_required

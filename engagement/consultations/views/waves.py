@@ -1,0 +1,63 @@
+"""What matters to people, year on year: the comparison of a series' waves, and "Run the next
+wave" in the Wagtail admin."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from coproduce.permissions import require_perm
+from coproduce.small_counts import HIDDEN_NOTE
+from engagement.consultations.models import ConsultationPage
+from engagement.consultations.services import consultation_next_wave
+from engagement.consultations.waves import (
+    CHART_BAR_ROOM,
+    SIGNIFICANCE,
+    series_comparison,
+)
+
+
+@login_required
+def series_compare(request, series_key: str):
+    require_perm(request.user, "engagement.compare_waves")
+    comparison = series_comparison(series_key=series_key)
+    if comparison is None:
+        raise Http404
+    return render(
+        request,
+        "engagement/consultations/series_comparison.html",
+        {
+            "comparison": comparison,
+            "significance": SIGNIFICANCE,
+            "bar_room": CHART_BAR_ROOM,
+            "hidden_note": HIDDEN_NOTE,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def next_wave(request, page_id: int):
+    """Admin: confirm, then make the next wave as a draft and open it in the editor."""
+    source = get_object_or_404(ConsultationPage, pk=page_id)
+    if not (
+        request.user.has_perm("engagement.change_questionnaire", source)
+        and source.get_parent().permissions_for_user(request.user).can_add_subpage()
+    ):
+        raise PermissionDenied
+    if request.method == "POST":
+        page = consultation_next_wave(source=source, user=request.user)
+        messages.success(
+            request,
+            _("Wave %(wave)s is ready as a draft. Check its dates and words, then publish.")
+            % {"wave": page.wave},
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return TemplateResponse(
+        request,
+        "engagement/consultations/admin/next_wave.html",
+        {"page": source, "header_title": _("Run the next wave")},
+    )

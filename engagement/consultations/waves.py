@@ -1,0 +1,261 @@
+"""What matters to people, year on year: comparing the waves of a consultation series.
+
+A series is the consultations that share a `series_key` (one per audience: the person, a family
+carer, staff), numbered by `wave`. Questions line up across waves by their `key`, never by
+position or wording, so a reworded or moved question still compares. For each question asked
+in more than one wave this gives each wave's distribution side by side, the change from the
+previous wave, and whether it is more than chance:
+
+- agreement-scale answers (ordinal, 1 to 5): the Mann–Whitney U test, two-sided, with the
+  normal approximation corrected for ties and for continuity (answers on a five-point scale
+  tie too much for an exact test);
+- single-choice answers (categories): Pearson's chi-square test of independence on the
+  waves-by-answers table, without continuity correction.
+
+Counts of people go through `coproduce.small_counts.publishable_count` (1 to 4 shown as "[c]",
+and their percentages with them); no test is run when a wave has fewer than
+`SMALLEST_TESTED` answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from scipy.stats import chi2_contingency, mannwhitneyu
+
+from coproduce.small_counts import is_hidden, publishable_count
+from engagement.consultations.kinds import AGREEMENT_SCALE, QuestionKind
+from engagement.consultations.models import Answer, ConsultationPage, Question, ResponseStatus
+
+COMPARED_KINDS = (QuestionKind.AGREEMENT_SCALE, QuestionKind.SINGLE_CHOICE)
+SMALLEST_TESTED = 5
+SIGNIFICANCE = 0.05
+MANN_WHITNEY = _("Mann–Whitney U test (two-sided, normal approximation with tie correction)")
+CHI_SQUARE = _("Pearson's chi-square test of independence")
+
+# The chart: horizontal bars on a fixed 0 to 100% scale, one bar per wave for each answer.
+CHART_WIDTH = 640
+CHART_LABEL_WIDTH = 0
+CHART_BAR_ROOM = 440
+CHART_BAR_HEIGHT = 16
+CHART_LABEL_HEIGHT = 20
+CHART_GAP = 12
+
+
+@dataclass(frozen=True)
+class Cell:
+    count: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.count / self.total if self.total else 0.0
+
+    @property
+    def shown_count(self):
+        return publishable_count(self.count)
+
+    @property
+    def shown_percent(self) -> str:
+        if is_hidden(self.count) or is_hidden(self.total):
+            return publishable_count(self.count)
+        return f"{self.percent:.0f}%"
+
+
+@dataclass
+class AnswerRow:
+    label: str
+    cells: list[Cell]
+    change: float | None = None  # percentage points, latest wave minus the one before
+
+    @property
+    def shown_change(self) -> str:
+        if self.change is None or any(
+            is_hidden(c.count) or is_hidden(c.total) for c in self.cells[-2:]
+        ):
+            return ""
+        return f"{self.change:+.0f}"
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    wave: int
+    label: str
+    x: float
+    y: float
+    width: float
+    text: str
+    text_x: float
+    latest: bool
+
+
+@dataclass
+class QuestionComparison:
+    key: str
+    text: str
+    kind: str
+    waves: list[int]
+    totals: list[int]
+    rows: list[AnswerRow]
+    test_name: str = ""
+    statistic_name: str = ""
+    statistic: float | None = None
+    p_value: float | None = None
+    not_tested_because: str = ""
+    headline: str = ""
+    chart: list[ChartBar] = field(default_factory=list)
+    chart_labels: list[tuple[str, float]] = field(default_factory=list)
+    chart_height: int = 0
+
+    @property
+    def shown_totals(self) -> list:
+        return [publishable_count(t) for t in self.totals]
+
+    @property
+    def more_than_chance(self) -> bool | None:
+        return None if self.p_value is None else self.p_value < SIGNIFICANCE
+
+
+@dataclass
+class SeriesComparison:
+    series_key: str
+    consultations: list[ConsultationPage]
+    questions: list[QuestionComparison]
+
+    @property
+    def waves(self) -> list[int]:
+        return [page.wave for page in self.consultations]
+
+
+def mann_whitney(first: list[int], second: list[int]) -> tuple[float, float]:
+    """U for `second` against `first` (how often a later answer is higher), and the two-sided
+    p-value."""
+    result = mannwhitneyu(
+        second, first, alternative="two-sided", use_continuity=True, method="asymptotic"
+    )
+    return float(result.statistic), float(result.pvalue)
+
+
+def chi_square(table: list[list[int]]) -> tuple[float, float]:
+    """Pearson's chi-square and its p-value for a waves-by-answers table (empty columns
+    dropped)."""
+    matrix = np.array(table)
+    matrix = matrix[:, matrix.sum(axis=0) > 0]
+    if matrix.shape[1] < 2:
+        return 0.0, 1.0
+    statistic, p_value, _dof, _expected = chi2_contingency(matrix, correction=False)
+    return float(statistic), float(p_value)
+
+
+def _chart(rows: list[AnswerRow], waves: list[int]) -> tuple[list[ChartBar], list, int]:
+    bars, labels = [], []
+    y = 0.0
+    for row in rows:
+        labels.append((row.label, y + CHART_LABEL_HEIGHT - 6))
+        y += CHART_LABEL_HEIGHT
+        for wave, cell in zip(waves, row.cells, strict=True):
+            hidden = is_hidden(cell.count) or is_hidden(cell.total)
+            width = 0.0 if hidden else round(CHART_BAR_ROOM * cell.percent / 100, 1)
+            text = f"{_('Wave')} {wave}: {cell.shown_percent}"
+            latest = wave == waves[-1]
+            bars.append(ChartBar(wave, row.label, 0, y, width, text, width + 6, latest))
+            y += CHART_BAR_HEIGHT + 2
+        y += CHART_GAP
+    return bars, labels, int(y) or 1
+
+
+def series_consultations(*, series_key: str) -> list[ConsultationPage]:
+    """The waves of a series, first to last."""
+    return list(
+        ConsultationPage.objects.filter(series_key=series_key)
+        .exclude(series_key="")
+        .order_by("wave", "pk")
+    )
+
+
+def series_comparison(*, series_key: str) -> SeriesComparison | None:
+    """Every keyed question of the series' waves compared, with a test of the change between
+    the last two waves that asked it. Four queries, however many waves and answers."""
+    pages = series_consultations(series_key=series_key)
+    if not pages:
+        return None
+    wave_of = {page.pk: page.wave for page in pages}
+    questions = list(
+        Question.objects.filter(
+            section__page_id__in=list(wave_of), key__gt="", kind__in=COMPARED_KINDS
+        )
+        .select_related("section")
+        .prefetch_related("choices")
+        .order_by("section__sort_order", "sort_order", "pk")
+    )
+    counts: dict[tuple[int, object], int] = {}
+    for row in (
+        Answer.objects.filter(
+            question__in=questions,
+            response__status=ResponseStatus.SUBMITTED,
+            hidden=False,
+        )
+        .values("question_id", "choice_id", "number")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        value = row["choice_id"] if row["choice_id"] is not None else row["number"]
+        counts[(row["question_id"], value)] = row["n"]
+
+    by_key: dict[str, dict[int, Question]] = {}
+    for question in questions:
+        by_key.setdefault(question.key, {})[wave_of[question.section.page_id]] = question
+    comparisons = []
+    for key, asked in by_key.items():
+        waves = sorted(asked)
+        latest = asked[waves[-1]]
+        if latest.kind == QuestionKind.AGREEMENT_SCALE:
+            categories = [(str(label), value) for value, label in AGREEMENT_SCALE]
+            per_wave = [
+                [counts.get((asked[w].pk, value), 0) for _l, value in categories] for w in waves
+            ]
+        else:
+            labels: list[str] = []
+            for w in reversed(waves):
+                labels += [c.label for c in asked[w].choices.all() if c.label not in labels]
+            categories = [(label, label) for label in labels]
+            per_wave = []
+            for w in waves:
+                choice_ids = {c.label: c.pk for c in asked[w].choices.all()}
+                per_wave.append(
+                    [counts.get((asked[w].pk, choice_ids.get(label)), 0) for label in labels]
+                )
+        totals = [sum(row) for row in per_wave]
+        rows = []
+        for i, (label, _value) in enumerate(categories):
+            cells = [Cell(per_wave[j][i], totals[j]) for j in range(len(waves))]
+            change = cells[-1].percent - cells[-2].percent if len(cells) > 1 else None
+            rows.append(AnswerRow(label, cells, change))
+        comparison = QuestionComparison(
+            key=key, text=latest.text, kind=latest.kind, waves=waves, totals=totals, rows=rows
+        )
+        if latest.kind == QuestionKind.AGREEMENT_SCALE:
+            comparison.test_name = str(MANN_WHITNEY)
+            comparison.statistic_name = "U"
+            agree = [sum(row[3:]) for row in per_wave]
+            if all(not is_hidden(t) for t in totals) and all(totals):
+                shares = [100 * a / t for a, t in zip(agree, totals, strict=True)]
+                comparison.headline = " → ".join(f"{s:.0f}%" for s in shares)
+        else:
+            comparison.test_name = str(CHI_SQUARE)
+            comparison.statistic_name = "χ²"
+        if len(waves) < 2:
+            comparison.not_tested_because = str(_("Asked in one wave only."))
+        elif min(totals[-2:]) < SMALLEST_TESTED:
+            comparison.not_tested_because = str(_("Too few answers in a wave to test."))
+        elif latest.kind == QuestionKind.AGREEMENT_SCALE:
+            earlier = np.repeat([v for _l, v in categories], per_wave[-2]).tolist()
+            later = np.repeat([v for _l, v in categories], per_wave[-1]).tolist()
+            comparison.statistic, comparison.p_value = mann_whitney(earlier, later)
+        else:
+            comparison.statistic, comparison.p_value = chi_square(per_wave[-2:])
+        comparison.chart, comparison.chart_labels, comparison.chart_height = _chart(rows, waves)
+        comparisons.append(comparison)
+    return SeriesComparison(series_key=series_key, consultations=pages, questions=comparisons)
