@@ -139,6 +139,19 @@ def response_answer_values(*, response: Response | None) -> dict[int, Any]:
     return values
 
 
+def response_unfinished_values(*, response: Response | None) -> dict[int, Any]:
+    """What was saved for later but does not fit its question yet, per question id, in the
+    shape `response_answer_values` gives (points keyed by choice id), to show it back."""
+    if response is None:
+        return {}
+    values: dict[int, Any] = {}
+    for key, value in response.unfinished_answers.items():
+        if isinstance(value, dict):
+            value = {int(choice_id): points for choice_id, points in value.items()}
+        values[int(key)] = value
+    return values
+
+
 def response_summary(
     *, response: Response, sections: list[QuestionSection]
 ) -> list[tuple[int, QuestionSection, list[tuple[Question, list[str]]]]]:
