@@ -267,3 +267,40 @@ def preparation_list(*, session: Session) -> list[SessionAttendance]:
 def attendance_for(*, session: Session, user) -> SessionAttendance | None:
     """This person's answer to "are you coming?", if any."""
     return SessionAttendance.objects.filter(session=session, user=user).first()
+
+
+def sessions_for(*, user, now=None) -> list[Session]:
+    """The live and coming sessions of the groups this person belongs to or facilitates,
+    soonest first, each with `attendance` (their answer to "are you coming?", or None) and
+    `facilitating` (whether they facilitate its group)."""
+    if not user.is_authenticated:
+        return []
+    sessions = list(
+        Session.objects.filter(Q(group__members=user) | Q(group__facilitators=user))
+        .exclude(status=Session.Status.ENDED)
+        .select_related("group")
+        .distinct()
+        .order_by("scheduled_at", "pk")
+    )
+    answers = {
+        attendance.session_id: attendance
+        for attendance in SessionAttendance.objects.filter(user=user, session__in=sessions)
+    }
+    facilitated = set(
+        CoproductionGroup.objects.filter(facilitators=user).values_list("pk", flat=True)
+    )
+    for session in sessions:
+        session.attendance = answers.get(session.pk)
+        session.facilitating = session.group_id in facilitated
+    return sessions
+
+
+def groups_of(*, user) -> QuerySet[CoproductionGroup]:
+    """The co-production groups this person belongs to or facilitates, by name."""
+    if not user.is_authenticated:
+        return CoproductionGroup.objects.none()
+    return (
+        CoproductionGroup.objects.filter(Q(members=user) | Q(facilitators=user))
+        .distinct()
+        .order_by("name")
+    )

@@ -37,7 +37,7 @@ HOME_BODY = [
                         "heading_level": 3,
                         "body": "<p>If you have lived experience of care and support, join a "
                         "co-production group. We pay for your time.</p>",
-                        "url": "/about-co-production/",
+                        "url": "/opportunities/",
                     },
                 ),
                 (
@@ -81,6 +81,14 @@ CONTENT_PAGES = [
                 "paragraph",
                 "<p>We say on every decision how involved people were: informed, consulted, "
                 "involved, co-produced or co-decided. A survey alone is 'consulted'.</p>",
+            ),
+            ("heading", "How to get involved"),
+            (
+                "paragraph",
+                '<p><a href="/accounts/signup/">Create an account</a>, then keep an expertise '
+                "profile saying what you know from your own life, so commissioners can invite "
+                'you. See the <a href="/opportunities/">opportunities open now</a>, or '
+                '<a href="/groups/">the co-production groups and their live sessions</a>.</p>',
             ),
             (
                 "details",

@@ -76,6 +76,28 @@ def consultation_listing(
     return consultations.order_by("status_rank", "closes_at", "-opens_at", "pk")
 
 
+def open_consultations(*, now=None) -> QuerySet[ConsultationPage]:
+    """The live, public consultations open for answers now, closing soonest first."""
+    now = now or timezone.now()
+    return (
+        ConsultationPage.objects.live()
+        .public()
+        .filter(opens_at__lte=now, closes_at__gt=now)
+        .order_by("closes_at", "pk")
+    )
+
+
+def responses_of(*, user) -> QuerySet[Response]:
+    """The person's own responses (started or sent), newest first, with their consultation."""
+    if not user.is_authenticated:
+        return Response.objects.none()
+    return (
+        Response.objects.filter(respondent=user)
+        .select_related("consultation")
+        .order_by("-updated_at", "-pk")
+    )
+
+
 def consultation_topics() -> QuerySet[ConsultationTopic]:
     """Every topic, by name: consultations and decisions are filed under the same topics."""
     return ConsultationTopic.objects.all()
