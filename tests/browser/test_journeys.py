@@ -68,3 +68,38 @@ def test_each_roles_home_is_reached_from_the_header_and_is_axe_clean(
         "link", name="Wheelchair budgets: what should they cover?", exact=True
     ).is_visible()
     assert_accessible(page)
+
+
+def test_refused_and_bad_request_pages_are_on_the_layout_and_axe_clean(
+    live_server, page, assert_accessible, home_page, role_user, log_in
+):
+    log_in(page, role_user(roles.PARTICIPANT))
+    reply = page.goto(f"{live_server.url}/opportunities/new/")
+    assert reply.status == 403
+    assert page.locator("h1").inner_text() == "You cannot use this page"
+    assert page.get_by_role("link", name="Go to your home").is_visible()
+    assert_accessible(page)
+    page.set_viewport_size(PHONE)
+    assert page.get_by_role("link", name="Go to your home").is_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/my/",
+        "/consultations/",
+        "/opportunities/",
+        "/groups/",
+        "/accounts/login/",
+        "/search/?q=care",
+    ],
+)
+def test_every_page_type_has_a_meta_description(
+    live_server, page, sections, role_user, log_in, path
+):
+    log_in(page, role_user(roles.EXPERT))
+    page.goto(f"{live_server.url}{path}")
+    description = page.locator('meta[name="description"]').get_attribute("content")
+    assert description and description.strip(), path
