@@ -57,6 +57,7 @@ def _service_call(message, session, user):
                 facilitator=user,
                 question=fields["question"],
                 choices=fields["choices"],
+                show_results=fields["show_results"],
                 client_id=client_id,
             )
         case "poll.vote":

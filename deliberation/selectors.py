@@ -53,15 +53,18 @@ def _polls(session: Session) -> list[dict]:
     result = []
     for poll in polls:
         tally = [counts.get((poll.pk, index), 0) for index in range(len(poll.choices))]
+        visible = poll.results_visible
         result.append(
             {
                 "id": poll.pk,
                 "question": poll.question,
                 "choices": poll.choices,
-                "counts": tally,
+                # Hidden until the poll closes unless the facilitator chose to show them live.
+                "counts": tally if visible else None,
                 "total": sum(tally),
                 "open": poll.is_open,
-                "rows": list(zip(poll.choices, tally, strict=True)),
+                "show_results": poll.show_results,
+                "rows": list(zip(poll.choices, tally, strict=True)) if visible else [],
             }
         )
     return result
@@ -118,7 +121,11 @@ def room_state(*, session: Session, user) -> dict:
                 if p.connections > 0
             ],
             "hands": [
-                {"id": p.user_id, "name": p.user.public_name, "at": p.hand_raised_at.isoformat()}
+                {
+                    "id": p.user_id,
+                    "name": p.user.public_name,
+                    "at": p.hand_raised_at.isoformat(timespec="seconds"),
+                }
                 for p in sorted(
                     (p for p in participants if p.hand_raised_at), key=lambda p: p.hand_raised_at
                 )
