@@ -10,7 +10,7 @@ from typing import Any
 
 from .models import CONTRIBUTION_MAX_LENGTH
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 # A frame larger than this closes the connection (1009, "message too big").
 MAX_FRAME_BYTES = 64 * 1024

@@ -52,7 +52,7 @@ async def test_member_is_welcomed_with_state_and_others_see_them_join(room, conn
         "What matters to you",
         "Next steps",
     ]
-    assert facilitator.welcome["protocol"] == 1
+    assert facilitator.welcome["protocol"] == 2
     member = await connect(room.member, room.session)
     assert member.welcome["you"] == {
         "id": room.member.pk,

@@ -1,4 +1,4 @@
-// The live room (protocol: docs/protocol.md, version 1). The page is already readable without
+// The live room (protocol: docs/protocol.md, version 2). The page is already readable without
 // this module: it adds live updates, the compose box, hands, polls and facilitator controls.
 // New contributions go into the stream, a polite live region (role="log"), and focus never
 // moves unless the person asked for it. After a dropped connection it reconnects with
