@@ -1,10 +1,14 @@
 # The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?=
+# Where the site is served; links in the demo's emails follow it.
+ADDRESS := http://$(HOST):$(PORT)
+export WAGTAILADMIN_BASE_URL ?= $(ADDRESS)
 
 .PHONY: run test lint bench install install-dev migrate seed serve clean lock
 
@@ -15,6 +19,7 @@ $(BIN)/python:
 # Installs are reproducible: exact versions from the lock files (requirements/), regenerated
 # from pyproject.toml by `make lock`. Stamp files: reinstall only when a lock file changes.
 $(VENV)/.installed: requirements/base.txt pyproject.toml | $(BIN)/python
+	@echo "Installing the Python packages (first run only)..."
 	$(BIN)/python -m pip install --quiet -r requirements/base.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
@@ -28,14 +33,17 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 migrate: install
-	DJANGO_SETTINGS_MODULE=coproduce.settings.dev $(BIN)/python manage.py migrate --no-input -v 0
+	@echo "Setting up the database (the first run takes a minute or two; a dot per step):"
+	@set -o pipefail; DJANGO_SETTINGS_MODULE=coproduce.settings.dev $(BIN)/python manage.py migrate --no-input -v 1 \
+		| awk '/Applying/ { printf "."; fflush() } END { print " done." }'
 
 seed: migrate
-	DJANGO_SETTINGS_MODULE=coproduce.settings.dev $(BIN)/python manage.py seed_demo $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)")
+	@echo "Adding the demo content:"
+	@DJANGO_SETTINGS_MODULE=coproduce.settings.dev $(BIN)/python manage.py seed_demo --address "$(ADDRESS)" $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)")
 
 serve:
-	@echo "Serving HTTP and WebSockets at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	DJANGO_SETTINGS_MODULE=coproduce.settings.dev $(BIN)/daphne -b $(HOST) -p $(PORT) coproduce.asgi:application
+	@echo "Serving HTTP and WebSockets at $(ADDRESS)/ (Ctrl+C to stop)"
+	@DJANGO_SETTINGS_MODULE=coproduce.settings.dev $(BIN)/daphne -b $(HOST) -p $(PORT) coproduce.asgi:application
 
 run: seed serve
 

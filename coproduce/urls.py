@@ -46,5 +46,9 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# Refused and bad requests on the site's layout, saying what to do next (coproduce/errors.py).
+handler400 = "coproduce.errors.bad_request"
+handler403 = "coproduce.errors.permission_denied"
+
 # Wagtail's page serving comes last: it matches every other path.
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -274,9 +274,18 @@ class SessionParticipant(models.Model):
 class Poll(models.Model):
     """A quick poll a facilitator opens in the room."""
 
+    class ShowResults(models.TextChoices):
+        # Hidden by default: seeing how others voted before voting sways people (the
+        # bandwagon effect facilitators avoid).
+        AFTER_CLOSING = "after_closing", _("After the poll closes")
+        LIVE = "live", _("Live, as people vote")
+
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="polls")
     question = models.CharField(max_length=300)
     choices = models.JSONField()
+    show_results = models.CharField(
+        max_length=16, choices=ShowResults.choices, default=ShowResults.AFTER_CLOSING
+    )
     is_open = models.BooleanField(default=True)
     opened_seq = models.PositiveBigIntegerField()
     closed_seq = models.PositiveBigIntegerField(null=True, blank=True)
@@ -286,6 +295,11 @@ class Poll(models.Model):
 
     def __str__(self):
         return self.question
+
+    @property
+    def results_visible(self) -> bool:
+        """Whether the room may see the counts now."""
+        return not self.is_open or self.show_results == self.ShowResults.LIVE
 
 
 class PollVote(models.Model):

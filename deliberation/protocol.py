@@ -12,7 +12,7 @@ from typing import Any
 
 from .models import CONTRIBUTION_MAX_LENGTH
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 # A frame larger than this is answered with `too_long` and not read further; the connection stays
 # open. (daphne itself refuses frames over 1 MiB by dropping the connection: docs/protocol.md.)
@@ -27,6 +27,8 @@ POLL_QUESTION_MAX_LENGTH = 300
 POLL_CHOICE_MAX_LENGTH = 200
 POLL_MIN_CHOICES = 2
 POLL_MAX_CHOICES = 10
+# When the room sees a poll's counts; the first is the default (docs/protocol.md).
+POLL_SHOW_RESULTS = ("after_closing", "live")
 
 # Error codes a client can receive.
 BAD_REQUEST = "bad_request"
@@ -208,7 +210,10 @@ def poll_open_fields(data, client_id):
     ]
     if len(set(cleaned)) != len(cleaned):
         raise ProtocolError(BAD_REQUEST, "Each choice must be different.", client_id)
-    return {"question": question, "choices": cleaned}
+    show_results = data.get("show_results", POLL_SHOW_RESULTS[0])
+    if show_results not in POLL_SHOW_RESULTS:
+        raise ProtocolError(BAD_REQUEST, "show_results is after_closing or live.", client_id)
+    return {"question": question, "choices": cleaned, "show_results": show_results}
 
 
 def poll_vote_fields(data, client_id):

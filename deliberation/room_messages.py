@@ -90,6 +90,7 @@ ROOM_MESSAGES: dict[str, RoomMessage] = {
             facilitator=user,
             question=m.fields["question"],
             choices=m.fields["choices"],
+            show_results=m.fields["show_results"],
             client_id=m.client_id,
         ),
     ),

@@ -53,15 +53,18 @@ def _polls(session: Session) -> list[dict]:
     result = []
     for poll in polls:
         tally = [counts.get((poll.pk, index), 0) for index in range(len(poll.choices))]
+        visible = poll.results_visible
         result.append(
             {
                 "id": poll.pk,
                 "question": poll.question,
                 "choices": poll.choices,
-                "counts": tally,
+                # Hidden until the poll closes unless the facilitator chose to show them live.
+                "counts": tally if visible else None,
                 "total": sum(tally),
                 "open": poll.is_open,
-                "rows": list(zip(poll.choices, tally, strict=True)),
+                "show_results": poll.show_results,
+                "rows": list(zip(poll.choices, tally, strict=True)) if visible else [],
             }
         )
     return result
@@ -118,7 +121,11 @@ def room_state(*, session: Session, user) -> dict:
                 if p.connections > 0
             ],
             "hands": [
-                {"id": p.user_id, "name": p.user.public_name, "at": p.hand_raised_at.isoformat()}
+                {
+                    "id": p.user_id,
+                    "name": p.user.public_name,
+                    "at": p.hand_raised_at.isoformat(timespec="seconds"),
+                }
                 for p in sorted(
                     (p for p in participants if p.hand_raised_at), key=lambda p: p.hand_raised_at
                 )
@@ -267,3 +274,40 @@ def preparation_list(*, session: Session) -> list[SessionAttendance]:
 def attendance_for(*, session: Session, user) -> SessionAttendance | None:
     """This person's answer to "are you coming?", if any."""
     return SessionAttendance.objects.filter(session=session, user=user).first()
+
+
+def sessions_for(*, user, now=None) -> list[Session]:
+    """The live and coming sessions of the groups this person belongs to or facilitates,
+    soonest first, each with `attendance` (their answer to "are you coming?", or None) and
+    `facilitating` (whether they facilitate its group)."""
+    if not user.is_authenticated:
+        return []
+    sessions = list(
+        Session.objects.filter(Q(group__members=user) | Q(group__facilitators=user))
+        .exclude(status=Session.Status.ENDED)
+        .select_related("group")
+        .distinct()
+        .order_by("scheduled_at", "pk")
+    )
+    answers = {
+        attendance.session_id: attendance
+        for attendance in SessionAttendance.objects.filter(user=user, session__in=sessions)
+    }
+    facilitated = set(
+        CoproductionGroup.objects.filter(facilitators=user).values_list("pk", flat=True)
+    )
+    for session in sessions:
+        session.attendance = answers.get(session.pk)
+        session.facilitating = session.group_id in facilitated
+    return sessions
+
+
+def groups_of(*, user) -> QuerySet[CoproductionGroup]:
+    """The co-production groups this person belongs to or facilitates, by name."""
+    if not user.is_authenticated:
+        return CoproductionGroup.objects.none()
+    return (
+        CoproductionGroup.objects.filter(Q(members=user) | Q(facilitators=user))
+        .distinct()
+        .order_by("name")
+    )

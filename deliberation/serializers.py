@@ -20,7 +20,8 @@ def event_message(event: RoomEvent, *, removed: bool = False) -> dict:
     message = {
         "type": event.type,
         "seq": event.seq,
-        "at": event.created_at.isoformat(),
+        # Whole seconds: HTML's <time datetime> allows at most three digits of a fraction.
+        "at": event.created_at.isoformat(timespec="seconds"),
         "actor": _actor(event),
         **event.payload,
     }

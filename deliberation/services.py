@@ -351,23 +351,44 @@ def _tally(poll: Poll) -> list[int]:
 
 
 def poll_open(
-    *, session: Session, facilitator, question: str, choices: list[str], client_id: str
+    *,
+    session: Session,
+    facilitator,
+    question: str,
+    choices: list[str],
+    client_id: str,
+    show_results: str = Poll.ShowResults.AFTER_CLOSING,
 ) -> Recorded:
-    """Ask the room a quick question with fixed choices."""
+    """Ask the room a quick question with fixed choices. The room sees the counts only once
+    the poll closes, unless the facilitator chooses to show them live (`show_results`)."""
 
     def action(locked: Session):
         _require_live(locked)
+        if show_results not in Poll.ShowResults.values:
+            raise RoomActionError(BAD_REQUEST, _("Choose when people see the results."))
         poll = Poll.objects.create(
-            session=locked, question=question, choices=choices, opened_seq=locked.last_seq + 1
+            session=locked,
+            question=question,
+            choices=choices,
+            show_results=show_results,
+            opened_seq=locked.last_seq + 1,
         )
-        return Change("poll.opened", {"poll": poll.pk, "question": question, "choices": choices})
+        return Change(
+            "poll.opened",
+            {
+                "poll": poll.pk,
+                "question": question,
+                "choices": choices,
+                "show_results": show_results,
+            },
+        )
 
     return _record(session_id=session.pk, actor=facilitator, client_id=client_id, action=action)
 
 
 def poll_vote(*, session: Session, voter, poll_id: int, choice: int, client_id: str) -> Recorded:
-    """Record or change someone's choice in an open poll; everyone sees the new tally (never who
-    voted for what)."""
+    """Record or change someone's choice in an open poll. Everyone sees how many have voted,
+    and the counts too when the poll shows its results live (never who voted for what)."""
 
     def action(locked: Session):
         _require_live(locked)
@@ -380,6 +401,9 @@ def poll_vote(*, session: Session, voter, poll_id: int, choice: int, client_id: 
             raise RoomActionError(BAD_REQUEST, _("That is not one of the choices."))
         PollVote.objects.update_or_create(poll=poll, user=voter, defaults={"choice": choice})
         counts = _tally(poll)
+        if not poll.results_visible:
+            # The log is replayed to everyone: counts hidden now must not be in it.
+            return Change("poll.tally", {"poll": poll.pk, "total": sum(counts)})
         return Change("poll.tally", {"poll": poll.pk, "counts": counts, "total": sum(counts)})
 
     return _record(session_id=session.pk, actor=voter, client_id=client_id, action=action)

@@ -4,10 +4,11 @@ from engagement.api import old_urlpatterns as old_api
 from engagement.consultations.urls import urlpatterns as consultations
 from engagement.decisions.urls import urlpatterns as decisions
 from engagement.my_data.urls import urlpatterns as my_data
+from engagement.my_home.urls import urlpatterns as my_home
 from engagement.profiles.urls import urlpatterns as profiles
 
 app_name = "engagement"
 
 # The open-data API's old URLs (redirects for one release) keep their names here; the API
 # itself, /api/v1/, is mounted by coproduce/urls.py under its own namespace, `api_v1`.
-urlpatterns = [*profiles, *my_data, *consultations, *decisions, *old_api]
+urlpatterns = [*profiles, *my_data, *my_home, *consultations, *decisions, *old_api]

@@ -51,3 +51,18 @@ def test_one_verified_demo_account_per_role_and_the_demo_pages_work(client):
         client.logout()
     for path in ["/", "/about-co-production/", "/accessibility-statement/", "/privacy-notice/"]:
         assert client.get(path).status_code == 200, path
+
+
+def test_the_demo_shows_its_progress_keeps_emails_quiet_and_links_follow_the_address(
+    capsys, settings, tmp_path
+):
+    settings.BASE_DIR = tmp_path
+    call_command("seed_demo", password="demo password 3", address="http://127.0.0.1:8100")
+    out = capsys.readouterr().out
+    assert "Demo content 1 of 6: accounts, one per role" in out
+    assert "Subject:" not in out  # no email in the terminal
+    assert "emails; they are in" in out
+    assert "Open http://127.0.0.1:8100/ in a browser.\nDemo accounts" in out
+    emails = (tmp_path / "demo-emails.txt").read_text()
+    assert "http://127.0.0.1:8100/decisions/" in emails
+    assert "http://localhost/" not in emails

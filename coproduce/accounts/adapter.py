@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth.models import Group
+from django.urls import reverse
 from wagtail.models import Site
 
 from coproduce.home.models import OrganisationSettings
@@ -16,6 +17,11 @@ class AccountAdapter(DefaultAccountAdapter):
             group, _ = Group.objects.get_or_create(name=roles.PARTICIPANT)
             user.groups.add(group)
         return user
+
+    def get_login_redirect_url(self, request):
+        # After logging in (with no page to go back to), each role starts from its home: what
+        # is open to them, what needs them, what they did.
+        return reverse("engagement:my_home")
 
     def send_mail(self, template_prefix, email, context):
         # Emails are signed with the organisation's name from the site settings, not the

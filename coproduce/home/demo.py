@@ -1,6 +1,8 @@
 """Demo site content: the home page, a few content pages, the organisation settings.
 Idempotent: pages are found by slug and updated, never duplicated."""
 
+from urllib.parse import urlsplit
+
 from wagtail.models import Page, Site
 
 from .models import ContentPage, FooterLink, HomePage, NavigationLink, OrganisationSettings
@@ -37,7 +39,7 @@ HOME_BODY = [
                         "heading_level": 3,
                         "body": "<p>If you have lived experience of care and support, join a "
                         "co-production group. We pay for your time.</p>",
-                        "url": "/about-co-production/",
+                        "url": "/opportunities/",
                     },
                 ),
                 (
@@ -81,6 +83,14 @@ CONTENT_PAGES = [
                 "paragraph",
                 "<p>We say on every decision how involved people were: informed, consulted, "
                 "involved, co-produced or co-decided. A survey alone is 'consulted'.</p>",
+            ),
+            ("heading", "How to get involved"),
+            (
+                "paragraph",
+                '<p><a href="/accounts/signup/">Create an account</a>, then keep an expertise '
+                "profile saying what you know from your own life, so commissioners can invite "
+                'you. See the <a href="/opportunities/">opportunities open now</a>, or '
+                '<a href="/groups/">the co-production groups and their live sessions</a>.</p>',
             ),
             (
                 "details",
@@ -153,7 +163,7 @@ def _save(page: Page) -> None:
     revision.publish()
 
 
-def seed_demo_site() -> HomePage:
+def seed_demo_site(*, address: str = "") -> HomePage:
     """Fill the home page and content pages, and set the organisation and its links.
     Pages already there are left as they are, so an editor's changes survive a re-seed."""
     home = HomePage.objects.get()
@@ -173,6 +183,13 @@ def seed_demo_site() -> HomePage:
         pages[slug] = page
 
     site = Site.objects.get(is_default_site=True)
+    if address:
+        # Links in emails (decision notices, receipts) are built from the site's host and port:
+        # make them the address the demo is served on.
+        parts = urlsplit(address)
+        site.hostname = parts.hostname or site.hostname
+        site.port = parts.port or (443 if parts.scheme == "https" else 80)
+        site.save(update_fields=["hostname", "port"])
     organisation = OrganisationSettings.for_site(site)
     organisation.organisation_name = ORGANISATION
     organisation.service_name = "Have your say"

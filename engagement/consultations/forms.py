@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from coproduce.form_rendering import NHSUKBoundField
+from engagement.consultations.kinds import quoted_sentence
 from engagement.consultations.models import (
     AGREEMENT_SCALE,
     AssistanceMode,
@@ -145,15 +146,19 @@ class RankingField(forms.MultiValueField):
             return []
         if not all(data_list):
             raise ValidationError(
-                _("Choose an item for every position in “%(question)s”."),
+                quoted_sentence(
+                    _("Choose an item for every position in “%(question)s”.")
+                    % {"question": self.question.text}
+                ),
                 code="incomplete",
-                params={"question": self.question.text},
             )
         if len(set(data_list)) != len(data_list):
             raise ValidationError(
-                _("Choose each item only once in “%(question)s”."),
+                quoted_sentence(
+                    _("Choose each item only once in “%(question)s”.")
+                    % {"question": self.question.text}
+                ),
                 code="repeat",
-                params={"question": self.question.text},
             )
         return [int(value) for value in data_list]
 
@@ -215,14 +220,14 @@ def _required_message(question: Question) -> str:
         QuestionKind.RANKING: _("Put the items in “%(question)s” in order."),
         QuestionKind.POINTS: _("Share the points in “%(question)s”."),
     }
-    return messages[question.kind] % {"question": question.text}
+    return quoted_sentence(messages[question.kind] % {"question": question.text})
 
 
 def field_for_question(question: Question, *, required: bool) -> forms.Field:
     """The form field that answers `question`."""
-    invalid_choice = _("Choose from the options given for “%(question)s”.") % {
-        "question": question.text
-    }
+    invalid_choice = quoted_sentence(
+        _("Choose from the options given for “%(question)s”.") % {"question": question.text}
+    )
     common = {
         "label": question.text,
         "required": required,
@@ -254,10 +259,10 @@ def field_for_question(question: Question, *, required: bool) -> forms.Field:
             **common,
         )
         if question.max_choices:
-            limit_message = _("Choose no more than %(limit)d answers to “%(question)s”.") % {
-                "limit": question.max_choices,
-                "question": question.text,
-            }
+            limit_message = quoted_sentence(
+                _("Choose no more than %(limit)d answers to “%(question)s”.")
+                % {"limit": question.max_choices, "question": question.text}
+            )
 
             def at_most(value, limit=question.max_choices, message=limit_message):
                 if len(value) > limit:
@@ -327,6 +332,22 @@ class SectionForm(forms.Form):
     def answers(self) -> dict[int, Any]:
         """The cleaned answers, by question id, in the shape the services take."""
         return {q.pk: self.cleaned_data.get(question_field_name(q)) for q in self.questions}
+
+    def unfinished(self) -> dict[int, Any]:
+        """After validation, what was typed for each question that does not fit yet, by
+        question id, in the shape of an answer so the form can show it again: a list for a
+        ranking or a multiple choice, {choice id: points} for points, else the text."""
+        typed = {}
+        for question in self.questions:
+            name = question_field_name(question)
+            if name not in self.errors:
+                continue
+            value = self[name].data
+            if question.kind == QuestionKind.POINTS:
+                field = self.fields[name]
+                value = dict(zip(field.choice_ids, value or [], strict=False))
+            typed[question.pk] = value
+        return typed
 
 
 class ResponseSubmitForm(forms.Form):

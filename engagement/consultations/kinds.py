@@ -2,6 +2,8 @@
 because the admin form that checks questions against their kind is the page model's
 `base_form_class`: the models import it, so it cannot import them."""
 
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,3 +31,12 @@ AGREEMENT_SCALE = [
     (4, _("Agree")),
     (5, _("Strongly agree")),
 ]
+
+
+_DOUBLED_STOP = re.compile(r"([.?!…])”\.")
+
+
+def quoted_sentence(text: str) -> str:
+    """A sentence that ends by quoting a question keeps the question's own full stop or
+    question mark: “Put these in order, most important first.” and not “…first.”."""
+    return _DOUBLED_STOP.sub(r"\1”", text)

@@ -374,6 +374,10 @@ class Response(models.Model):
         max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.IN_PROGRESS
     )
     current_section = models.PositiveSmallIntegerField(default=0)
+    # "Save and finish later" keeps what was typed even when it does not fit its question yet
+    # (an item ranked twice, points that do not add up): here, per question id, as typed. It is
+    # never an answer and never counted; a response cannot be sent while anything is here.
+    unfinished_answers = models.JSONField(default=dict, blank=True)
     email = models.EmailField(_("email for updates"), blank=True)
     wants_updates = models.BooleanField(_("tell me what was decided"), default=False)
     entered_by = models.ForeignKey(

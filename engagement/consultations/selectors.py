@@ -71,6 +71,28 @@ def consultation_listing(
     return consultations.order_by("status_rank", "closes_at", "-opens_at", "pk")
 
 
+def open_consultations(*, now=None) -> QuerySet[ConsultationPage]:
+    """The live, public consultations open for answers now, closing soonest first."""
+    now = now or timezone.now()
+    return (
+        ConsultationPage.objects.live()
+        .public()
+        .filter(opens_at__lte=now, closes_at__gt=now)
+        .order_by("closes_at", "pk")
+    )
+
+
+def responses_of(*, user) -> QuerySet[Response]:
+    """The person's own responses (started or sent), newest first, with their consultation."""
+    if not user.is_authenticated:
+        return Response.objects.none()
+    return (
+        Response.objects.filter(respondent=user)
+        .select_related("consultation")
+        .order_by("-updated_at", "-pk")
+    )
+
+
 def consultation_topics() -> QuerySet[ConsultationTopic]:
     """Every topic, by name: consultations and decisions are filed under the same topics."""
     return ConsultationTopic.objects.all()
@@ -131,6 +153,19 @@ def response_answer_values(*, response: Response | None) -> dict[int, Any]:
             values.setdefault(row.question_id, []).append(row.choice_id)
         elif kind == QuestionKind.POINTS:
             values.setdefault(row.question_id, {})[row.choice_id] = row.number
+    return values
+
+
+def response_unfinished_values(*, response: Response | None) -> dict[int, Any]:
+    """What was saved for later but does not fit its question yet, per question id, in the
+    shape `response_answer_values` gives (points keyed by choice id), to show it back."""
+    if response is None:
+        return {}
+    values: dict[int, Any] = {}
+    for key, value in response.unfinished_answers.items():
+        if isinstance(value, dict):
+            value = {int(choice_id): points for choice_id, points in value.items()}
+        values[int(key)] = value
     return values
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from engagement.consultations.kinds import quoted_sentence
 from engagement.consultations.models import (
     AGREEMENT_SCALE,
     Answer,
@@ -261,10 +262,71 @@ def response_save_section(
     # loses its filter when chained, and would wipe every section's answers.
     questions = list(Question.objects.filter(section=section).prefetch_related("choices"))
     _replace_answers(response=response, questions=questions, answers=answers)
+    _forget_unfinished(response, questions)
     if section_number + 1 > response.current_section:
         response.current_section = section_number + 1
-    response.save(update_fields=["current_section", "updated_at"])
+    response.save(update_fields=["current_section", "unfinished_answers", "updated_at"])
     return response
+
+
+def _forget_unfinished(response: Response, questions: Iterable[Question]) -> None:
+    for question in questions:
+        response.unfinished_answers.pop(str(question.pk), None)
+
+
+@transaction.atomic
+def response_save_for_later(
+    *,
+    response: Response,
+    section: QuestionSection,
+    answers: Mapping[int, Any],
+    unfinished: Mapping[int, Any],
+    section_number: int,
+) -> Response:
+    """ "Save and finish later": store the answers that fit their questions (`answers`) and
+    keep, as typed, those that do not fit yet (`unfinished`: an item ranked twice, points that
+    do not add up), so a person who has to stop loses nothing. Unfinished answers are not
+    answers: they are not counted, they replace any earlier answer to the same question, and
+    the response cannot be sent until they are put right. The person comes back to this
+    section when something in it is unfinished. Raises ConsultationNotOpen after the close,
+    and ValidationError if the response was already sent (a sent response stays complete)."""
+    response = _locked(response)
+    _require_open(response.consultation)
+    if response.status == ResponseStatus.SUBMITTED:
+        raise ValidationError(
+            _("Your response was already sent: put every answer right, then save it."),
+            code="submitted",
+        )
+    questions = list(Question.objects.filter(section=section).prefetch_related("choices"))
+    _replace_answers(
+        response=response,
+        questions=questions,
+        answers={pk: value for pk, value in answers.items() if pk not in unfinished},
+    )
+    _forget_unfinished(response, questions)
+    known = {question.pk for question in questions}
+    for pk, value in unfinished.items():
+        if pk in known:
+            response.unfinished_answers[str(pk)] = value
+    if response.unfinished_answers.keys() & {str(pk) for pk in known}:
+        # Come back to this section: something in it needs putting right.
+        response.current_section = section_number
+    elif section_number + 1 > response.current_section:
+        response.current_section = section_number + 1
+    response.save(update_fields=["current_section", "unfinished_answers", "updated_at"])
+    return response
+
+
+def unfinished_questions(*, response: Response) -> list[Question]:
+    """The questions whose saved-for-later answer does not fit yet, in questionnaire order."""
+    ids = [int(pk) for pk in response.unfinished_answers]
+    if not ids:
+        return []
+    return list(
+        Question.objects.filter(section__page_id=response.consultation_id, pk__in=ids).order_by(
+            "section__sort_order", "sort_order", "pk"
+        )
+    )
 
 
 def missing_required_questions(*, response: Response) -> list[Question]:
@@ -286,18 +348,20 @@ def _send_receipt(response_id: int) -> None:
     send_mail(
         subject=_("Your response to “%(title)s”: %(reference)s")
         % {"title": consultation.title, "reference": response.reference},
-        message=_(
-            "Thank you for taking part in “%(title)s”.\n\n"
-            "Your reference number is %(reference)s. Quote it if you contact us about your "
-            "response.\n\n"
-            "The consultation closes on %(closes)s. We will publish what people told us and "
-            "what we decided."
-        )
-        % {
-            "title": consultation.title,
-            "reference": response.reference,
-            "closes": date_format(timezone.localtime(consultation.closes_at), "j F Y"),
-        },
+        message=quoted_sentence(
+            _(
+                "Thank you for taking part in “%(title)s”.\n\n"
+                "Your reference number is %(reference)s. Quote it if you contact us about your "
+                "response.\n\n"
+                "The consultation closes on %(closes)s. We will publish what people told us and "
+                "what we decided."
+            )
+            % {
+                "title": consultation.title,
+                "reference": response.reference,
+                "closes": date_format(timezone.localtime(consultation.closes_at), "j F Y"),
+            }
+        ),
         from_email=None,
         recipient_list=[address],
     )
@@ -325,7 +389,8 @@ def response_submit(
     if response.status == ResponseStatus.SUBMITTED:
         return response, False
     missing = missing_required_questions(response=response)
-    if missing:
+    unfinished = unfinished_questions(response=response)
+    if missing or unfinished:
         raise ValidationError(
             [
                 ValidationError(
@@ -333,6 +398,15 @@ def response_submit(
                     code="required",
                 )
                 for q in missing
+                if q not in unfinished
+            ]
+            + [
+                ValidationError(
+                    _("Finish your answer to “%(question)s”: it does not fit the question yet.")
+                    % {"question": q.text},
+                    code="unfinished",
+                )
+                for q in unfinished
             ]
         )
     now = timezone.now()

@@ -174,6 +174,8 @@ def _export_consultation_responses(user) -> list[dict[str, Any]]:
             "status": response.status,
             "submitted_at": _iso(response.submitted_at),
             "email_for_updates": response.email,
+            # Saved for later but not fitting their question yet: kept as typed, never counted.
+            "unfinished_answers": response.unfinished_answers,
             "answers": [
                 {
                     "question": answer.question.text,
@@ -306,8 +308,11 @@ def _replace_case_insensitive(text: str, old: str, new: str) -> str:
 def _scrub_contributions(user, identifiers: list[str]) -> None:
     # Answers, room contributions and ratings stay (they shaped decisions), attributed to the
     # anonymised account; the person's own name and email leave them, and so does the email
-    # they gave for updates on a consultation.
-    Response.objects.filter(respondent=user).update(email="", wants_updates=False)
+    # they gave for updates on a consultation. Unfinished answers (saved for later, never
+    # counted) shaped nothing, so they go altogether.
+    Response.objects.filter(respondent=user).update(
+        email="", wants_updates=False, unfinished_answers={}
+    )
     for answer in Answer.objects.filter(response__respondent=user).exclude(text=""):
         text = _scrub(answer.text, identifiers)
         if text != answer.text:

@@ -471,6 +471,21 @@ class ClaimForm(forms.Form):
         return data
 
 
+class ClaimHistoryFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *PaymentClaim.Status.choices],
+    )
+    person = forms.CharField(
+        label=_("Person"),
+        required=False,
+        max_length=200,
+        help_text=_("Part of a name or email address."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
 class ClaimReviewForm(forms.Form):
     decision = forms.ChoiceField(
         error_messages={"required": _("Choose approve or query")},

@@ -676,6 +676,30 @@ def claims_to_review() -> QuerySet[PaymentClaim]:
     )
 
 
+def claims_history(*, status: str = "", person: str = "") -> QuerySet[PaymentClaim]:
+    """Every claim, newest first, whatever its status (approved ones do not vanish), optionally
+    only one status and only people whose name or email contains `person`."""
+    claims = PaymentClaim.objects.select_related("opportunity", "claimant").order_by(
+        "-created_at", "-pk"
+    )
+    if status:
+        claims = claims.filter(status=status)
+    if person:
+        claims = claims.filter(
+            Q(claimant__display_name__icontains=person) | Q(claimant__email__icontains=person)
+        )
+    return claims
+
+
+def opportunities_to_claim_for(*, user, for_others: bool) -> QuerySet[Opportunity]:
+    """The opportunities a claim can be made for: those the person took up, or, for someone
+    who records claims for others (a facilitator), any that someone took up."""
+    accepted = Invitation.objects.filter(status=Invitation.Status.ACCEPTED)
+    if not for_others:
+        accepted = accepted.filter(profile__user=user)
+    return Opportunity.objects.filter(pk__in=accepted.values("opportunity_id")).order_by("title")
+
+
 def approved_claims_for_finance() -> QuerySet[PaymentClaim]:
     """Approved claims with what finance needs to pay them; never access needs or profiles."""
     return (

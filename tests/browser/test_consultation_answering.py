@@ -212,3 +212,59 @@ def test_sending_with_required_answers_missing_links_to_them(
     summary.get_by_role("link").first.click()
     page.wait_for_url("**/section/1/**")
     assert page.locator("h1").inner_text() == "Your short break"
+
+
+def test_change_goes_to_that_answer_and_back_to_check_your_answers(
+    live_server, page, assert_accessible, home_page
+):
+    consultation = make_consultation(
+        title="Change journey",
+        slug="change-journey",
+        sections=[
+            ("First part", [("agreement_scale", "Short breaks help me.", [])]),
+            ("Second part", [("free_text", "Anything else?", [])]),
+            ("Third part", [("single_choice", "How often?", ["Weekly", "Monthly"])]),
+        ],
+        ask_equality_monitoring=False,
+    )
+    page.goto(f"{live_server.url}{_section(consultation, 1)}")
+    page.get_by_label("Agree", exact=True).check()
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label("Anything else?").fill("Evenings.")
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label("Weekly").check()
+    page.get_by_role("button", name="Save and continue").click()
+    assert page.locator("h1").inner_text() == "Check your answers"
+
+    page.get_by_role("link", name="Change your answer to “Anything else?”").click()
+    assert page.locator("h1").inner_text() == "Second part"
+    assert page.get_by_label("Anything else?").input_value() == "Evenings."
+    assert_accessible(page)
+    page.get_by_label("Anything else?").fill("Evenings and weekends.")
+    page.get_by_role("button", name="Save and go back to check your answers").click()
+
+    assert page.locator("h1").inner_text() == "Check your answers"
+    assert "Evenings and weekends." in page.locator(".nhsuk-summary-list").nth(1).inner_text()
+
+
+def test_save_and_finish_later_keeps_a_ranking_that_repeats_an_item(
+    live_server, page, assert_accessible, consultation
+):
+    page.goto(f"{live_server.url}{_section(consultation, 2)}")
+    group = page.get_by_role("group", name="Put these in order of importance.")
+    group.get_by_label("1st most important").select_option(label="Cost")
+    group.get_by_label("2nd most important").select_option(label="Cost")
+    page.get_by_role("button", name="Save and finish later").click()
+    assert page.locator("h1").inner_text() == "Your answers are saved"
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Carry on now").click()
+    assert page.locator("h1").inner_text() != "Your answers are saved"
+    page.goto(f"{live_server.url}{_section(consultation, 2)}")
+    assert page.get_by_text("Some answers need putting right").is_visible()
+    group = page.get_by_role("group", name="Put these in order of importance.")
+    selected = group.get_by_label("2nd most important").evaluate(
+        "el => el.options[el.selectedIndex].text"
+    )
+    assert selected == "Cost"
+    assert_accessible(page)

@@ -63,7 +63,8 @@ def test_log_in_by_keyboard_only(live_server, page, participant):
     page.keyboard.press("Tab")
     page.keyboard.type("correct horse battery staple")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    # Each role starts from its home after logging in.
+    page.wait_for_url(f"{live_server.url}/my/")
     assert page.get_by_role("link", name="Log out").is_visible()
 
 

@@ -87,9 +87,11 @@ def test_two_people_see_each_others_contributions_and_polls_live(
         rina.get_by_role("button", name="Send").click()
         sam.locator("#room-stream").get_by_text("Who else has waited?").wait_for()
 
-        # Rina opens a poll; Sam sees it, votes, and both see the tally.
+        # Rina opens a poll showing its tally live; Sam sees it, votes, and both see the tally.
+        rina.get_by_text("Open a poll").click()
         rina.get_by_label("Question").fill("What should budgets cover first?")
         rina.get_by_label("Choices").fill("Repairs\nCushions\nTraining")
+        rina.get_by_label("Live, as people vote").check()
         rina.get_by_role("button", name="Open the poll").click()
         sam.get_by_role("group", name="What should budgets cover first?").wait_for()
         sam.get_by_label("Repairs").check()
@@ -193,3 +195,113 @@ def test_transcript_page_has_no_axe_violations(browser, server, people, assert_a
         assert_accessible(page)
     finally:
         page.context.close()
+
+
+def test_poll_results_stay_hidden_until_the_poll_closes_by_default(
+    browser, server, people, assert_accessible
+):
+    session, facilitator, member = people
+    rina = _signed_in_page(browser, server, facilitator)
+    sam = _signed_in_page(browser, server, member)
+    try:
+        _open_room(rina, server, session)
+        _open_room(sam, server, session)
+        rina.get_by_text("Open a poll").click()
+        assert rina.get_by_label("After the poll closes").is_checked()
+        rina.get_by_label("Question").fill("What should budgets cover first?")
+        rina.get_by_label("Choices").fill("Repairs\nCushions")
+        rina.get_by_role("button", name="Open the poll").click()
+
+        sam.get_by_role("group", name="What should budgets cover first?").wait_for()
+        polls = sam.locator("#room-polls")
+        expect(polls).to_contain_text("The results are shown when the poll closes.")
+        assert polls.locator("table").count() == 0
+        sam.get_by_label("Repairs").check()
+        sam.get_by_role("button", name="Vote").click()
+        expect(rina.locator("#room-polls")).to_contain_text("Votes so far: 1")
+        assert rina.locator("#room-polls table").count() == 0
+        # Coming back to the page does not show them either.
+        sam.reload()
+        sam.wait_for_selector("#room-connection:has-text('Connected')")
+        assert sam.locator("#room-polls table").count() == 0
+        assert_accessible(sam)
+
+        rina.get_by_role("button", name="Close this poll").click()
+        expect(sam.locator("#room-polls tbody tr").first.locator("td").last).to_have_text("1")
+    finally:
+        rina.context.close()
+        sam.context.close()
+
+
+def test_called_and_muted_are_shown_and_the_mute_list_offers_only_people_present(
+    browser, server, people, role_user, assert_accessible
+):
+    session, facilitator, member = people
+    absent = role_user(roles.EXPERT, display_name="Priya")
+    session.group.members.add(absent)
+    rina = _signed_in_page(browser, server, facilitator)
+    sam = _signed_in_page(browser, server, member)
+    try:
+        _open_room(rina, server, session)
+        _open_room(sam, server, session)
+
+        sam.get_by_role("button", name="Raise your hand").click()
+        rina.locator("#room-hands").get_by_role("button", name="Call Sam").click()
+        expect(
+            sam.get_by_text("Your turn: the facilitator has called you to speak.")
+        ).to_be_visible()
+
+        rina.get_by_text("Mute or unmute someone").click()
+        mute_list = rina.locator("#mute-controls")
+        expect(mute_list.get_by_role("button", name="Mute Sam")).to_be_visible()
+        expect(mute_list.get_by_role("button", name="Mute Priya")).to_be_hidden()
+        mute_list.get_by_role("button", name="Mute Sam").click()
+
+        expect(sam.get_by_text("The facilitator has muted you.")).to_be_visible()
+        expect(
+            sam.get_by_text("Your turn: the facilitator has called you to speak.")
+        ).to_be_hidden()
+        expect(sam.get_by_label("Your contribution")).to_be_disabled()
+        expect(sam.get_by_role("button", name="Send")).to_be_disabled()
+        expect(sam.get_by_text("You are muted, so you cannot send anything")).to_be_visible()
+        assert_accessible(sam)
+
+        # Still muted after a reload, before any JavaScript runs.
+        sam.reload()
+        expect(sam.get_by_label("Your contribution")).to_be_disabled()
+
+        mute_list.get_by_role("button", name="Unmute Sam").click()
+        expect(sam.get_by_label("Your contribution")).to_be_enabled()
+        expect(sam.get_by_text("The facilitator has muted you.")).to_be_hidden()
+    finally:
+        rina.context.close()
+        sam.context.close()
+
+
+def test_ending_the_session_changes_the_badge_and_never_asks_are_you_coming(
+    browser, server, people
+):
+    session, facilitator, member = people
+    rina = _signed_in_page(browser, server, facilitator)
+    sam = _signed_in_page(browser, server, member)
+    try:
+        _open_room(sam, server, session)
+        assert sam.get_by_text("Are you coming?").count() == 0
+        rina.set_viewport_size({"width": 390, "height": 844})
+        _open_room(rina, server, session)
+        # At phone width the facilitator's controls come before the stream.
+        controls = rina.get_by_role("region", name="Facilitator controls")
+        stream = rina.get_by_role("heading", name="What people have said")
+        assert controls.bounding_box()["y"] < stream.bounding_box()["y"]
+        rina.get_by_text("End the session").first.click()
+        rina.get_by_role("button", name="End the session").click()
+        rina.get_by_role("button", name="Yes, end it for everyone").click()
+
+        expect(sam.locator("#session-status")).to_have_text("Ended")
+        expect(sam.get_by_text("Live now")).to_have_count(0)
+        sam.reload()
+        expect(sam.locator("#session-status")).to_have_text("Ended")
+        assert sam.get_by_text("Are you coming?").count() == 0
+    finally:
+        rina.context.close()
+        sam.context.close()

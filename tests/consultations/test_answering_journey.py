@@ -222,7 +222,7 @@ def test_save_for_later_allows_required_questions_to_wait(client):
     often = _questions(consultation)["How often do you get a short break?"]
     section_one_url = reverse("engagement:answer_section", args=[consultation.pk, 1])
     assert (
-        f'<a href="{section_one_url}#id_q{often.pk}_0">'
+        f'<a href="{section_one_url}?return=check#id_q{often.pk}_0">'
         "Answer “How often do you get a short break?”: it is required.</a>"
     ) in body
     assert Response.objects.get().status == ResponseStatus.IN_PROGRESS
@@ -239,3 +239,90 @@ def test_free_text_is_stored_as_typed_and_shown_escaped(client):
     body = client.get(reverse("engagement:answer_check", args=[consultation.pk])).content.decode()
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in body
     assert "<script>alert" not in body
+
+
+def test_error_messages_keep_the_questions_own_full_stop(client):
+    consultation = make_consultation(required=True)
+    url = reverse("engagement:answer_section", args=[consultation.pk, 1])
+    body = client.post(url, {"action": "continue"}).content.decode()
+    assert "Select how much you agree with “Short breaks help me keep caring.”<" in body
+    assert "caring.”." not in body
+
+
+def _unfinished_section_two(consultation):
+    """Section two with Staff ranked first and second, and points adding up to 90."""
+    q = _questions(consultation)
+    ranking = q["Put these in order of importance."]
+    points = q["Share 100 points between these."]
+    data = section_two(consultation, text="Evenings matter most.")
+    data[f"q{ranking.pk}_1"] = data[f"q{ranking.pk}_0"]
+    data[f"q{points.pk}_2"] = "10"
+    return data, ranking, points
+
+
+def test_save_for_later_keeps_answers_that_do_not_fit_yet(client):
+    consultation = make_consultation()
+    url = reverse("engagement:answer_section", args=[consultation.pk, 2])
+    data, ranking, points = _unfinished_section_two(consultation)
+
+    reply = client.post(url, {**data, "action": "save"})
+
+    assert reply.url == reverse("engagement:answer_saved", args=[consultation.pk])
+    saved = client.get(reply.url).content.decode()
+    assert "We kept everything you typed" in saved
+    response = Response.objects.get()
+    # The free text fits, so it is an answer; the ranking and points are kept apart, uncounted.
+    assert Answer.objects.get(response=response).text == "Evenings matter most."
+    assert set(response.unfinished_answers) == {str(ranking.pk), str(points.pk)}
+
+    # Coming back shows what they typed, and what to put right.
+    resume = client.get(reverse("engagement:answer", args=[consultation.pk]))
+    assert resume.url == url
+    page = client.get(url).content.decode()
+    assert "Some answers need putting right" in page
+    assert f'name="q{points.pk}_2" value="10"' in page
+    staff = str(_choice(ranking, "Staff"))
+    assert f'<option value="{staff}" selected>' in page.split(f'id="id_q{ranking.pk}_1"')[1][:400]
+
+    # It cannot be sent like this, and the check page says which answer to finish.
+    check = client.post(reverse("engagement:answer_check", args=[consultation.pk]), {})
+    assert check.status_code == 400
+    assert "Finish your answer to “Put these in order of importance.”" in check.content.decode()
+    assert Response.objects.get().status == ResponseStatus.IN_PROGRESS
+
+    # "Save and continue" checks them.
+    reply = client.post(url, {**data, "action": "continue"})
+    assert reply.status_code == 200
+    assert "Choose each item only once in “Put these in order of importance.”" in (
+        reply.content.decode()
+    )
+    reply = client.post(url, {**section_two(consultation), "action": "continue"})
+    assert reply.status_code == 302
+    assert Response.objects.get().unfinished_answers == {}
+    assert Answer.objects.filter(question=points).count() == 3
+
+
+def test_change_on_check_your_answers_goes_to_that_section_and_comes_back(client):
+    consultation = make_consultation()
+    client.post(
+        reverse("engagement:answer_section", args=[consultation.pk, 1]),
+        {**section_one(consultation), "action": "continue"},
+    )
+    client.post(
+        reverse("engagement:answer_section", args=[consultation.pk, 2]),
+        {**section_two(consultation), "action": "continue"},
+    )
+    check_url = reverse("engagement:answer_check", args=[consultation.pk])
+    check = client.get(check_url).content.decode()
+    section_two_change = reverse("engagement:answer_section", args=[consultation.pk, 2])
+    change = f"{section_two_change}?return=check"
+    assert f'href="{change}"' in check
+
+    page = client.get(change).content.decode()
+    assert "Save and go back to check your answers" in page
+    assert f'href="{check_url}"' in page  # the back link
+    reply = client.post(
+        change, {**section_two(consultation, text="Weekend cover too."), "action": "continue"}
+    )
+    assert reply.url == check_url
+    assert "Weekend cover too." in client.get(check_url).content.decode()

@@ -60,22 +60,22 @@ def _other_question_choice(consultation, text):
                     )
                 }
             ),
-            "Choose from the options given for “How often do you get a short break?”.",
+            "Choose from the options given for “How often do you get a short break?”<",
         ),
         (
             1,
             lambda c, d, q: d.update({f"q{q['Which kinds of break would help?'].pk}": ["999999"]}),
-            "Choose from the options given for “Which kinds of break would help?”.",
+            "Choose from the options given for “Which kinds of break would help?”<",
         ),
         (
             1,
             lambda c, d, q: d.update({f"q{q['Short breaks help me keep caring.'].pk}": "9"}),
-            "Choose from the options given for “Short breaks help me keep caring.”.",
+            "Choose from the options given for “Short breaks help me keep caring.”<",
         ),
         (
             1,
             lambda c, d, q: d.update({f"q{q['Short breaks help me keep caring.'].pk}": "abc"}),
-            "Choose from the options given for “Short breaks help me keep caring.”.",
+            "Choose from the options given for “Short breaks help me keep caring.”<",
         ),
         (
             2,
@@ -86,7 +86,7 @@ def _other_question_choice(consultation, text):
                     ]
                 }
             ),
-            "Choose each item only once in “Put these in order of importance.”.",
+            "Choose each item only once in “Put these in order of importance.”<",
         ),
         (
             2,

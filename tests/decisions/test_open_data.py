@@ -61,7 +61,7 @@ def test_the_atom_feed_parses_and_lists_live_decisions(client, published):
     entry = entries[0]
     assert entry.find(f"{ATOM}link").get("href") == f"http://testserver{decision.url}"
     assert entry.findtext(f"{ATOM}summary") == decision.summary
-    assert entry.findtext(f"{ATOM}id") == f"decision-{decision.pk}"
+    assert entry.findtext(f"{ATOM}id").endswith(f":decision/{decision.pk}")
     assert entry.findtext(f"{ATOM}updated")
     assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == ["Carers"]
 

@@ -52,7 +52,7 @@ async def test_member_is_welcomed_with_state_and_others_see_them_join(room, conn
         "What matters to you",
         "Next steps",
     ]
-    assert facilitator.welcome["protocol"] == 1
+    assert facilitator.welcome["protocol"] == 2
     member = await connect(room.member, room.session)
     assert member.welcome["you"] == {
         "id": room.member.pk,
@@ -333,10 +333,12 @@ async def test_poll_open_vote_tally_close(room, connect):
         client_id="poll-1",
         question="What should budgets cover first?",
         choices=["Repairs", "Cushions", "Training"],
+        show_results="live",
     )
     opened = await member.receive_type("poll.opened")
     poll = opened["poll"]
     assert opened["choices"] == ["Repairs", "Cushions", "Training"]
+    assert opened["show_results"] == "live"
     assert (await _vote(member, poll, 0, "v-1", watcher=other))["counts"] == [1, 0, 0]
     assert (await _vote(other, poll, 2, "v-2", watcher=member))["counts"] == [1, 0, 1]
     # Changing a vote moves it, never counts twice.
@@ -348,6 +350,45 @@ async def test_poll_open_vote_tally_close(room, connect):
     assert closed["counts"] == [0, 0, 2] and closed["total"] == 2
     await member.send(type="poll.vote", client_id="v-5", poll=poll, choice=1)
     assert (await member.receive_type("error"))["code"] == "bad_request"
+
+
+async def test_a_polls_counts_stay_hidden_until_it_closes_unless_shown_live(room, connect):
+    facilitator = await connect(room.facilitator, room.session)
+    member = await connect(room.member, room.session)
+    await facilitator.send(
+        type="poll.open", client_id="poll-h", question="First?", choices=["Repairs", "Cushions"]
+    )
+    opened = await member.receive_type("poll.opened")
+    assert opened["show_results"] == "after_closing"
+    tally = await _vote(member, opened["poll"], 0, "v-h", watcher=facilitator)
+    # Nobody is told how others voted, only how many have: not live, not in the log.
+    assert "counts" not in tally and tally["total"] == 1
+    late = await connect(room.other_member, room.session, since=0)
+    (poll_state,) = late.welcome["state"]["polls"]
+    assert poll_state["counts"] is None and poll_state["rows"] == []
+    replayed = await late.receive_type("poll.tally")
+    assert "counts" not in replayed
+    await facilitator.send(type="poll.close", poll=opened["poll"])
+    closed = await member.receive_type("poll.closed")
+    assert closed["counts"] == [1, 0]
+
+
+async def test_poll_open_refuses_an_unknown_show_results(room, connect):
+    facilitator = await connect(room.facilitator, room.session)
+    await facilitator.send(
+        type="poll.open", client_id="p-x", question="Q?", choices=["A", "B"], show_results="soon"
+    )
+    error = await facilitator.receive_type("error")
+    assert error["code"] == "bad_request" and error["client_id"] == "p-x"
+
+
+async def test_event_times_are_valid_html_datetimes_without_microseconds(room, connect):
+    member = await connect(room.member, room.session)
+    ack = await _contribute(member, "Hello", "t-1")
+    event = await member.receive_type("contribution.created")
+    assert ack["seq"] == event["seq"]
+    # HTML's <time datetime> allows at most three digits of a fraction of a second.
+    assert "." not in event["at"], event["at"]
 
 
 async def test_facilitator_removes_a_contribution_with_a_reason(room, connect):

@@ -1,4 +1,4 @@
-// The live room (protocol: docs/protocol.md, version 1). The page is already readable without
+// The live room (protocol: docs/protocol.md, version 2). The page is already readable without
 // this module: it adds live updates, the compose box, hands, polls and facilitator controls.
 // New contributions go into the stream, a polite live region (role="log"), and focus never
 // moves unless the person asked for it. After a dropped connection it reconnects with
@@ -120,6 +120,7 @@ function startRoom(root) {
     renderPresent();
     renderHands();
     renderMuteButtons();
+    showCalled(false);
     for (const item of stream.querySelectorAll("li[data-seq]")) addRemoveButton(item);
     showControls();
     for (const retry of pending.values()) socket.send(JSON.stringify(retry));
@@ -158,10 +159,12 @@ function startRoom(root) {
       case "presence.joined":
         present.set(event.user.id, event.user.name);
         renderPresent();
+        renderMuteButtons();
         break;
       case "presence.left":
         present.delete(event.user.id);
         renderPresent();
+        renderMuteButtons();
         break;
       case "hand.raised":
         if (!hands.some((hand) => hand.id === event.user.id)) hands.push(event.user);
@@ -172,11 +175,11 @@ function startRoom(root) {
         hands = hands.filter((hand) => hand.id !== event.user.id);
         renderHands();
         if (event.type === "hand.called") {
-          announce(
-            you && event.user.id === you.id
-              ? text.yourTurn
-              : `${text.called} ${event.user.name}`,
-          );
+          const mine = Boolean(you && event.user.id === you.id);
+          showCalled(mine);
+          announce(mine ? text.yourTurn : `${text.called} ${event.user.name}`);
+        } else if (you && event.user.id === you.id) {
+          showCalled(false);
         }
         break;
       case "agenda.moved":
@@ -191,7 +194,8 @@ function startRoom(root) {
           id: event.poll,
           question: event.question,
           choices: event.choices,
-          counts: event.choices.map(() => 0),
+          // Results stay hidden until the poll closes unless the facilitator chose "live".
+          counts: event.show_results === "live" ? event.choices.map(() => 0) : null,
           total: 0,
           open: true,
         });
@@ -201,7 +205,8 @@ function startRoom(root) {
       case "poll.closed": {
         const poll = polls.get(event.poll);
         if (poll) {
-          poll.counts = event.counts;
+          if (Array.isArray(event.counts)) poll.counts = event.counts;
+          if (typeof event.total === "number") poll.total = event.total;
           if (event.type === "poll.closed") poll.open = false;
           ensurePoll(poll);
         }
@@ -378,11 +383,23 @@ function startRoom(root) {
   }
 
   function renderMuteButtons() {
+    // Only people in the room (and anyone still muted, so they can be unmuted after leaving).
+    let offered = 0;
     for (const button of document.querySelectorAll(".coproduce-mute")) {
       const id = Number(button.dataset.user);
       button.textContent = `${muted.has(id) ? text.unmute : text.mute} ${button.dataset.name}`;
       button.setAttribute("aria-pressed", muted.has(id) ? "true" : "false");
+      const offer = (present.has(id) || muted.has(id)) && !(you && id === you.id);
+      button.closest("li").hidden = !offer;
+      if (offer) offered += 1;
     }
+    const empty = el("mute-empty");
+    if (empty) empty.hidden = offered > 0;
+  }
+
+  function showCalled(called) {
+    const box = el("room-you-called");
+    if (box) box.hidden = !called || ended;
   }
 
   function pollElement(poll) {
@@ -402,8 +419,29 @@ function startRoom(root) {
   function ensurePoll(poll) {
     polls.set(poll.id, poll);
     const box = pollElement(poll);
+    const hidden = !Array.isArray(poll.counts);
+    let note = box.querySelector(".coproduce-poll__hidden");
+    let heading = box.querySelector(".coproduce-poll__question");
+    if (hidden) {
+      box.querySelector("table")?.remove();
+      if (!heading) {
+        heading = document.createElement("h3");
+        heading.className = "nhsuk-heading-s coproduce-poll__question";
+        box.prepend(heading);
+      }
+      heading.textContent = `${poll.question} (${poll.open ? text.open : text.closed})`;
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "nhsuk-body-s coproduce-poll__hidden";
+        heading.after(note);
+      }
+      note.textContent = `${text.resultsLater} ${text.votesSoFar} ${poll.total || 0}`;
+    } else {
+      heading?.remove();
+      note?.remove();
+    }
     let table = box.querySelector("table");
-    if (!table) {
+    if (!table && !hidden) {
       table = document.createElement("table");
       table.className = "nhsuk-table coproduce-poll__results";
       box.appendChild(table);
@@ -428,11 +466,11 @@ function startRoom(root) {
       name.textContent = choice;
       const count = document.createElement("td");
       count.className = "nhsuk-table__cell nhsuk-table__cell--numeric";
-      count.textContent = String(poll.counts[index] || 0);
+      count.textContent = String((poll.counts && poll.counts[index]) || 0);
       row.append(name, count);
       body.appendChild(row);
     });
-    table.replaceChildren(caption, head, body);
+    if (table) table.replaceChildren(caption, head, body);
 
     const form = box.querySelector("form.coproduce-vote");
     if (poll.open && canTakePart && !ended && !form) {
@@ -512,9 +550,27 @@ function startRoom(root) {
   }
 
   function showControls() {
-    const amMuted = you && muted.has(you.id);
+    const amMuted = Boolean(you && muted.has(you.id));
     const compose = el("compose");
     if (compose) compose.hidden = ended || !canTakePart;
+    const mutedBox = el("room-you-muted");
+    if (mutedBox) mutedBox.hidden = ended || !amMuted;
+    const box = el("compose-text");
+    const sendButton = el("compose-send");
+    const mutedHint = el("compose-muted-hint");
+    if (box && sendButton && mutedHint) {
+      // Say why before anyone types, not after.
+      box.disabled = amMuted;
+      sendButton.disabled = amMuted;
+      mutedHint.hidden = !amMuted;
+      box.setAttribute(
+        "aria-describedby",
+        amMuted ? "compose-text-hint compose-muted-hint" : "compose-text-hint",
+      );
+      if (amMuted) sendButton.setAttribute("aria-describedby", "compose-muted-hint");
+      else sendButton.removeAttribute("aria-describedby");
+    }
+    if (amMuted) showCalled(false);
     const toggle = el("hand-toggle");
     if (toggle) toggle.hidden = ended || !canTakePart || amMuted;
     const controls = el("facilitator-controls");
@@ -524,6 +580,14 @@ function startRoom(root) {
   function endRoom() {
     ended = true;
     showControls();
+    showCalled(false);
+    const status = el("session-status");
+    if (status) {
+      const tag = document.createElement("strong");
+      tag.className = "nhsuk-tag nhsuk-tag--grey";
+      tag.textContent = text.statusEnded;
+      status.replaceChildren(tag);
+    }
     for (const poll of polls.values()) {
       poll.open = false;
       ensurePoll(poll);
@@ -595,7 +659,9 @@ function startRoom(root) {
         .value.split("\n")
         .map((line) => line.trim())
         .filter(Boolean);
-      send("poll.open", { question, choices }, { withId: true });
+      const shown = pollOpen.querySelector('input[name="show_results"]:checked');
+      const showResults = shown ? shown.value : "after_closing";
+      send("poll.open", { question, choices, show_results: showResults }, { withId: true });
       el("poll-question").value = "";
       el("poll-choices").value = "";
     });

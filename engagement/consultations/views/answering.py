@@ -43,6 +43,7 @@ from engagement.consultations.selectors import (
     questionnaire_sections,
     response_answer_values,
     response_summary,
+    response_unfinished_values,
 )
 from engagement.consultations.services import (
     AssistedEntry,
@@ -52,10 +53,12 @@ from engagement.consultations.services import (
     missing_required_questions,
     response_enter_assisted,
     response_save_equality,
+    response_save_for_later,
     response_save_section,
     response_send_resume_link,
     response_start,
     response_submit,
+    unfinished_questions,
 )
 
 RESUME_LINK_SALT = "engagement.consultation-resume"
@@ -133,8 +136,10 @@ def answer_start(request: HttpRequest, page_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def answer_section(request: HttpRequest, page_id: int, number: int) -> HttpResponse:
-    """One section of the questionnaire: "Continue" checks required answers and moves on;
-    "Save and finish later" keeps what is valid so far and says how to come back."""
+    """One section of the questionnaire. "Save and continue" checks the answers and moves on
+    (back to "check your answers" when the person came from its "Change" link); "Save and
+    finish later" keeps everything typed, even what does not fit yet, and says how to come
+    back."""
     consultation = _consultation_or_404(page_id)
     refused = _answering_access(request, consultation)
     if refused:
@@ -145,21 +150,42 @@ def answer_section(request: HttpRequest, page_id: int, number: int) -> HttpRespo
     section = sections[number - 1]
     questions = list(section.questions.all())
     response = current_response(request, consultation)
+    returning_to_check = request.GET.get("return") == "check"
 
     if request.method == "GET":
-        form = SectionForm(questions=questions, answers=response_answer_values(response=response))
-        return _render_section(request, consultation, sections, number, form, response)
+        unfinished = response_unfinished_values(response=response)
+        form = SectionForm(
+            questions=questions,
+            answers={**response_answer_values(response=response), **unfinished},
+        )
+        return _render_section(
+            request,
+            consultation,
+            sections,
+            number,
+            form,
+            response,
+            returning_to_check=returning_to_check,
+            unfinished=[q for q in questions if q.pk in unfinished],
+        )
 
     saving_for_later = request.POST.get("action") == "save"
-    form = SectionForm(
-        request.POST,
-        questions=questions,
-        # A response already sent must stay complete; a draft may leave questions for later.
-        enforce_required=not saving_for_later
-        or bool(response and response.status == ResponseStatus.SUBMITTED),
+    # A response already sent must stay complete; a draft may leave questions for later and
+    # keep answers that do not fit yet.
+    keep_as_typed = saving_for_later and not (
+        response and response.status == ResponseStatus.SUBMITTED
     )
-    if not form.is_valid():
-        return _render_section(request, consultation, sections, number, form, response)
+    form = SectionForm(request.POST, questions=questions, enforce_required=not keep_as_typed)
+    if not form.is_valid() and not keep_as_typed:
+        return _render_section(
+            request,
+            consultation,
+            sections,
+            number,
+            form,
+            response,
+            returning_to_check=returning_to_check,
+        )
 
     new_token = ""
     start = {}
@@ -186,18 +212,40 @@ def answer_section(request: HttpRequest, page_id: int, number: int) -> HttpRespo
     try:
         if response is None:
             response = response_start(consultation=consultation, **start)
-        response_save_section(
-            response=response, section=section, answers=form.answers(), section_number=number - 1
-        )
+        if keep_as_typed:
+            response_save_for_later(
+                response=response,
+                section=section,
+                answers=form.answers(),
+                unfinished=form.unfinished(),
+                section_number=number - 1,
+            )
+        else:
+            response_save_section(
+                response=response,
+                section=section,
+                answers=form.answers(),
+                section_number=number - 1,
+            )
     except ConsultationNotOpen:
         return _not_open(request, consultation, status=403)
     except ValidationError as error:
         for message in error.messages:
             form.add_error(None, message)
-        return _render_section(request, consultation, sections, number, form, response)
+        return _render_section(
+            request,
+            consultation,
+            sections,
+            number,
+            form,
+            response,
+            returning_to_check=returning_to_check,
+        )
 
     if saving_for_later:
         target = reverse("engagement:answer_saved", args=[consultation.pk])
+    elif returning_to_check:
+        target = reverse("engagement:answer_check", args=[consultation.pk])
     elif number < len(sections):
         target = _section_url(consultation, number + 1)
     elif consultation.ask_equality_monitoring:
@@ -210,10 +258,15 @@ def answer_section(request: HttpRequest, page_id: int, number: int) -> HttpRespo
     return http_response
 
 
-def _render_section(request, consultation, sections, number, form, response):
-    back_url = (
-        _section_url(consultation, number - 1) if number > 1 else consultation.get_url(request)
-    )
+def _render_section(
+    request, consultation, sections, number, form, response, *, returning_to_check, unfinished=()
+):
+    if returning_to_check:
+        back_url = reverse("engagement:answer_check", args=[consultation.pk])
+    elif number > 1:
+        back_url = _section_url(consultation, number - 1)
+    else:
+        back_url = consultation.get_url(request)
     return render(
         request,
         "engagement/consultations/answering/section.html",
@@ -225,6 +278,8 @@ def _render_section(request, consultation, sections, number, form, response):
             "form": form,
             "response": response,
             "back_url": back_url,
+            "returning_to_check": returning_to_check,
+            "unfinished": unfinished,
             "has_points": any(q.kind == "points" for q in form.questions),
         },
     )
@@ -311,6 +366,7 @@ def answer_check(request: HttpRequest, page_id: int) -> HttpResponse:
         )
     sections = questionnaire_sections(consultation=consultation)
     missing_questions = {q.pk for q in missing_required_questions(response=response)}
+    unfinished = {q.pk for q in unfinished_questions(response=response)}
     back_url = (
         reverse("engagement:answer_about_you", args=[consultation.pk])
         if consultation.ask_equality_monitoring
@@ -324,6 +380,7 @@ def answer_check(request: HttpRequest, page_id: int) -> HttpResponse:
             "response": response,
             "summary": response_summary(response=response, sections=sections),
             "missing_questions": missing_questions,
+            "unfinished_questions": unfinished,
             "problems": problems,
             "form": form,
             "back_url": back_url,
@@ -338,18 +395,25 @@ def _missing_answer_links(
     """(message, link to the question) for each required question not answered yet, for the
     error summary on "check your answers"."""
     missing = {question.pk for question in missing_required_questions(response=response)}
+    unfinished = {question.pk for question in unfinished_questions(response=response)}
     links = []
     for number, section in enumerate(questionnaire_sections(consultation=consultation), start=1):
         for question in section.questions.all():
-            if question.pk not in missing:
+            if question.pk not in missing and question.pk not in unfinished:
                 continue
             # Groups of inputs are reached through their first input, as the form's own
             # error summary does.
             suffix = "" if question.kind == QuestionKind.FREE_TEXT else "_0"
+            message = (
+                _("Finish your answer to “%(question)s”: it does not fit the question yet.")
+                if question.pk in unfinished
+                else _("Answer “%(question)s”: it is required.")
+            )
             links.append(
                 (
-                    _("Answer “%(question)s”: it is required.") % {"question": question.text},
-                    f"{_section_url(consultation, number)}#id_{question_field_name(question)}"
+                    message % {"question": question.text},
+                    f"{_section_url(consultation, number)}?return=check"
+                    f"#id_{question_field_name(question)}"
                     f"{suffix}",
                 )
             )

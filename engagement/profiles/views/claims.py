@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from coproduce.spreadsheets import csv_writer
 from engagement.profiles import selectors
 from engagement.profiles.forms import (
     ClaimForm,
+    ClaimHistoryFilterForm,
     ClaimReviewForm,
 )
 from engagement.profiles.models import (
@@ -24,22 +26,39 @@ from engagement.profiles.services import opportunities as opportunity_services
 # --- Involvement payment claims --------------------------------------------------------------
 
 
+CLAIMS_HISTORY_PAGE_SIZE = 50
+
+
 @login_required
 def claim_list(request):
-    can_review = request.user.has_perm("engagement.review_claims")
-    return render(
-        request,
-        "engagement/profiles/claim_list.html",
-        {
-            "claims": selectors.claims_for(user=request.user),
-            "to_review": selectors.claims_to_review().exclude(claimant=request.user)
-            if can_review
-            else None,
-            "can_export": request.user.has_perm("engagement.export_claims"),
-            "can_claim": request.user.has_perm("engagement.claim_for_self")
-            or request.user.has_perm("engagement.claim_for_others"),
-        },
-    )
+    user = request.user
+    can_review = user.has_perm("engagement.review_claims")
+    for_others = user.has_perm("engagement.claim_for_others")
+    can_claim = user.has_perm("engagement.claim_for_self") or for_others
+    context = {
+        "claims": selectors.claims_for(user=user),
+        "to_review": selectors.claims_to_review().exclude(claimant=user) if can_review else None,
+        "can_export": user.has_perm("engagement.export_claims"),
+        "can_claim": can_claim,
+        "claimable": selectors.opportunities_to_claim_for(user=user, for_others=for_others)
+        if can_claim
+        else (),
+    }
+    if can_review:
+        # The history: approved and queried claims stay findable here, not only in the CSV.
+        history_form = ClaimHistoryFilterForm(request.GET or None)
+        filters = history_form.cleaned_data if history_form.is_valid() else {}
+        history = selectors.claims_history(
+            status=filters.get("status", ""), person=filters.get("person", "")
+        )
+        query_without_page = request.GET.copy()
+        query_without_page.pop("page", None)
+        context.update(
+            history_form=history_form,
+            history=Paginator(history, CLAIMS_HISTORY_PAGE_SIZE).get_page(request.GET.get("page")),
+            querystring=query_without_page.urlencode(),
+        )
+    return render(request, "engagement/profiles/claim_list.html", context)
 
 
 @login_required
