@@ -17,47 +17,49 @@ class Budget(NamedTuple):
     reason: str
 
 
-# The site chrome on every public page costs 4: the site, the organisation settings, the header
-# links and the footer links. Signed in, the session, the user and the user's groups (roles) add 3.
+# The site chrome on every public page costs 6: the site, the organisation settings, the header
+# links, the header's section links (the consultation and decision index pages, 2) and the
+# footer links. Signed in, the session, the user and the user's groups (roles) add 3. A claims
+# page also counts the person's claims by status for the history's filters.
 QUERY_BUDGETS: dict[str, Budget] = {
-    "consultation index": Budget(17, "chrome, Wagtail's routing, topics, one page of the listing"),
-    "consultation page": Budget(20, "chrome, routing, documents, topics, the visitor's response"),
-    "answering section": Budget(9, "chrome, the consultation, its sections, questions, choices"),
-    "directory": Budget(17, "signed in, chrome, one page of profiles and their taxonomies"),
+    "consultation index": Budget(19, "chrome, Wagtail's routing, topics, one page of the listing"),
+    "consultation page": Budget(22, "chrome, routing, documents, topics, the visitor's response"),
+    "answering section": Budget(11, "chrome, the consultation, its sections, questions, choices"),
+    "directory": Budget(19, "signed in, chrome, one page of profiles and their taxonomies"),
     "matching": Budget(
         13,
         "the weights, areas' shares of profiles and of the people involved (2), the "
         "opportunity's terms, the candidates with their fairness figures, and their terms",
     ),
-    "room page (facilitator)": Budget(24, "signed in, rule checks, log, people, polls, agenda"),
-    "transcript": Budget(16, "signed in, rule checks, the log, removals, people, polls"),
-    "expert: /opportunities/": Budget(12, "signed in, chrome, one page of opportunities"),
-    "expert: /opportunities/invitations/": Budget(8, "signed in, chrome, the invitations"),
-    "expert: /claims/": Budget(10, "signed in, chrome, the person's claims"),
-    "expert: /profiles/me/": Budget(16, "signed in, chrome, profile, taxonomies, record"),
-    "commissioner: /opportunities/": Budget(10, "signed in, chrome, one page of opportunities"),
-    "commissioner: /claims/": Budget(11, "signed in, chrome, claims to review"),
+    "room page (facilitator)": Budget(26, "signed in, rule checks, log, people, polls, agenda"),
+    "transcript": Budget(18, "signed in, rule checks, the log, removals, people, polls"),
+    "expert: /opportunities/": Budget(14, "signed in, chrome, one page of opportunities"),
+    "expert: /opportunities/invitations/": Budget(10, "signed in, chrome, the invitations"),
+    "expert: /claims/": Budget(13, "signed in, chrome, the person's claims"),
+    "expert: /profiles/me/": Budget(18, "signed in, chrome, profile, taxonomies, record"),
+    "commissioner: /opportunities/": Budget(12, "signed in, chrome, one page of opportunities"),
+    "commissioner: /claims/": Budget(15, "signed in, chrome, claims to review"),
     "commissioner: matches": Budget(
-        27,
+        29,
         "signed in, chrome, the opportunity, matching (13), and the commissioner's model "
         "permissions (2) for the 'Change the weights' link",
     ),
     "commissioner: invitation round": Budget(
-        13, "signed in, chrome, the opportunity and its terms, the invitations with people"
+        15, "signed in, chrome, the opportunity and its terms, the invitations with people"
     ),
     "commissioner: lottery": Budget(
-        15, "signed in, chrome, the opportunity and its terms, the pool, area names, the draws"
+        17, "signed in, chrome, the opportunity and its terms, the pool, area names, the draws"
     ),
     "commissioner: lottery draw": Budget(
-        15, "signed in, chrome, the opportunity and its terms, the draw, area names, the panel"
+        17, "signed in, chrome, the opportunity and its terms, the draw, area names, the panel"
     ),
     "commissioner: series comparison": Budget(
-        11, "signed in, chrome, the waves, their keyed questions and choices, answer counts"
+        13, "signed in, chrome, the waves, their keyed questions and choices, answer counts"
     ),
     "expert: /profiles/me/record/": Budget(
-        14, "signed in, chrome, the record (4) and the ledger by year (4)"
+        16, "signed in, chrome, the record (4) and the ledger by year (4)"
     ),
-    "commissioner: a profile": Budget(13, "signed in, chrome, the profile and its taxonomies"),
+    "commissioner: a profile": Budget(15, "signed in, chrome, the profile and its taxonomies"),
     # The open-data API has no chrome and no session: only what the answer holds.
     "api: consultations": Budget(
         4, "the private pages (Wagtail's public()), the count, one page (status in SQL), topics"
@@ -69,6 +71,8 @@ QUERY_BUDGETS: dict[str, Budget] = {
         "whether a published decision links to it (its status)",
     ),
     "api: decisions": Budget(
-        7, "the count, one page, topics, points, sessions, minority views, consultations"
+        9,
+        "the count, one page, topics, points (with their cited themes, answers, contributions), "
+        "sessions, minority views, consultations, contests",
     ),
 }
