@@ -480,10 +480,17 @@ def _protect(table: Table) -> PublishedTable:
 
     # Quick pass: a line with a total a reader knows cannot hide one figure alone, nor hidden
     # figures adding up to less than PROTECTION.
+    # Lines whose total is not a sum (people in several cells) act as sums here when their
+    # cells add up to little more than the total: a hidden cell there can hardly go down.
+    tight = [
+        (total, members)
+        for total, members in system.covers
+        if sum(values[m] for m in members) - values[total] < PROTECTION
+    ]
     changed = True
     while changed:
         changed = False
-        for total, members in system.equal:
+        for total, members in system.equal + tight:
             if total in unknown():
                 continue
             secret = [m for m in members if m in unknown()]
