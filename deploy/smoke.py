@@ -14,6 +14,7 @@ Only the standard library and `websockets` (a dev dependency) are used.
 
 import argparse
 import asyncio
+import concurrent.futures
 import html.parser
 import http.cookiejar
 import json
@@ -223,7 +224,7 @@ async def room_across_restart(
         await asyncio.sleep(2)
         reconnects_before = reconnects
         process = await asyncio.create_subprocess_exec(hook)
-        if await asyncio.wait_for(process.wait(), 180) != 0:
+        if await asyncio.wait_for(process.wait(), 300) != 0:
             raise Failure(f"the restart command {hook} failed")
         async with _room_socket(base, room, member, context, 0) as socket:
             await asyncio.wait_for(socket.recv(), TIMEOUT)  # welcome
@@ -274,7 +275,8 @@ def main() -> int:
     parser.add_argument(
         "--also", nargs="*", default=["/groups/"], help="other start pages besides /"
     )
-    parser.add_argument("--time-limit", type=float, default=150, help="seconds, in all")
+    parser.add_argument("--time-limit", type=float, default=300, help="seconds, in all")
+    parser.add_argument("--workers", type=int, default=3, help="accounts crawled at once")
     parser.add_argument(
         "--restart-command",
         help="a command that restarts the web processes one at a time; the room must survive it",
@@ -290,11 +292,11 @@ def main() -> int:
     started = time.monotonic()
     browsers = {}
     try:
-        for account in [None, *DEMO_ACCOUNTS]:
+
+        def crawl_as(account: str | None):
             browser = Browser(base, context)
             if account:
                 sign_in(browser, account, args.password)
-                browsers[account] = browser
             pages = crawl(
                 browser,
                 starts=["/", *args.also],
@@ -302,8 +304,14 @@ def main() -> int:
                 deadline=deadline,
                 found=found,
             )
-            print(f"  {account or 'anonymous'}: {pages} pages, no 5xx", flush=True)
-            total += pages
+            return account, browser, pages
+
+        # Several accounts at once, so every web process behind the proxy is kept busy.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.workers) as pool:
+            for account, browser, pages in pool.map(crawl_as, [None, *DEMO_ACCOUNTS]):
+                print(f"  {account or 'anonymous'}: {pages} pages, no 5xx", flush=True)
+                browsers[account] = browser
+                total += pages
 
         if not found["rooms"]:
             raise Failure("no live session's room was linked from any page")
