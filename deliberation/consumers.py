@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from . import selectors, services
+from .opinions import services as opinion_services
 from .protocol import (
     BAD_REQUEST,
     FORBIDDEN,
@@ -81,6 +82,18 @@ def _service_call(message, session, user):
             )
         case "session.end":
             return services.session_end(session=session, facilitator=user, client_id=client_id)
+        case "statement.create":
+            return opinion_services.statement_create(
+                session=session, author=user, text=fields["text"], client_id=client_id
+            )
+        case "statement.vote":
+            return opinion_services.statement_vote(
+                session=session,
+                voter=user,
+                statement_id=fields["statement"],
+                vote=fields["vote"],
+                client_id=client_id,
+            )
     raise AssertionError(f"protocol.py accepted {message.type} but no service handles it")
 
 

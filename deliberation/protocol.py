@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .models import CONTRIBUTION_MAX_LENGTH
+from .opinions.models import STATEMENT_MAX_LENGTH
 
 PROTOCOL_VERSION = 1
 
@@ -47,10 +48,14 @@ CLIENT_TYPES = {
     "participant.mute": ("user",),
     "participant.unmute": ("user",),
     "session.end": (),
+    "statement.create": ("text",),
+    "statement.vote": ("statement", "vote"),
 }
 
 # Messages that create something must carry a client_id so a retry is recognised.
-REQUIRES_CLIENT_ID = frozenset({"contribution.create", "poll.open", "poll.vote"})
+REQUIRES_CLIENT_ID = frozenset(
+    {"contribution.create", "poll.open", "poll.vote", "statement.create", "statement.vote"}
+)
 
 # Only the group's facilitators may send these.
 FACILITATOR_TYPES = frozenset(
@@ -83,6 +88,10 @@ EVENT_TYPES = (
     "participant.muted",
     "participant.unmuted",
     "session.ended",
+    "statement.created",
+    "statement.voted",
+    "statement.moderated",
+    "opinions.updated",
 )
 
 
@@ -213,6 +222,19 @@ def _poll_close(data, client_id):
     return {"poll": _positive_int(data, "poll", client_id)}
 
 
+def _statement_create(data, client_id):
+    return {"text": _text(data, "text", STATEMENT_MAX_LENGTH, client_id, what="The statement")}
+
+
+def _statement_vote(data, client_id):
+    vote = data.get("vote")
+    if vote not in (1, -1, 0) or isinstance(vote, bool):
+        raise ProtocolError(
+            BAD_REQUEST, "vote must be 1 (agree), -1 (disagree) or 0 (pass).", client_id
+        )
+    return {"statement": _positive_int(data, "statement", client_id), "vote": vote}
+
+
 _VALIDATORS = {
     "contribution.create": _contribution_create,
     "contribution.remove": _contribution_remove,
@@ -222,6 +244,8 @@ _VALIDATORS = {
     "poll.close": _poll_close,
     "participant.mute": _user,
     "participant.unmute": _user,
+    "statement.create": _statement_create,
+    "statement.vote": _statement_vote,
 }
 
 

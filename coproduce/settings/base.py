@@ -250,3 +250,6 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# Statement voting: recompute a live activity's opinion groups at most this often (seconds).
+OPINIONS_REFRESH_SECONDS = float(os.environ.get("OPINIONS_REFRESH_SECONDS", "3"))

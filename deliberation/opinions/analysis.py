@@ -306,7 +306,7 @@ def _cluster(points: np.ndarray, *, random_state: int) -> tuple[np.ndarray, floa
     best = (np.zeros(len(points), dtype=np.int64), None)
     best_score = -np.inf
     for k in K_RANGE:
-        if k >= distinct:
+        if k > distinct or k >= len(points):
             break
         model = KMeans(n_clusters=k, n_init=4, random_state=random_state).fit(points)
         labels = model.labels_
