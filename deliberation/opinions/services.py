@@ -8,6 +8,7 @@ thread (never on the event loop), and its summary appended as an `opinions.updat
 """
 
 import logging
+import math
 import re
 import threading
 import unicodedata
@@ -219,7 +220,8 @@ def opinions_refresh_soon(*, session_id: int, activity_id: int) -> bool:
     if delay <= 0:
         opinions_publish(session_id=session_id, activity_id=activity_id)
         return True
-    if not cache.add(f"opinions:refresh:{activity_id}", 1, timeout=delay):
+    # Whole seconds: Redis keeps a key for at least one second (a fraction would be 0: gone).
+    if not cache.add(f"opinions:refresh:{activity_id}", 1, timeout=max(1, math.ceil(delay))):
         return False
     timer = threading.Timer(delay, _publish_in_thread, kwargs={"s": session_id, "a": activity_id})
     timer.daemon = True
@@ -287,4 +289,6 @@ def polis_import(
 
 
 def _imported_text(text: str) -> str:
-    return _SPACE.sub(" ", _CONTROL.sub(" ", unicodedata.normalize("NFC", text))).strip()
+    # Kept exactly as Pol.is held it (line breaks too), so an export reads back the same;
+    # PostgreSQL cannot store NUL, the one character dropped.
+    return text.replace("\x00", "")
