@@ -9,11 +9,19 @@ of the statements, in a random order), then times building the matrix from three
 Reports min/median/max over the runs and the load average before and after. Targets (issue 13):
 under 1 s and under 10 s. No database: the analysis is pure. `--write` rewrites the section of
 docs/benchmarks.md between the opinions markers.
+
+`--room` also measures the live room while analyses run: it runs the room benchmark
+(`bench/rooms.py`, N = 50, pubsub layer) twice, once plain and once with each server process
+also analysing a 1,000 × 300 conversation every second on a thread of its own (as the throttled
+recompute does, at a far larger size than a room), and reports the room's send-to-receipt
+latencies side by side. The room benchmark's own figures (docs/benchmarks.md, results.json)
+are put back afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -76,10 +84,54 @@ def summary(times: list[float]) -> str:
     return f"{min(times):.3f} / {statistics.median(times):.3f} / {max(times):.3f}"
 
 
+def room_latency(duration: float) -> list[str]:
+    """The room's p50/p95/p99 at N = 50 without and with analyses running in the servers."""
+    from bench import rooms
+
+    saved = {path: path.read_bytes() for path in (rooms.REPORT, rooms.RESULTS)}
+    rows = []
+    try:
+        for every in (None, "1"):
+            if every is None:
+                os.environ.pop("BENCH_OPINIONS_EVERY", None)
+            else:
+                os.environ["BENCH_OPINIONS_EVERY"] = every
+            load = os.getloadavg()[0]
+            rooms.main(["--sizes", "50", "--duration", str(duration), "--layers", "pubsub"])
+            run = next(
+                r
+                for r in json.loads(rooms.RESULTS.read_text())["runs"]
+                if r.get("kind") == "ours" and r.get("n") == 50
+            )
+            label = "no analysis" if every is None else "1,000 × 300 analysis every 1 s"
+            rows.append(
+                f"| {label} | {run.get('p50_ms')} | {run.get('p95_ms')} | {run.get('p99_ms')} "
+                f"| {run.get('ack_p95_ms')} | {run.get('deliveries')}/"
+                f"{run.get('expected_deliveries')} | {run.get('exactly_once_in_order')} "
+                f"| {load:.2f} / {run.get('load_average_1min')} |"
+            )
+    finally:
+        os.environ.pop("BENCH_OPINIONS_EVERY", None)
+        for path, content in saved.items():
+            path.write_bytes(content)
+    return [
+        "",
+        f"Live room (N = 50, 5 contributions per second for {duration:g} s, two daphne "
+        "processes) without and with analyses running in both server processes:",
+        "",
+        "| servers | p50 ms | p95 ms | p99 ms | ack p95 ms | delivered | exactly once, in order "
+        "| load avg start / end |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+        *rows,
+    ]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--write", action="store_true", help="rewrite docs/benchmarks.md")
+    parser.add_argument("--room", action="store_true", help="also measure the live room")
+    parser.add_argument("--room-duration", type=float, default=20.0)
     args = parser.parse_args(argv)
 
     load_before = os.getloadavg()
@@ -103,6 +155,8 @@ def main(argv=None) -> int:
             f"| {summary(result['build'])} | {summary(result['analyse'])} | < {target:g} s "
             f"| {result['k']} | {result['clustered']:,} |"
         )
+    if args.room:
+        lines += room_latency(args.room_duration)
     text = "\n".join(lines)
     print(text)
     if args.write:

@@ -11,7 +11,8 @@ reimplementation red-dwarf reads it:
    sqrt(statements / that person's votes), so people who saw few statements are not all
    bunched in the middle.
 3. People with fewer than min(7, statements) votes are placed on the map but not clustered.
-   k-means for k from 2 to 5, keeping the k with the best silhouette.
+   Above 100 people, k-means first makes 100 "base clusters" of similar people (Pol.is does);
+   then k-means for k from 2 to 5 over them, keeping the k with the best silhouette.
 4. Group labels are matched to the previous computation's by overlap, so "group A" stays A.
 5. Per group and statement: representativeness with a significance test (a z-test for
    proportions); group-informed consensus, the product over groups of (agree + 1) / (seen + 2);
@@ -47,7 +48,9 @@ K_RANGE = range(2, 6)
 # One-sided confidence of the representativeness tests (Pol.is uses 90%).
 CONFIDENCE = 0.90
 REPRESENTATIVE_PER_GROUP = 5
-# Silhouette is O(n²); above this many people it is estimated on a fixed sample.
+# Above this many people, cluster "base clusters" of similar people first (Pol.is: 100).
+BASE_CLUSTERS = 100
+# Silhouette is O(n²); above this many points it is estimated on a fixed sample.
 SILHOUETTE_SAMPLE = 2000
 
 
@@ -141,11 +144,17 @@ class Analysis:
 
 @dataclass(frozen=True)
 class VoteMatrix:
-    """Votes as a dense matrix: rows are participants, columns statements, NaN where unseen."""
+    """Votes as a dense matrix: rows are participants, columns statements, NaN where unseen.
+
+    Statements moderated out are not columns; Pol.is still counts them in two places, and so do
+    we (see `_project` and `_clusterable`): `moderated_count` of them, and each row's votes on
+    them in `moderated_votes`."""
 
     participants: tuple
     statements: tuple
     values: np.ndarray
+    moderated_count: int = 0
+    moderated_votes: np.ndarray | None = None
 
     @classmethod
     def from_votes(
@@ -162,36 +171,39 @@ class VoteMatrix:
             if vote not in VOTE_VALUES:
                 raise ValueError(f"A vote is 1, -1 or 0, not {vote!r}.")
             latest[(participant, statement)] = vote
-        excluded = set(moderated_out)
-        if statements is None:
-            statements = {s for _p, s in latest}
-        columns = tuple(sorted(s for s in set(statements) if s not in excluded))
-        rows = tuple(sorted({p for (p, s) in latest if s in set(columns)}))
-        row_index = {p: i for i, p in enumerate(rows)}
-        column_index = {s: j for j, s in enumerate(columns)}
-        values = np.full((len(rows), len(columns)), np.nan, dtype=np.float64)
-        kept = [(p, s, v) for (p, s), v in latest.items() if s in column_index]
-        if kept:
-            r = np.fromiter((row_index[p] for p, _s, _v in kept), dtype=np.int64, count=len(kept))
-            c = np.fromiter(
-                (column_index[s] for _p, s, _v in kept), dtype=np.int64, count=len(kept)
-            )
-            v = np.fromiter((v for _p, _s, v in kept), dtype=np.float64, count=len(kept))
-            values[r, c] = v
-        return cls(participants=rows, statements=columns, values=values)
+        if not latest:
+            columns = tuple(sorted(set(statements or ()) - set(moderated_out)))
+            return cls(participants=(), statements=columns, values=np.empty((0, len(columns))))
+        triples = [(p, s, v) for (p, s), v in latest.items()]
+        participants, statement_ids, values = zip(*triples, strict=True)
+        # Statements nobody has voted on add nothing to the analysis: no column for them.
+        return cls.from_arrays(participants, statement_ids, values, moderated_out=moderated_out)
 
     @classmethod
     def from_arrays(
-        cls, participants: np.ndarray, statements: np.ndarray, votes: np.ndarray
+        cls,
+        participants: Sequence,
+        statements: Sequence,
+        votes: Sequence,
+        *,
+        moderated_out: Iterable = (),
     ) -> "VoteMatrix":
         """Build from three parallel arrays (one vote per participant and statement; where a
-        pair repeats, the last one counts). For large imports and the benchmark."""
-        rows, r = np.unique(np.asarray(participants), return_inverse=True)
-        columns, c = np.unique(np.asarray(statements), return_inverse=True)
-        values = np.full((len(rows), len(columns)), np.nan, dtype=np.float64)
-        values[r, c] = np.asarray(votes, dtype=np.float64)
+        pair repeats, the last one counts)."""
+        rows_all, r = np.unique(np.asarray(participants), return_inverse=True)
+        columns_all, c = np.unique(np.asarray(statements), return_inverse=True)
+        values_all = np.full((len(rows_all), len(columns_all)), np.nan, dtype=np.float64)
+        values_all[r, c] = np.asarray(votes, dtype=np.float64)
+        excluded = set(moderated_out)
+        moderated = np.array([s in excluded for s in columns_all.tolist()], dtype=bool)
+        kept = values_all[:, ~moderated]
+        has_kept_vote = (~np.isnan(kept)).any(axis=1)
         return cls(
-            participants=tuple(rows.tolist()), statements=tuple(columns.tolist()), values=values
+            participants=tuple(rows_all[has_kept_vote].tolist()),
+            statements=tuple(columns_all[~moderated].tolist()),
+            values=kept[has_kept_vote],
+            moderated_count=int(moderated.sum()),
+            moderated_votes=(~np.isnan(values_all[has_kept_vote][:, moderated])).sum(axis=1),
         )
 
 
@@ -228,8 +240,11 @@ def _analyse(matrix: VoteMatrix, *, previous: Mapping | None, random_state: int)
     votes_each = votes_each[has_voted]
     participants = [p for p, voted in zip(matrix.participants, has_voted, strict=True) if voted]
 
-    projection = _project(values, seen, votes_each)
-    clusterable = votes_each >= min(MIN_VOTES_TO_CLUSTER, n_statements)
+    moderated_votes = matrix.moderated_votes[has_voted] if matrix.moderated_votes is not None else 0
+    projection = _project(values, seen, votes_each, matrix.moderated_count)
+    clusterable = votes_each + moderated_votes >= min(
+        MIN_VOTES_TO_CLUSTER, n_statements + matrix.moderated_count
+    )
     points = projection[clusterable]
     labels, silhouette = _cluster(points, random_state=random_state)
     clustered_ids = [p for p, c in zip(participants, clusterable, strict=True) if c]
@@ -282,8 +297,14 @@ def _analyse(matrix: VoteMatrix, *, previous: Mapping | None, random_state: int)
     )
 
 
-def _project(values: np.ndarray, seen: np.ndarray, votes_each: np.ndarray) -> np.ndarray:
-    """PCA to two dimensions of the mean-imputed matrix, scaled for sparsity (Pol.is)."""
+def _project(
+    values: np.ndarray, seen: np.ndarray, votes_each: np.ndarray, moderated: int
+) -> np.ndarray:
+    """PCA to two dimensions of the mean-imputed matrix, scaled for sparsity as Pol.is does:
+    by sqrt(statements / votes), where Pol.is counts the `moderated` statements in both (it
+    zeroes their columns rather than dropping them, so everyone has a "vote" on each). A
+    moderated column adds nothing to the PCA itself. Counting them as Pol.is does raised our
+    agreement with its groups from 0.58 to 0.94 on 15-per-hour-seattle (docs/opinions.md)."""
     n_statements = values.shape[1]
     seen_count = seen.sum(axis=0)
     column_sum = np.where(seen, values, 0.0).sum(axis=0)
@@ -295,11 +316,26 @@ def _project(values: np.ndarray, seen: np.ndarray, votes_each: np.ndarray) -> np
     projected = PCA(n_components=components, svd_solver="full").fit_transform(imputed)
     if components < 2:
         projected = np.column_stack([projected, np.zeros((len(values), 2 - components))])
-    scale = np.sqrt(n_statements / np.maximum(votes_each, 1))
+    scale = np.sqrt((n_statements + moderated) / np.maximum(votes_each + moderated, 1))
     return projected * scale[:, np.newaxis]
 
 
 def _cluster(points: np.ndarray, *, random_state: int) -> tuple[np.ndarray, float | None]:
+    """Opinion groups as Pol.is makes them: above BASE_CLUSTERS people, first k-means into
+    BASE_CLUSTERS small "base clusters", then group those (weighted by their size); either
+    way k-means for each k in K_RANGE, keeping the best silhouette."""
+    if len(points) > BASE_CLUSTERS:
+        base = KMeans(n_clusters=BASE_CLUSTERS, n_init=3, random_state=random_state).fit(points)
+        centres = base.cluster_centers_
+        weights = np.bincount(base.labels_, minlength=BASE_CLUSTERS).astype(np.float64)
+        labels, score = _group(centres, weights, random_state=random_state)
+        return labels[base.labels_], score
+    return _group(points, np.ones(len(points)), random_state=random_state)
+
+
+def _group(
+    points: np.ndarray, weights: np.ndarray, *, random_state: int
+) -> tuple[np.ndarray, float | None]:
     """k-means for each k in K_RANGE, keeping the best silhouette. Fewer distinct points than
     two clusters need means one group."""
     distinct = len(np.unique(points.round(9), axis=0))
@@ -308,8 +344,8 @@ def _cluster(points: np.ndarray, *, random_state: int) -> tuple[np.ndarray, floa
     for k in K_RANGE:
         if k > distinct or k >= len(points):
             break
-        model = KMeans(n_clusters=k, n_init=4, random_state=random_state).fit(points)
-        labels = model.labels_
+        model = KMeans(n_clusters=k, n_init=4, random_state=random_state)
+        labels = model.fit(points, sample_weight=weights).labels_
         if len(np.unique(labels)) < 2:
             continue
         score = silhouette_score(

@@ -74,6 +74,13 @@ def statement_activity_for_item(*, item: AgendaItem) -> StatementActivity:
     return activity
 
 
+def statement_activity_set_approval(*, activity: StatementActivity, required: bool) -> None:
+    """Whether new statements wait for a facilitator's approval (those already added stay as
+    they are)."""
+    StatementActivity.objects.filter(pk=activity.pk).update(requires_approval=required)
+    activity.requires_approval = required
+
+
 def _voter(activity: StatementActivity, user) -> StatementVoter:
     voter, _created = StatementVoter.objects.get_or_create(activity=activity, user=user)
     return voter

@@ -13,6 +13,7 @@ urlpatterns = [
         views.statements_moderate,
         name="statements_moderate",
     ),
+    path("statements/<int:pk>/approval/", views.statements_approval, name="statements_approval"),
     path(
         "statements/<int:pk>/comments.csv",
         views.statements_export,

@@ -159,6 +159,22 @@ def statements_moderate(request, pk, statement_pk):
 
 
 @login_required
+@require_POST
+def statements_approval(request, pk):
+    activity = _activity_or_404(pk)
+    _require(request.user, "deliberation.moderate_statements", activity)
+    required = request.POST.get("required") == "yes"
+    services.statement_activity_set_approval(activity=activity, required=required)
+    messages.success(
+        request,
+        _("New statements now wait for approval.")
+        if required
+        else _("New statements are now open for votes at once."),
+    )
+    return redirect(reverse("deliberation:statements_results", kwargs={"pk": activity.pk}))
+
+
+@login_required
 def statements_export(request, pk, name):
     """comments.csv or votes.csv in Pol.is's layout (no byte order mark: Pol.is's tools read
     these files; formula characters are still guarded)."""

@@ -102,7 +102,12 @@ def test_results_page_at_each_size(client, room, activity, add_members):
 
 
 def test_facilitators_moderate_and_members_cannot(client, room, activity):
-    StatementActivity.objects.filter(pk=activity.pk).update(requires_approval=True)
+    approval = reverse("deliberation:statements_approval", kwargs={"pk": activity.pk})
+    client.force_login(room.member)
+    assert client.post(approval, {"required": "yes"}).status_code == 403
+    client.force_login(room.facilitator)
+    client.post(approval, {"required": "yes"})
+    assert StatementActivity.objects.get(pk=activity.pk).requires_approval
     (statement,) = add_statements(room.session, room.member, ["Needs a check"])
     url = reverse(
         "deliberation:statements_moderate", kwargs={"pk": activity.pk, "statement_pk": statement}
