@@ -17,13 +17,14 @@ if os.environ.get("BENCH_OPINIONS_EVERY"):
     import time  # noqa: E402
 
     from bench.opinions import conversation  # noqa: E402
-    from deliberation.opinions.analysis import VoteMatrix, analyse  # noqa: E402
+    from deliberation.opinions.analysis import VoteMatrix  # noqa: E402
+    from deliberation.opinions.services import opinions_analyse  # noqa: E402
 
     def _analyse_forever(every: float) -> None:
         matrix = VoteMatrix.from_arrays(*conversation(1000, 300))
         while True:
             time.sleep(every)
-            analyse(matrix)
+            opinions_analyse(matrix=matrix, previous={})
 
     threading.Thread(
         target=_analyse_forever,

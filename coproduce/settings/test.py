@@ -23,3 +23,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Opinion groups are recomputed as soon as a vote commits, so tests see the update at once
 # (tests/opinions/test_live.py covers the throttled timer with its own value).
 OPINIONS_REFRESH_SECONDS = 0
+OPINIONS_ANALYSE_IN_PROCESS = False

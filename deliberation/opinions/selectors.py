@@ -62,10 +62,17 @@ def activity_vote_matrix(*, activity: StatementActivity) -> VoteMatrix:
     return matrix
 
 
+def previous_groups(*, activity: StatementActivity) -> dict[int, int]:
+    """The group labels the last analysis gave (voter id -> label), so labels stay put."""
+    return {int(person): label for person, label in (activity.last_groups or {}).items()}
+
+
 def activity_analysis(*, activity: StatementActivity) -> Analysis:
-    """The analysis, with the previous run's group labels so they stay put."""
-    previous = {int(person): label for person, label in (activity.last_groups or {}).items()}
-    return analyse(activity_vote_matrix(activity=activity), previous=previous)
+    """The analysis, with the previous run's group labels so they stay put (in this process:
+    pages show small activities; the room's recompute uses services.opinions_analyse)."""
+    return analyse(
+        activity_vote_matrix(activity=activity), previous=previous_groups(activity=activity)
+    )
 
 
 def _order_key(seed: str, statement_id: int) -> str:

@@ -7,9 +7,11 @@ from django.db import IntegrityError, transaction
 
 from deliberation.models import RoomEvent, Session, SessionParticipant
 from deliberation.opinions import selectors, services
+from deliberation.opinions.analysis import VoteMatrix, analyse
 from deliberation.opinions.models import Statement, StatementActivity, StatementVote
 from deliberation.services import RoomActionError
 from tests.opinions.conftest import add_statements, vote_in_camps
+from tests.opinions.test_analysis import two_camps
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +240,14 @@ def test_a_vote_is_logged_without_saying_how_anyone_voted(room, activity):
     )
     assert retry.event.pk == recorded.event.pk and not retry.created
     assert RoomEvent.objects.filter(type="statement.voted").count() == 1
+
+
+def test_the_rooms_recompute_runs_in_a_worker_process(settings):
+    settings.OPINIONS_ANALYSE_IN_PROCESS = True
+    votes, _camp = two_camps()
+    matrix = VoteMatrix.from_votes(votes)
+    there = services.opinions_analyse(matrix=matrix, previous={})
+    here = analyse(matrix)
+    assert there.assignment == here.assignment and there.consensus == here.consensus
+    # A spawned worker: another process, not a copy of this one.
+    assert services._analysis_pool()._mp_context.get_start_method() == "spawn"
