@@ -9,6 +9,29 @@ from channels.generic.websocket import AsyncWebsocketConsumer  # noqa: E402
 
 from coproduce.asgi import application as site  # noqa: E402
 
+if os.environ.get("BENCH_OPINIONS_EVERY"):
+    # `python -m bench.opinions --room` sets this: the server process also runs a 1,000 × 300
+    # opinion analysis every so many seconds on a thread of its own, as the throttled
+    # recompute does, so the room's latency can be measured while an analysis runs.
+    import threading  # noqa: E402
+    import time  # noqa: E402
+
+    from bench.opinions import conversation  # noqa: E402
+    from deliberation.opinions.analysis import VoteMatrix  # noqa: E402
+    from deliberation.opinions.services import opinions_analyse  # noqa: E402
+
+    def _analyse_forever(every: float) -> None:
+        matrix = VoteMatrix.from_arrays(*conversation(1000, 300))
+        while True:
+            time.sleep(every)
+            opinions_analyse(matrix=matrix, previous={})
+
+    threading.Thread(
+        target=_analyse_forever,
+        args=(float(os.environ["BENCH_OPINIONS_EVERY"]),),
+        daemon=True,
+    ).start()
+
 
 class BareConsumer(AsyncWebsocketConsumer):
     async def connect(self):

@@ -354,3 +354,12 @@ class SessionAttendance(models.Model):
     def support_labels(self) -> list[str]:
         labels = dict(self.Support.choices)
         return [str(labels[code]) for code in self.support_needs if code in labels]
+
+
+# Statement voting (deliberation/opinions/): imported here so Django registers its models.
+from .opinions.models import (  # noqa: E402, F401
+    Statement,
+    StatementActivity,
+    StatementVote,
+    StatementVoter,
+)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .models import CONTRIBUTION_MAX_LENGTH
+from .opinions.models import STATEMENT_MAX_LENGTH
 
 PROTOCOL_VERSION = 2
 
@@ -55,6 +56,10 @@ EVENT_TYPES = (
     "participant.muted",
     "participant.unmuted",
     "session.ended",
+    "statement.created",
+    "statement.voted",
+    "statement.moderated",
+    "opinions.updated",
 )
 
 
@@ -225,6 +230,19 @@ def poll_vote_fields(data, client_id):
 
 def poll_close_fields(data, client_id):
     return {"poll": _positive_int(data, "poll", client_id)}
+
+
+def statement_create_fields(data, client_id):
+    return {"text": _text(data, "text", STATEMENT_MAX_LENGTH, client_id, what="The statement")}
+
+
+def statement_vote_fields(data, client_id):
+    vote = data.get("vote")
+    if vote not in (1, -1, 0) or isinstance(vote, bool):
+        raise ProtocolError(
+            BAD_REQUEST, "vote must be 1 (agree), -1 (disagree) or 0 (pass).", client_id
+        )
+    return {"statement": _positive_int(data, "statement", client_id), "vote": vote}
 
 
 def parse_since(raw: str | None) -> int | None:

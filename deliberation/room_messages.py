@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import services
+from .opinions import services as opinion_services
 from .protocol import (
     ClientMessage,
     MessageSchema,
@@ -15,6 +16,8 @@ from .protocol import (
     poll_close_fields,
     poll_open_fields,
     poll_vote_fields,
+    statement_create_fields,
+    statement_vote_fields,
     user_fields,
 )
 
@@ -139,6 +142,24 @@ ROOM_MESSAGES: dict[str, RoomMessage] = {
         FACILITATE,
         lambda m, session, user: services.session_end(
             session=session, facilitator=user, client_id=m.client_id
+        ),
+    ),
+    "statement.create": RoomMessage(
+        MessageSchema(statement_create_fields, needs_client_id=True),
+        TAKE_PART,
+        lambda m, session, user: opinion_services.statement_create(
+            session=session, author=user, text=m.fields["text"], client_id=m.client_id
+        ),
+    ),
+    "statement.vote": RoomMessage(
+        MessageSchema(statement_vote_fields, needs_client_id=True),
+        TAKE_PART,
+        lambda m, session, user: opinion_services.statement_vote(
+            session=session,
+            voter=user,
+            statement_id=m.fields["statement"],
+            vote=m.fields["vote"],
+            client_id=m.client_id,
         ),
     ),
 }

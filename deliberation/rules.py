@@ -52,3 +52,6 @@ rules.add_perm("deliberation.view_transcript", can_watch | is_commissioner | is_
 rules.add_perm("deliberation.write_summary", is_group_facilitator)
 # Group pages: the member list is for the group itself.
 rules.add_perm("deliberation.view_group_members", takes_part)
+
+# Statement voting's rules (deliberation/opinions/rules.py) register with the room's.
+from .opinions import rules as _opinion_rules  # noqa: E402, F401

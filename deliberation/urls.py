@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .opinions import urls as opinion_urls
 
 app_name = "deliberation"
 
@@ -23,4 +24,5 @@ urlpatterns = [
         views.transcript_html,
         name="session_transcript_html",
     ),
+    *opinion_urls.urlpatterns,
 ]

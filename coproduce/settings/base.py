@@ -309,3 +309,8 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# Statement voting: recompute a live activity's opinion groups at most this often (seconds).
+OPINIONS_REFRESH_SECONDS = float(os.environ.get("OPINIONS_REFRESH_SECONDS", "3"))
+# ...in a worker process of its own (deliberation/opinions/services.py, opinions_analyse).
+OPINIONS_ANALYSE_IN_PROCESS = os.environ.get("OPINIONS_ANALYSE_IN_PROCESS", "1") == "1"

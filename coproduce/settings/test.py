@@ -20,3 +20,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a server process started by a test sees the same data.
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_NAME", "")}
+# Opinion groups are recomputed as soon as a vote commits, so tests see the update at once
+# (tests/opinions/test_live.py covers the throttled timer with its own value).
+OPINIONS_REFRESH_SECONDS = 0
+OPINIONS_ANALYSE_IN_PROCESS = False
