@@ -257,7 +257,9 @@ def test_called_and_muted_are_shown_and_the_mute_list_offers_only_people_present
         expect(mute_list.get_by_role("button", name="Mute Priya")).to_be_hidden()
         mute_list.get_by_role("button", name="Mute Sam").click()
 
-        expect(sam.get_by_text("The facilitator has muted you.")).to_be_visible()
+        # On screen, not only in the (visually hidden) announcer.
+        expect(sam.locator("#room-you-muted")).to_be_visible()
+        expect(sam.locator("#room-you-muted")).to_contain_text("The facilitator has muted you.")
         expect(
             sam.get_by_text("Your turn: the facilitator has called you to speak.")
         ).to_be_hidden()
@@ -272,7 +274,7 @@ def test_called_and_muted_are_shown_and_the_mute_list_offers_only_people_present
 
         mute_list.get_by_role("button", name="Unmute Sam").click()
         expect(sam.get_by_label("Your contribution")).to_be_enabled()
-        expect(sam.get_by_text("The facilitator has muted you.")).to_be_hidden()
+        expect(sam.locator("#room-you-muted")).to_be_hidden()
     finally:
         rina.context.close()
         sam.context.close()
