@@ -1,43 +1,21 @@
 """Who may do what with co-production groups and their sessions (django-rules).
 
-The object is a `Session` for session rules and a `CoproductionGroup` for group rules. Each
-predicate asks the database, so a member removed from a group loses access at their next
-message, not at their next connection."""
+The predicates are in `predicates.py`; statement voting's rules (`opinions/rules.py`) register
+with these."""
 
 import rules
 
 from coproduce.accounts.rules import is_commissioner, is_editor
 
-
-def _group_of(obj):
-    if obj is None:
-        return None
-    return getattr(obj, "group", obj)
-
-
-@rules.predicate
-def is_group_facilitator(user, obj) -> bool:
-    group = _group_of(obj)
-    if group is None or not user.is_authenticated:
-        return False
-    return group.facilitators.filter(pk=user.pk).exists()
-
-
-@rules.predicate
-def is_group_member(user, obj) -> bool:
-    group = _group_of(obj)
-    if group is None or not user.is_authenticated:
-        return False
-    return group.members.filter(pk=user.pk).exists()
-
-
-@rules.predicate
-def session_allows_observers(user, session) -> bool:
-    return session is not None and user.is_authenticated and session.allow_observers
-
-
-takes_part = is_group_facilitator | is_group_member
-can_watch = takes_part | session_allows_observers
+# Statement voting's rules register with the room's (django-rules loads only this module).
+from deliberation.opinions import rules as _opinion_rules  # noqa: F401
+from deliberation.predicates import (  # noqa: F401  (the room's rules use them by name)
+    can_watch,
+    is_group_facilitator,
+    is_group_member,
+    session_allows_observers,
+    takes_part,
+)
 
 # Joining the room (members and facilitators speak; observers only watch).
 rules.add_perm("deliberation.enter_room", can_watch)
@@ -52,6 +30,3 @@ rules.add_perm("deliberation.view_transcript", can_watch | is_commissioner | is_
 rules.add_perm("deliberation.write_summary", is_group_facilitator)
 # Group pages: the member list is for the group itself.
 rules.add_perm("deliberation.view_group_members", takes_part)
-
-# Statement voting's rules (deliberation/opinions/rules.py) register with the room's.
-from .opinions import rules as _opinion_rules  # noqa: E402, F401

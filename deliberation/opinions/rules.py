@@ -5,7 +5,7 @@ imported conversation with no session is for commissioners and editors."""
 import rules
 
 from coproduce.accounts.rules import is_commissioner, is_editor
-from deliberation.rules import can_watch, is_group_facilitator, takes_part
+from deliberation.predicates import can_watch, is_group_facilitator, takes_part
 
 
 def _session(activity):
