@@ -3,6 +3,7 @@ requests for another format. Thin views: permission, form, service, render."""
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 from django.conf import settings
@@ -109,6 +110,22 @@ def _answering_access(request: HttpRequest, consultation: ConsultationPage):
     return None
 
 
+def answering(view):
+    """For the views of the answering journey: finds the consultation (404 if there is none),
+    sends people who may not answer now to sign in or to "not open", and otherwise calls the
+    view with the consultation instead of its id."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, page_id: int, *args, **kwargs) -> HttpResponse:
+        consultation = _consultation_or_404(page_id)
+        refused = _answering_access(request, consultation)
+        if refused:
+            return refused
+        return view(request, consultation, *args, **kwargs)
+
+    return wrapped
+
+
 def _section_url(consultation: ConsultationPage, number: int) -> str:
     return reverse("engagement:answer_section", args=[consultation.pk, number])
 
@@ -117,12 +134,9 @@ def _section_url(consultation: ConsultationPage, number: int) -> str:
 
 
 @require_http_methods(["GET"])
-def answer_start(request: HttpRequest, page_id: int) -> HttpResponse:
+@answering
+def answer_start(request: HttpRequest, consultation: ConsultationPage) -> HttpResponse:
     """Where "Start now" leads: the first section, or where the person stopped."""
-    consultation = _consultation_or_404(page_id)
-    refused = _answering_access(request, consultation)
-    if refused:
-        return refused
     response = current_response(request, consultation)
     if response is None:
         return redirect(_section_url(consultation, 1))
@@ -135,15 +149,14 @@ def answer_start(request: HttpRequest, page_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def answer_section(request: HttpRequest, page_id: int, number: int) -> HttpResponse:
+@answering
+def answer_section(
+    request: HttpRequest, consultation: ConsultationPage, number: int
+) -> HttpResponse:
     """One section of the questionnaire. "Save and continue" checks the answers and moves on
     (back to "check your answers" when the person came from its "Change" link); "Save and
     finish later" keeps everything typed, even what does not fit yet, and says how to come
     back."""
-    consultation = _consultation_or_404(page_id)
-    refused = _answering_access(request, consultation)
-    if refused:
-        return refused
     sections = questionnaire_sections(consultation=consultation)
     if not 1 <= number <= len(sections):
         raise Http404(_("No such section."))
@@ -293,12 +306,9 @@ def _require_response(request, consultation):
 
 
 @require_http_methods(["GET", "POST"])
-def answer_about_you(request: HttpRequest, page_id: int) -> HttpResponse:
+@answering
+def answer_about_you(request: HttpRequest, consultation: ConsultationPage) -> HttpResponse:
     """The optional equality monitoring questions, kept apart from the answers."""
-    consultation = _consultation_or_404(page_id)
-    refused = _answering_access(request, consultation)
-    if refused:
-        return refused
     if not consultation.ask_equality_monitoring:
         raise Http404(_("This consultation does not ask about you."))
     response, missing = _require_response(request, consultation)
@@ -333,12 +343,9 @@ def answer_about_you(request: HttpRequest, page_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def answer_check(request: HttpRequest, page_id: int) -> HttpResponse:
+@answering
+def answer_check(request: HttpRequest, consultation: ConsultationPage) -> HttpResponse:
     """Check your answers, then send (or, once sent, send the changes)."""
-    consultation = _consultation_or_404(page_id)
-    refused = _answering_access(request, consultation)
-    if refused:
-        return refused
     response, missing = _require_response(request, consultation)
     if missing:
         return missing
@@ -435,12 +442,9 @@ def answer_done(request: HttpRequest, page_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def answer_saved(request: HttpRequest, page_id: int) -> HttpResponse:
+@answering
+def answer_saved(request: HttpRequest, consultation: ConsultationPage) -> HttpResponse:
     """Saved for later: how to come back. Without an account, offer a link by email."""
-    consultation = _consultation_or_404(page_id)
-    refused = _answering_access(request, consultation)
-    if refused:
-        return refused
     response, missing = _require_response(request, consultation)
     if missing:
         return missing
