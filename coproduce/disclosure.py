@@ -44,6 +44,27 @@ HIDDEN_NOTE = "hidden to protect people's privacy"
 Position = tuple[int, int]
 
 
+def is_hidden(count: int) -> bool:
+    """Whether a count of people, published on its own, must be hidden (1 to 4; zero counts
+    nobody)."""
+    return 0 < count < SMALLEST_SHOWN
+
+
+def protect_count(count: int | None) -> int | None:
+    """A count of people published on its own, not in a table (a session's attendance, a
+    group's size, the people who voted): None, shown as the hidden mark, where it is 1 to 4.
+    A count that sits in a table with its totals goes through `protect_table` instead."""
+    if count is None or is_hidden(count):
+        return None
+    return count
+
+
+def count_or_mark(count: int) -> int | str:
+    """`protect_count` for templates and JSON that show the mark itself: the number, or "[c]"."""
+    protected = protect_count(count)
+    return HIDDEN_MARK if protected is None else protected
+
+
 class DisclosureError(ValueError):
     """A table that cannot be described: ragged cells, negative counts, missing totals."""
 

@@ -6,8 +6,7 @@ access, so a Facilitator could read everyone's admin actions and email addresses
 
 from functools import wraps
 
-from django.urls import URLPattern, resolve
-from django.urls.exceptions import Resolver404
+from django.urls import URLPattern
 
 # Imported for its side effect first: Wagtail decorates the report views (admin access check,
 # never_cache) in place when its admin URLconf loads; the guarded copies below wrap those.
@@ -15,26 +14,7 @@ from wagtail.admin import urls as _wagtail_admin_urls  # noqa: F401
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.urls import reports as wagtail_reports
 
-SITE_HISTORY_PERMISSION = "accounts.view_site_history"
-PAGE_REPORTS_PERMISSION = "accounts.view_page_reports"
-
-
-def report_permission(url_name: str) -> str:
-    """The permission a report's URL (by its name in `wagtailadmin_reports`) needs."""
-    if url_name.startswith("site_history"):
-        return SITE_HISTORY_PERMISSION
-    return PAGE_REPORTS_PERMISSION
-
-
-def may_open_report(user, url: str) -> bool:
-    """Whether `user` may open the report at `url` (a path under /admin/reports/)."""
-    try:
-        match = resolve(url)
-    except Resolver404:
-        return False
-    if match.url_name is None:
-        return False
-    return user.has_perm(report_permission(match.url_name))
+from coproduce.accounts.report_permissions import report_permission
 
 
 def _guarded(view, permission: str):

@@ -7,7 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import admin_views
-from .admin_reports import may_open_report
+from .report_permissions import may_open_report
 
 
 @hooks.register("construct_reports_menu")

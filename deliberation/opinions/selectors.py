@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from coproduce.disclosure import count_or_mark
 from deliberation.models import Session
 
 from .analysis import MIN_GROUP_SIZE, MIN_VOTERS, MIN_VOTERS_FOR_MAP, Analysis, VoteMatrix, analyse
@@ -23,12 +24,9 @@ SHOWN_PER_LIST = 5
 
 
 def people_count(n: int) -> int | str:
-    """A count of people as it may be shown: 1 to 4 become "[c]" (the domain's rule for small
-    numbers). The one place this feature shows counts of people, so it can be switched to the
-    project's disclosure-control module (coproduce/disclosure.py) when that lands."""
-    if 0 < n < SMALLEST_COUNT_SHOWN:
-        return SUPPRESSED
-    return n
+    """A count of people as it may be shown: 1 to 4 become "[c]" (the project's one
+    disclosure-control module, `coproduce.disclosure.count_or_mark`)."""
+    return count_or_mark(n)
 
 
 def activity_get(*, pk: int) -> StatementActivity | None:

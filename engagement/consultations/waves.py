@@ -12,7 +12,7 @@ previous wave, and whether it is more than chance:
 - single-choice answers (categories): Pearson's chi-square test of independence on the
   waves-by-answers table, without continuity correction.
 
-Counts of people go through `coproduce.small_counts.publishable_count` (1 to 4 shown as "[c]",
+Counts of people go through `coproduce.disclosure.count_or_mark` (1 to 4 shown as "[c]",
 and their percentages with them); no test is run when a wave has fewer than
 `SMALLEST_TESTED` answers."""
 
@@ -25,7 +25,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from scipy.stats import chi2_contingency, mannwhitneyu
 
-from coproduce.small_counts import is_hidden, publishable_count
+from coproduce.disclosure import count_or_mark as publishable_count
+from coproduce.disclosure import is_hidden
 from engagement.consultations.kinds import AGREEMENT_SCALE, QuestionKind
 from engagement.consultations.models import Answer, ConsultationPage, Question, ResponseStatus
 

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.accounts import roles
+from coproduce.disclosure import protect_count
 from deliberation.models import CoproductionGroup, Poll, RoomEvent, Session, SessionParticipant
 from engagement.consultations.models import ConsultationPage, ResponseStatus
 from engagement.decisions.models import (
@@ -52,10 +53,9 @@ SIGN_OFF_MISSING = "sign_off"
 
 
 def people_count(n: int | None) -> int | None:
-    """A count of people as it may be published: None (shown as "[c]") for 1 to 4."""
-    if n is None:
-        return None
-    return None if 0 < n < SMALLEST_PUBLISHED_COUNT else n
+    """A count of people as it may be published: None (shown as "[c]") for 1 to 4
+    (`coproduce.disclosure.protect_count`)."""
+    return protect_count(n)
 
 
 # --- Who took part, who has lived experience ---------------------------------------------------

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.accounts.rules import is_finder
-from coproduce.small_counts import publishable_count
+from coproduce.disclosure import count_or_mark as publishable_count
 from deliberation.models import CoproductionGroup, SessionParticipant
 from engagement.consultations.models import Response, ResponseStatus
 from engagement.profiles.models import (

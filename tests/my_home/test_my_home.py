@@ -68,6 +68,8 @@ def test_a_group_member_sees_the_sign_off_waiting_for_them(client, commissioner,
     group = factories.CoproductionGroupFactory(members=[expert])
     decision = factories.make_decision(publish=False, owner=commissioner)
     decision.co_production_group = group
+    # "Informed" is the level the record always supports, so the draft may go for sign-off.
+    decision.involvement_level = "informed"
     decision.save()
     decision.save_revision()
     decision_submit_for_sign_off(decision=decision, user=commissioner)

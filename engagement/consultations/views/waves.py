@@ -10,8 +10,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from coproduce.disclosure import HIDDEN_NOTE
 from coproduce.permissions import require_perm
-from coproduce.small_counts import HIDDEN_NOTE
 from engagement.consultations.models import ConsultationPage
 from engagement.consultations.services import consultation_next_wave
 from engagement.consultations.waves import (

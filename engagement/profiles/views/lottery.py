@@ -7,8 +7,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from coproduce.disclosure import HIDDEN_NOTE
 from coproduce.permissions import require_perm
-from coproduce.small_counts import HIDDEN_NOTE
 from engagement.profiles import selectors
 from engagement.profiles.forms import LotteryForm
 from engagement.profiles.models import Opportunity

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coproduce.disclosure import HIDDEN_NOTE
 from coproduce.permissions import require_perm
-from coproduce.small_counts import HIDDEN_NOTE
 from engagement.profiles import selectors
 from engagement.profiles.forms import (
     InterestForm,
