@@ -126,6 +126,16 @@ def answering(view):
     return wrapped
 
 
+def _has_unstorable_text(form) -> bool:
+    """Whether an answer holds a NUL character, which no database text can store: even "save
+    and finish later" then asks for it to be taken out, rather than failing to keep it."""
+    return any(
+        error.code == "null_characters_not_allowed"
+        for errors in form.errors.as_data().values()
+        for error in errors
+    )
+
+
 def _section_url(consultation: ConsultationPage, number: int) -> str:
     return reverse("engagement:answer_section", args=[consultation.pk, number])
 
@@ -189,7 +199,7 @@ def answer_section(
         response and response.status == ResponseStatus.SUBMITTED
     )
     form = SectionForm(request.POST, questions=questions, enforce_required=not keep_as_typed)
-    if not form.is_valid() and not keep_as_typed:
+    if not form.is_valid() and (not keep_as_typed or _has_unstorable_text(form)):
         return _render_section(
             request,
             consultation,
