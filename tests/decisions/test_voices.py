@@ -123,7 +123,7 @@ def test_a_participant_contests_once_and_the_commissioner_answers_publicly(
     assert "The repair services cannot promise 5 days yet" in html
     assert "Person 0" not in html
 
-    data = client.get(f"/api/decisions/{decision.pk}/").json()
+    data = client.get(f"/api/v1/decisions/{decision.pk}").json()
     assert data["contests"]["count"] == 2
     assert data["contests"]["answered"] == 1
 
@@ -367,7 +367,10 @@ def test_the_pack_s_figures_match_the_database(
     ]
     carers = EqualityMonitoring.objects.filter(response__consultation=consultation, carer="yes")
     carer_table = next(t for t in pack["who_took_part"]["equality"] if t["field"] == "carer")
-    assert {"answer": "Yes", "people": carers.count()} in carer_table["rows"]
+    # The figure as the database has it, or hidden (null) where disclosure control hides it to
+    # protect a small count beside it (coproduce/disclosure.py): never a different number.
+    yes = next(row for row in carer_table["rows"] if row["answer"] == "Yes")
+    assert yes["people"] in (carers.count(), None)
     # 1 person took part in the session: hidden (null).
     assert pack["who_took_part"]["sessions"][0]["people_took_part"] is None
     assert pack["themes"] == [
