@@ -54,9 +54,63 @@ class Commissions(Schema):
     starts_on: dt.date | None
 
 
+class EvidenceConsultation(Schema):
+    id: int
+    title: str
+    closed: bool
+    responses: int = Field(description="Submitted responses")
+
+
+class EvidenceSession(Schema):
+    id: int
+    title: str
+    ended: bool
+    people_took_part: int | None = Field(
+        description="Facilitators not counted; null where 1 to 4 (hidden to protect people)"
+    )
+    experts_by_experience_present: bool
+
+
+class SignOff(Schema):
+    quorum: int | None = Field(description="Confirmations the group asks for; null: no group")
+    confirmations: int
+
+
+class Evidence(Schema):
+    """What the record supports (docs/decisions.md): checked, never typed."""
+
+    declared_level: Level
+    supported_level: Level | None = Field(description="The highest level the record proves")
+    declared_level_supported: bool
+    missing: list[str] = Field(description="What the record lacks for the declared level")
+    rules: dict[str, str] = Field(description="Each level's evidence rule")
+    consultations: list[EvidenceConsultation]
+    sessions: list[EvidenceSession]
+    co_production_group: str | None
+    sign_off: SignOff
+    agreement: str | None = Field(description="The poll or agreement a co-decided level cites")
+
+
 class Involvement(Schema):
     level: Level
     justification: str
+    evidence: Evidence
+
+
+class Contest(Schema):
+    about: str = Field(description="'level' or 'point'")
+    point: str | None = Field(description="The 'you said' point contested, if one")
+    reason: str
+    answer: str | None = Field(description="The commissioner's public answer")
+    answered_at: str | None
+
+
+class Contests(Schema):
+    """Challenges by people who took part, to the level or a point, and the answers."""
+
+    count: int
+    answered: int
+    contests: list[Contest]
 
 
 class YouSaidWeDid(Schema):
@@ -104,6 +158,7 @@ class Decision(Schema):
     dates: DecisionDates
     commissions: Commissions
     involvement: Involvement
+    contests: Contests
     topics: list[str] = Field(description="Topic slugs")
     you_said_we_did: list[YouSaidWeDid]
     minority_views: list[MinorityView]

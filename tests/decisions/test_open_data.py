@@ -89,6 +89,7 @@ def test_the_json_api_lists_decisions_with_links_and_the_results_route(client, p
         "dates",
         "commissions",
         "involvement",
+        "contests",
         "topics",
         "you_said_we_did",
         "minority_views",
