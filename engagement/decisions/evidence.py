@@ -44,10 +44,6 @@ from engagement.decisions.models import (
 
 User = get_user_model()
 
-# Counts of 1 to 4 people are not published. TODO(disclosure): switch `people_count` to the
-# disclosure-control module (coproduce/disclosure.py, branch `figures`) when it is merged, so
-# secondary suppression applies here too.
-SMALLEST_PUBLISHED_COUNT = 5
 STAFF_ROLES = (roles.COMMISSIONER, roles.EDITOR, roles.FACILITATOR)
 SIGN_OFF_MISSING = "sign_off"
 
