@@ -344,7 +344,8 @@ def main() -> int:
             )
             print(f"  room {room} across a restart of every web process: {report}")
 
-        status, _, text, _ = anonymous.fetch("/health/ready/")
+        # strict: in the smoke test every shared service must be up, not merely degraded.
+        status, _, text, _ = anonymous.fetch("/health/ready/?strict=1")
         if status != 200:
             raise Failure(f"/health/ready/ answered {status}: {text}")
         print(f"  /health/ready/: {text}")

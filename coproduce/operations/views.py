@@ -22,8 +22,17 @@ def live(request):
 
 
 class ReadyView(HealthCheckView):
-    """Whether this process should take traffic: 200 `{"status": "ok", "checks": {...}}`, or
-    503 with `"status": "unavailable"` and, for each failing check, what failed."""
+    """Whether this process should take traffic.
+
+    Only what this process cannot serve a page without makes it unready: the database and
+    its migrations (`503`, `"status": "unavailable"`). Redis (the cache and the channel layer)
+    and the background worker are shared by every process, and the site fails open without
+    them (coproduce.cache: pages answer, rooms store and acknowledge), so taking every process
+    out of the load balancer for them would turn a degraded site into no site: they answer
+    `200` with `"status": "degraded"` and name what failed. A monitor that must page someone
+    for those asks `?strict=1`, which answers `503` for any failing check."""
+
+    required = ("database", "migrations")
 
     def named_checks(self) -> dict:
         return {
@@ -46,11 +55,15 @@ class ReadyView(HealthCheckView):
             name: "ok" if result.error is None else str(result.error)
             for name, result in zip(named, results, strict=True)
         }
-        healthy = all(value == "ok" for value in checks.values())
-        return JsonResponse(
-            {"status": "ok" if healthy else "unavailable", "checks": checks},
-            status=200 if healthy else 503,
-        )
+        failing = [name for name, value in checks.items() if value != "ok"]
+        strict = request.GET.get("strict") not in (None, "", "0")
+        if any(name in self.required for name in failing) or (strict and failing):
+            status, code = "unavailable", 503
+        elif failing:
+            status, code = "degraded", 200
+        else:
+            status, code = "ok", 200
+        return JsonResponse({"status": status, "checks": checks}, status=code)
 
 
 ready = ReadyView.as_view()
