@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from coproduce.notifications.models import NotificationPreference, OutgoingEmail
 from deliberation.models import RoomEvent, SessionAttendance
 from engagement.consultations.models import Answer, Response
 from engagement.decisions.models import (
@@ -20,7 +21,6 @@ from engagement.decisions.models import (
     DecisionEmail,
     DecisionRating,
     Notification,
-    NotificationPreference,
     SignOffResponse,
 )
 from engagement.profiles.models import (
@@ -352,6 +352,8 @@ def _erase_needs_and_notices(user, identifiers: list[str]) -> None:
     )
     Notification.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
+    # Emails still owed to the person are not sent; those sent keep no address or content.
+    OutgoingEmail.objects.filter(Q(user=user) | Q(to__in=identifiers)).delete()
     DecisionEmail.objects.filter(Q(user=user) | Q(email__in=identifiers)).update(
         email=f"former-member-{user.pk}@erased.invalid"
     )
