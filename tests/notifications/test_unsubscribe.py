@@ -1,6 +1,7 @@
 """People control their messages: a one-click unsubscribe link in every email, the RFC 8058
 headers whose POST acts without signing in, choices per kind, and a weekly digest."""
 
+import io
 import re
 
 import pytest
@@ -135,11 +136,11 @@ def test_a_weekly_digest_instead_of_single_emails(
     _invite(opportunity, expert, django_capture_on_commit_callbacks)
     assert mail.outbox == []  # held for the digest
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("send_weekly_digests", stdout=open("/dev/null", "w"))
+        call_command("send_weekly_digests", stdout=io.StringIO())
     [digest] = mail.outbox
     assert digest.to == ["priya@example.org"]
     assert "Join the short breaks panel" in digest.body
     assert "/emails/unsubscribe/" in digest.extra_headers["List-Unsubscribe"]
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("send_weekly_digests", stdout=open("/dev/null", "w"))
+        call_command("send_weekly_digests", stdout=io.StringIO())
     assert len(mail.outbox) == 1  # each held email goes out in one digest only
