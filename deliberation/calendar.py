@@ -7,6 +7,7 @@ clock change. The online link goes only into files made for someone with a place
 """
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -21,7 +22,7 @@ MIMETYPE = "text/calendar"
 
 def session_uid(session: Session) -> str:
     """Stable for the life of the session, unique across sites."""
-    host = settings.WAGTAILADMIN_BASE_URL.split("://", 1)[-1].split("/", 1)[0] or "coproduce"
+    host = urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname or "coproduce"
     return f"session-{session.pk}@{host}"
 
 
