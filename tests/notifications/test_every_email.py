@@ -3,10 +3,19 @@ headers. The only emails without them are listed in TRANSACTIONAL_PATHS, each wi
 a person asked for it a moment ago, or it goes to the organisation rather than to a person.
 A new email path joins one of the two lists."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from coproduce.accounts import roles
+from deliberation.models import Session
+from deliberation.services import (
+    session_attendance_save,
+    session_registration_sync,
+    session_reminders_queue,
+)
 from engagement.consultations.models import FormatRequest
 from engagement.consultations.services import (
     format_request_create,
@@ -54,6 +63,54 @@ def decision_published(role_user):
     factories.make_decision(consultations=[consultation], items=[])
 
 
+def _session_with(role_user, count, **fields):
+    people = [role_user(roles.EXPERT) for _ in range(count)]
+    session = factories.SessionFactory(
+        group=factories.CoproductionGroupFactory(members=people),
+        status="scheduled",
+        scheduled_at=timezone.now() + timedelta(hours=5),
+        online_link="https://meet.example.org/x",
+        **fields,
+    )
+    return session, people
+
+
+def _say(session, person, attending=True):
+    session_attendance_save(
+        session=session,
+        user=person,
+        attending=attending,
+        support_needs=[],
+        other_needs="",
+        share_needs=False,
+    )
+    session_registration_sync(session=session, user=person)
+
+
+def session_place_waiting_and_freed(role_user):
+    session, (asha, ben) = _session_with(role_user, 2, capacity=1)
+    _say(session, asha)  # a place
+    _say(session, ben)  # the waiting list
+    _say(session, asha, attending=False)  # Ben is given the place
+
+
+def session_changed_and_cancelled(role_user):
+    session, (asha,) = _session_with(role_user, 1)
+    _say(session, asha)
+    loaded = Session.objects.get(pk=session.pk)
+    loaded.venue_name = "Library"
+    loaded.save()
+    loaded = Session.objects.get(pk=session.pk)
+    loaded.cancelled = True
+    loaded.save()
+
+
+def session_reminder(role_user):
+    session, (asha,) = _session_with(role_user, 1)
+    _say(session, asha)
+    session_reminders_queue()
+
+
 def resume_link(role_user):
     response = response_start(consultation=factories.make_consultation(), browser_key="k" * 64)
     response_send_resume_link(
@@ -70,7 +127,15 @@ def format_request(role_user):
     )
 
 
-NOTIFICATION_PATHS = [invitation, claim_queried, response_receipt, decision_published]
+NOTIFICATION_PATHS = [
+    invitation,
+    claim_queried,
+    response_receipt,
+    decision_published,
+    session_place_waiting_and_freed,
+    session_changed_and_cancelled,
+    session_reminder,
+]
 TRANSACTIONAL_PATHS = {
     resume_link: "the person typed their address a moment ago to get this link",
     format_request: "it goes to the organisation's contact address, not to a person",
