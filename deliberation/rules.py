@@ -26,7 +26,7 @@ rules.add_perm("deliberation.facilitate", is_group_facilitator)
 rules.add_perm("deliberation.view_preparation_list", is_group_facilitator)
 rules.add_perm("deliberation.register_attendance", is_group_member)
 # The online meeting link: only people with a place (and the facilitators who run it).
-rules.add_perm("deliberation.see_online_link", has_place | is_group_facilitator)
+rules.add_perm("deliberation.see_online_link", is_group_facilitator | has_place)
 # The record of a session: those who could be in the room, and commissioners and editors,
 # whose decisions cite it.
 rules.add_perm("deliberation.view_transcript", can_watch | is_commissioner | is_editor)

@@ -63,7 +63,7 @@ def session_room(request, pk):
         "can_take_part": request.user.has_perm("deliberation.take_part", session),
         # Checked here on the server: the link is never in the page for anyone else.
         "online_link": session.online_link
-        if request.user.has_perm("deliberation.see_online_link", session)
+        if session.online_link and request.user.has_perm("deliberation.see_online_link", session)
         else "",
         "session_full": selectors.session_full(session=session),
     }
