@@ -174,3 +174,30 @@ def test_racing_for_the_last_place_gives_it_to_one_person(postgres, role_user):
     places = list(SessionAttendance.objects.values_list("place", flat=True))
     assert places.count("confirmed") == 3
     assert places.count("waiting") == 5
+
+
+def test_a_facilitator_sets_places_and_a_venue_in_the_admin(client, group, role_user):
+    facilitator = group.facilitators.get()
+    client.force_login(facilitator)
+    url = "/admin/snippets/deliberation/session/add/"
+    response = client.post(
+        url,
+        {
+            "group": group.pk,
+            "title": "Hybrid session",
+            "scheduled_at": "2027-03-01 10:00",
+            "duration_minutes": "90",
+            "status": "scheduled",
+            "venue_name": "Town Hall",
+            "venue_address": "1 High Street",
+            "online_link": LINK,
+            "capacity": "12",
+            "agenda_items-TOTAL_FORMS": "0",
+            "agenda_items-INITIAL_FORMS": "0",
+            "agenda_items-MIN_NUM_FORMS": "0",
+            "agenda_items-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302
+    session = Session.objects.get(title="Hybrid session")
+    assert (session.capacity, session.venue_name, session.online_link) == (12, "Town Hall", LINK)
