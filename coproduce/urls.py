@@ -36,6 +36,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search, name="search"),
+    path("", include("coproduce.notifications.urls")),  # one-click unsubscribe
     path("", include("engagement.api")),  # the open-data API, /api/v1/
     path("", include("engagement.urls")),
     path("", include("deliberation.urls")),

@@ -6,6 +6,8 @@ replaying the whole log; every change to them is made by the same service call, 
 transaction, as the event that records it.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -146,13 +148,62 @@ class Session(ClusterableModel):
         blank=True,
         help_text=_("One action per line: who will do what, by when."),
     )
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("length (minutes)"), default=120, validators=[MinValueValidator(5)]
+    )
+    # Where: a venue, an online link, or both (hybrid).
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_address = models.TextField(_("venue address"), blank=True)
+    access_information = models.TextField(
+        _("access information"),
+        blank=True,
+        help_text=_(
+            "Step-free access, the nearest accessible toilet, hearing loop, parking, quiet "
+            "space, how to get there."
+        ),
+    )
+    online_link = models.URLField(
+        _("online meeting link"),
+        blank=True,
+        max_length=500,
+        help_text=_("Shown only to people with a place at the session."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Leave empty for no limit. With a limit, people who say they are coming take a "
+            "place while there is one and join the waiting list after."
+        ),
+    )
+    cancelled = models.BooleanField(
+        _("cancelled"),
+        default=False,
+        help_text=_("Everyone with a place is told, with a calendar cancellation."),
+    )
+    # RFC 5545 SEQUENCE of the session's calendar entry: raised whenever its time, place or
+    # link changes, or it is cancelled, so calendars replace the entry they hold.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     panels = [
         FieldPanel("group"),
         FieldPanel("title"),
         FieldPanel("scheduled_at"),
+        FieldPanel("duration_minutes"),
         FieldPanel("status"),
         FieldPanel("allow_observers"),
+        MultiFieldPanel(
+            [
+                FieldPanel("venue_name"),
+                FieldPanel("venue_address"),
+                FieldPanel("access_information"),
+                FieldPanel("online_link"),
+            ],
+            heading=_("Where: a venue, an online link, or both"),
+        ),
+        MultiFieldPanel([FieldPanel("capacity"), FieldPanel("cancelled")], heading=_("Places")),
         InlinePanel("agenda_items", label=_("Agenda"), heading=_("Agenda items")),
         MultiFieldPanel(
             [FieldPanel("summary"), FieldPanel("agreed_actions")], heading=_("After the session")
@@ -187,6 +238,35 @@ class Session(ClusterableModel):
 
     def get_absolute_url(self):
         return reverse("deliberation:session_room", kwargs={"pk": self.pk})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What the session was when loaded, to tell what an admin edit changed (receivers.py).
+        watched = (*cls.CALENDAR_FIELDS, "capacity")
+        loaded = instance.__dict__
+        if all(name in loaded for name in watched):
+            instance._loaded_values = {name: loaded[name] for name in watched}
+        return instance
+
+    @property
+    def ends_at(self):
+        return self.scheduled_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def has_venue(self) -> bool:
+        return bool(self.venue_name or self.venue_address)
+
+    # The fields whose change makes the calendar entry (and the people with places) out of date.
+    CALENDAR_FIELDS = (
+        "title",
+        "scheduled_at",
+        "duration_minutes",
+        "venue_name",
+        "venue_address",
+        "online_link",
+        "cancelled",
+    )
 
 
 class AgendaItem(Orderable):
@@ -335,7 +415,17 @@ class SessionAttendance(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_attendances"
     )
+
+    class Place(models.TextChoices):
+        CONFIRMED = "confirmed", _("You have a place")
+        WAITING = "waiting", _("You are on the waiting list")
+        NONE = "", _("Not coming")
+
     attending = models.BooleanField(default=True)
+    # What the person has: a place, a place on the waiting list, or nothing (not coming).
+    # Set only by deliberation.services.session_registration_sync, under a lock on the session.
+    place = models.CharField(max_length=10, choices=Place.choices, blank=True, default="")
+    waiting_since = models.DateTimeField(null=True, blank=True)
     support_needs = models.JSONField(default=list, blank=True)
     other_needs = models.TextField(blank=True)
     share_needs = models.BooleanField(default=False)

@@ -36,3 +36,11 @@ def session_allows_observers(user, session) -> bool:
 
 takes_part = is_group_facilitator | is_group_member
 can_watch = takes_part | session_allows_observers
+
+
+@rules.predicate
+def has_place(user, session) -> bool:
+    """Registered for this session with a place (not only on the waiting list)."""
+    if session is None or not user.is_authenticated or not hasattr(session, "attendances"):
+        return False
+    return session.attendances.filter(user=user, place="confirmed").exists()

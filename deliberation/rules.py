@@ -11,6 +11,7 @@ from coproduce.accounts.rules import is_commissioner, is_editor
 from deliberation.opinions import rules as _opinion_rules  # noqa: F401
 from deliberation.predicates import (  # noqa: F401  (the room's rules use them by name)
     can_watch,
+    has_place,
     is_group_facilitator,
     is_group_member,
     session_allows_observers,
@@ -24,6 +25,8 @@ rules.add_perm("deliberation.facilitate", is_group_facilitator)
 # Who is coming and what support they asked for: the group's facilitators only.
 rules.add_perm("deliberation.view_preparation_list", is_group_facilitator)
 rules.add_perm("deliberation.register_attendance", is_group_member)
+# The online meeting link: only people with a place (and the facilitators who run it).
+rules.add_perm("deliberation.see_online_link", is_group_facilitator | has_place)
 # The record of a session: those who could be in the room, and commissioners and editors,
 # whose decisions cite it.
 rules.add_perm("deliberation.view_transcript", can_watch | is_commissioner | is_editor)

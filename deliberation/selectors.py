@@ -271,6 +271,14 @@ def preparation_list(*, session: Session) -> list[SessionAttendance]:
     )
 
 
+def session_full(*, session: Session) -> bool:
+    """Whether every place is taken (never, with no capacity)."""
+    if session.capacity is None:
+        return False
+    taken = SessionAttendance.objects.filter(session=session, place="confirmed").count()
+    return taken >= session.capacity
+
+
 def attendance_for(*, session: Session, user) -> SessionAttendance | None:
     """This person's answer to "are you coming?", if any."""
     return SessionAttendance.objects.filter(session=session, user=user).first()

@@ -11,16 +11,23 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coproduce.notifications.mail import Attachment, Kind, send_email
+
+from .calendar import LONDON, calendar_filename, session_calendar
+from .calendar import MIMETYPE as CALENDAR_MIMETYPE
 from .models import (
     AgendaItem,
     Poll,
@@ -560,3 +567,214 @@ def session_summary_save(*, session: Session, summary: str, agreed_actions: str)
     )
     session.refresh_from_db(fields=["summary", "agreed_actions"])
     return session
+
+
+# --- Places, the waiting list, calendar files and reminders --------------------------------------
+
+
+def _session_url(session: Session) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + session.get_absolute_url()
+
+
+def _calendar_attachment(session: Session, *, method: str = "REQUEST") -> Attachment:
+    return Attachment(
+        filename=calendar_filename(session),
+        content=session_calendar(
+            session, with_link=True, method=method, page_url=_session_url(session)
+        ).decode(),
+        mimetype=CALENDAR_MIMETYPE,
+    )
+
+
+def _email_place(
+    *,
+    session: Session,
+    attendance: SessionAttendance,
+    template: str,
+    subject: str,
+    dedupe_key: str | None = None,
+    method: str = "REQUEST",
+) -> None:
+    with_file = attendance.place == SessionAttendance.Place.CONFIRMED or method == "CANCEL"
+    send_email(
+        kind=Kind.SESSIONS,
+        to=attendance.user.email,
+        user=attendance.user,
+        subject=subject,
+        body=render_to_string(
+            template,
+            {
+                "session": session,
+                "attendance": attendance,
+                "show_link": with_file and method != "CANCEL",
+                "url": _session_url(session),
+                "london_time": timezone.localtime(session.scheduled_at, LONDON),
+            },
+        ),
+        attachments=[_calendar_attachment(session, method=method)] if with_file else [],
+        dedupe_key=dedupe_key,
+    )
+
+
+def _has_room(session: Session) -> bool:
+    if session.capacity is None:
+        return True
+    taken = SessionAttendance.objects.filter(
+        session=session, place=SessionAttendance.Place.CONFIRMED
+    ).count()
+    return taken < session.capacity
+
+
+def _fill_places(session: Session) -> list[SessionAttendance]:
+    """Give freed places to the waiting list, first come first served, and tell each person.
+    The caller holds the lock on the session row."""
+    promoted = []
+    while _has_room(session):
+        first = (
+            SessionAttendance.objects.select_related("user")
+            .filter(session=session, place=SessionAttendance.Place.WAITING)
+            .order_by("waiting_since", "pk")
+            .first()
+        )
+        if first is None:
+            break
+        first.place = SessionAttendance.Place.CONFIRMED
+        first.waiting_since = None
+        first.save(update_fields=["place", "waiting_since", "updated_at"])
+        _email_place(
+            session=session,
+            attendance=first,
+            template="deliberation/email/place_freed.txt",
+            subject=_("A place has come up for you: %(title)s") % {"title": session.title},
+        )
+        promoted.append(first)
+    return promoted
+
+
+@transaction.atomic
+def session_registration_sync(*, session: Session, user) -> SessionAttendance | None:
+    """Turn a person's "are you coming?" answer into a place: with no capacity, everyone
+    coming has one; with a capacity, a place while there is one and the waiting list after.
+    Someone who stops coming frees their place for the first person waiting, who is told.
+
+    Concurrency: the session row is locked (select_for_update) for the whole change, so two
+    people taking the last place at once get one place and one waiting-list spot."""
+    locked = Session.objects.select_for_update().select_related("group").get(pk=session.pk)
+    attendance = (
+        SessionAttendance.objects.select_related("user").filter(session=locked, user=user).first()
+    )
+    if attendance is None:
+        return None
+    before = attendance.place
+    Place = SessionAttendance.Place
+    if attendance.attending and not locked.cancelled and not locked.has_ended:
+        if before in (Place.CONFIRMED, Place.WAITING):
+            place = before
+        else:
+            place = Place.CONFIRMED if _has_room(locked) else Place.WAITING
+    else:
+        place = Place.NONE
+    if place != before:
+        attendance.place = place
+        attendance.waiting_since = timezone.now() if place == Place.WAITING else None
+        attendance.save(update_fields=["place", "waiting_since", "updated_at"])
+        if place == Place.CONFIRMED:
+            _email_place(
+                session=locked,
+                attendance=attendance,
+                template="deliberation/email/registered.txt",
+                subject=_("Your place at %(title)s") % {"title": locked.title},
+            )
+        elif place == Place.WAITING:
+            _email_place(
+                session=locked,
+                attendance=attendance,
+                template="deliberation/email/waiting.txt",
+                subject=_("You are on the waiting list for %(title)s") % {"title": locked.title},
+            )
+    if before == Place.CONFIRMED and place != Place.CONFIRMED:
+        _fill_places(locked)
+    return attendance
+
+
+@transaction.atomic
+def session_details_changed(*, session_id: int, changed: set[str]) -> int:
+    """The session's time, place, link or status changed (saved in the admin): raise the
+    calendar SEQUENCE and send everyone with a place the updated entry (or the cancellation),
+    with the same UID. A raised capacity gives places to the waiting list. Returns how many
+    people were told."""
+    locked = Session.objects.select_for_update().select_related("group").get(pk=session_id)
+    _fill_places(locked)
+    if not changed & set(Session.CALENDAR_FIELDS):
+        return 0
+    Session.objects.filter(pk=locked.pk).update(calendar_sequence=F("calendar_sequence") + 1)
+    locked.refresh_from_db(fields=["calendar_sequence"])
+    cancelling = locked.cancelled
+    told = 0
+    people = SessionAttendance.objects.select_related("user").filter(
+        session=locked, place=SessionAttendance.Place.CONFIRMED
+    )
+    for attendance in people:
+        _email_place(
+            session=locked,
+            attendance=attendance,
+            template="deliberation/email/cancelled.txt"
+            if cancelling
+            else "deliberation/email/changed.txt",
+            subject=(_("Cancelled: %(title)s") if cancelling else _("Changed: %(title)s"))
+            % {"title": locked.title},
+            method="CANCEL" if cancelling else "REQUEST",
+            dedupe_key=f"session-change:{locked.pk}:{locked.calendar_sequence}:{attendance.user_id}",
+        )
+        told += 1
+    return told
+
+
+REMINDER_WINDOWS = (("hour", timedelta(hours=1)), ("day", timedelta(hours=24)))
+
+
+def session_reminders_queue(*, now=None) -> int:
+    """Queue the reminders now due: a day before and an hour before each session, to each
+    person with a place. Each reminder is one OutgoingEmail row with a unique key (kind,
+    session, its start time, person), so however often this runs, or the worker retries, it is
+    sent once. A session moved to a new time gets new reminders. Returns how many were queued."""
+    now = now or timezone.now()
+    queued = 0
+    sessions = Session.objects.select_related("group").filter(
+        status=Session.Status.SCHEDULED,
+        cancelled=False,
+        scheduled_at__gt=now,
+        scheduled_at__lte=now + timedelta(hours=24),
+    )
+    for session in sessions:
+        which = "hour" if session.scheduled_at - now <= timedelta(hours=1) else "day"
+        people = SessionAttendance.objects.select_related("user").filter(
+            session=session, place=SessionAttendance.Place.CONFIRMED
+        )
+        for attendance in people:
+            with transaction.atomic():
+                email = send_email(
+                    kind=Kind.REMINDERS,
+                    to=attendance.user.email,
+                    user=attendance.user,
+                    subject=(
+                        _("In an hour: %(title)s") if which == "hour" else _("Tomorrow: %(title)s")
+                    )
+                    % {"title": session.title},
+                    body=render_to_string(
+                        "deliberation/email/reminder.txt",
+                        {
+                            "session": session,
+                            "which": which,
+                            "show_link": True,
+                            "url": _session_url(session),
+                            "london_time": timezone.localtime(session.scheduled_at, LONDON),
+                        },
+                    ),
+                    dedupe_key=(
+                        f"reminder:{which}:{session.pk}:"
+                        f"{int(session.scheduled_at.timestamp())}:{attendance.user_id}"
+                    ),
+                )
+            queued += email is not None
+    return queued

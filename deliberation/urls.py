@@ -10,6 +10,7 @@ urlpatterns = [
     path("groups/<slug:slug>/", views.group_detail, name="group_detail"),
     path("sessions/<int:pk>/", views.session_room, name="session_room"),
     path("sessions/<int:pk>/attendance/", views.session_attendance, name="session_attendance"),
+    path("sessions/<int:pk>/session.ics", views.session_calendar, name="session_calendar"),
     path("sessions/<int:pk>/preparation/", views.session_preparation, name="session_preparation"),
     path("sessions/<int:pk>/start/", views.session_start, name="session_start"),
     path("sessions/<int:pk>/transcript/", views.session_transcript, name="session_transcript"),

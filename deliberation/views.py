@@ -5,6 +5,7 @@ without JavaScript (the agenda and the transcript so far)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from coproduce.spreadsheets import csv_writer
 
-from . import selectors, services
+from . import calendar, selectors, services
 from .forms import AttendanceForm, SummaryForm
 
 
@@ -60,6 +61,11 @@ def session_room(request, pk):
         "room": selectors.room_page(session=session, user=request.user),
         "can_facilitate": request.user.has_perm("deliberation.facilitate", session),
         "can_take_part": request.user.has_perm("deliberation.take_part", session),
+        # Checked here on the server: the link is never in the page for anyone else.
+        "online_link": session.online_link
+        if session.online_link and request.user.has_perm("deliberation.see_online_link", session)
+        else "",
+        "session_full": selectors.session_full(session=session),
     }
     if request.user.has_perm("deliberation.register_attendance", session):
         attendance = selectors.attendance_for(session=session, user=request.user)
@@ -78,14 +84,45 @@ def session_attendance(request, pk):
     attendance = selectors.attendance_for(session=session, user=request.user)
     form = AttendanceForm(request.POST or None, initial=AttendanceForm.initial_for(attendance))
     if request.method == "POST" and form.is_valid():
-        services.session_attendance_save(session=session, user=request.user, **form.cleaned_data)
-        messages.success(request, _("Thank you. We have your answer for this session."))
+        with transaction.atomic():
+            services.session_attendance_save(
+                session=session, user=request.user, **form.cleaned_data
+            )
+            # "Are you coming?" becomes a place, or a place on the waiting list.
+            attendance = services.session_registration_sync(session=session, user=request.user)
+        if attendance is not None and attendance.place == attendance.Place.WAITING:
+            messages.success(
+                request,
+                _(
+                    "This session is full, so you are on the waiting list. We will email you "
+                    "if a place comes up."
+                ),
+            )
+        else:
+            messages.success(request, _("Thank you. We have your answer for this session."))
         return redirect(session)
     return render(
         request,
         "deliberation/session_attendance.html",
         {"session": session, "form": form},
     )
+
+
+@login_required
+def session_calendar(request, pk):
+    """The session's calendar file (.ics); the online link only for someone with a place."""
+    session = _session_or_404(pk)
+    _require(request.user, "deliberation.enter_room", session)
+    body = calendar.session_calendar(
+        session,
+        with_link=request.user.has_perm("deliberation.see_online_link", session),
+        page_url=request.build_absolute_uri(session.get_absolute_url()),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{calendar.calendar_filename(session)}"'
+    )
+    return response
 
 
 @login_required

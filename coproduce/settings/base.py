@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "daphne",
     "coproduce.accounts",
     "coproduce.home",
+    "coproduce.notifications",
     "engagement",
     "deliberation",
     "wagtailnhsukfrontend",

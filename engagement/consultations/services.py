@@ -16,12 +16,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from coproduce.notifications.mail import TRANSACTIONAL, Kind, send_email
 from engagement.consultations.kinds import quoted_sentence
 from engagement.consultations.models import (
     AGREEMENT_SCALE,
@@ -345,10 +345,13 @@ def _send_receipt(response_id: int) -> None:
     if not address:
         return
     consultation = response.consultation
-    send_mail(
+    send_email(
+        kind=Kind.RECEIPTS,
+        to=address,
+        user=response.respondent,
         subject=_("Your response to “%(title)s”: %(reference)s")
         % {"title": consultation.title, "reference": response.reference},
-        message=quoted_sentence(
+        body=quoted_sentence(
             _(
                 "Thank you for taking part in “%(title)s”.\n\n"
                 "Your reference number is %(reference)s. Quote it if you contact us about your "
@@ -362,8 +365,6 @@ def _send_receipt(response_id: int) -> None:
                 "closes": date_format(timezone.localtime(consultation.closes_at), "j F Y"),
             }
         ),
-        from_email=None,
-        recipient_list=[address],
     )
 
 
@@ -416,7 +417,8 @@ def response_submit(
     )
     response.refresh_from_db()
     if sent:
-        transaction.on_commit(lambda: _send_receipt(response.pk))
+        # Stored with this change; a background task sends it once the change commits.
+        _send_receipt(response.pk)
     return response, bool(sent)
 
 
@@ -501,9 +503,11 @@ def response_enter_assisted(
 def _send_resume_link(response_id: int, resume_url: str) -> None:
     response = Response.objects.select_related("consultation").get(pk=response_id)
     consultation = response.consultation
-    send_mail(
+    send_email(
+        kind=TRANSACTIONAL,
+        to=response.email,
         subject=_("Finish your response to “%(title)s”") % {"title": consultation.title},
-        message=_(
+        body=_(
             "Your answers to “%(title)s” are saved. To carry on where you stopped, open this "
             "link:\n\n%(url)s\n\nThe consultation closes on %(closes)s. Anyone with this link "
             "can see and change your answers, so do not share it."
@@ -513,8 +517,6 @@ def _send_resume_link(response_id: int, resume_url: str) -> None:
             "url": resume_url,
             "closes": date_format(timezone.localtime(consultation.closes_at), "j F Y"),
         },
-        from_email=None,
-        recipient_list=[response.email],
     )
 
 
@@ -526,7 +528,7 @@ def response_send_resume_link(*, response: Response, email: str, resume_url: str
     _require_open(response.consultation)
     response.email = email
     response.save(update_fields=["email", "updated_at"])
-    transaction.on_commit(lambda: _send_resume_link(response.pk, resume_url))
+    _send_resume_link(response.pk, resume_url)  # sent by a background task after commit
 
 
 # --- Format requests ---------------------------------------------------------------------------
@@ -536,10 +538,12 @@ def _notify_format_request(request_id: int) -> None:
     format_request = FormatRequest.objects.select_related("consultation").get(pk=request_id)
     consultation = format_request.consultation
     address = consultation.contact_email or settings.DEFAULT_FROM_EMAIL
-    send_mail(
+    send_email(
+        kind=TRANSACTIONAL,
+        to=address,
         subject=_("Request for “%(title)s” in another format: %(format)s")
         % {"title": consultation.title, "format": format_request.get_format_display()},
-        message=_(
+        body=_(
             "%(name)s asked for “%(title)s” as: %(format)s.\n\nContact: %(contact)s\n\n"
             "Details: %(details)s\n\nPlease reply within 5 working days."
         )
@@ -550,8 +554,6 @@ def _notify_format_request(request_id: int) -> None:
             "contact": format_request.contact,
             "details": format_request.details or "-",
         },
-        from_email=None,
-        recipient_list=[address],
     )
 
 
@@ -566,7 +568,7 @@ def format_request_create(
     )
     format_request.full_clean()
     format_request.save()
-    transaction.on_commit(lambda: _notify_format_request(format_request.pk))
+    _notify_format_request(format_request.pk)  # sent by a background task after commit
     return format_request
 
 

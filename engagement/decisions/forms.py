@@ -108,9 +108,37 @@ class SignOffForm(forms.Form):
 
 
 class NotificationPreferenceForm(forms.Form):
+    """Which emails a person gets, kind by kind (every email also has a one-click link to stop
+    its kind)."""
+
     decision_emails = forms.BooleanField(
         label=_("Email me when a decision I took part in is published or updated"),
         help_text=_("Your notifications here stay on either way."),
+        required=False,
+    )
+    invitation_emails = forms.BooleanField(
+        label=_("Email me when I am invited to take part"), required=False
+    )
+    reminder_emails = forms.BooleanField(
+        label=_("Remind me a day and an hour before a session I am coming to"), required=False
+    )
+    session_emails = forms.BooleanField(
+        label=_("Email me about my places at sessions"),
+        help_text=_("When I register, when a place frees for me, and when a session changes."),
+        required=False,
+    )
+    claim_emails = forms.BooleanField(
+        label=_("Email me when an involvement payment claim needs a change"), required=False
+    )
+    receipt_emails = forms.BooleanField(
+        label=_("Email me a receipt when I send a response"), required=False
+    )
+    weekly_digest = forms.BooleanField(
+        label=_("Send me one email a week instead of single emails"),
+        help_text=_(
+            "Decisions, invitations, claims and receipts wait for the weekly email. Reminders "
+            "and changes to sessions still come when they are due."
+        ),
         required=False,
     )
 

@@ -672,22 +672,6 @@ class Notification(models.Model):
         return self.title
 
 
-class NotificationPreference(models.Model):
-    """How a signed-in person wants to hear about decisions they took part in. People who take
-    part in a co-production session agree to hear back under the group's terms of reference;
-    they can turn the emails off here (in-site notices stay, in their own list)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
-    )
-    decision_emails = models.BooleanField(
-        _("email me when a decision I took part in is published or updated"), default=True
-    )
-
-    def __str__(self):
-        return f"{self.user_id}: emails {'on' if self.decision_emails else 'off'}"
-
-
 class DecisionEmail(models.Model):
     """One email owed to one address for one round. The address is unique per round, so each
     person is emailed once; `sent_at` is set by a conditional update before sending, so a

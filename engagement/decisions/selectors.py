@@ -29,6 +29,7 @@ from wagtail.models import TaskState
 
 from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE, protect_table
 from coproduce.disclosure import Table as DisclosureTable
+from coproduce.notifications.models import NotificationPreference
 from deliberation.models import RoomEvent, Session
 from engagement.consultations.models import (
     Answer,
@@ -54,7 +55,6 @@ from engagement.decisions.models import (
     DecisionRating,
     InvolvementLevel,
     Notification,
-    NotificationPreference,
     ResponseOutcome,
     SignOffResponse,
     SignOffVerdict,
@@ -854,6 +854,25 @@ def notifications_for(*, user, limit: int = 50) -> list[Notification]:
 def decision_emails_wanted(*, user) -> bool:
     """Whether a person wants emails about decisions (yes unless they turned them off)."""
     return not NotificationPreference.objects.filter(user=user, decision_emails=False).exists()
+
+
+def notification_choices(*, user) -> dict[str, bool]:
+    """A person's email choices, kind by kind (the defaults if they never chose)."""
+    preference = NotificationPreference.objects.filter(user=user).first() or (
+        NotificationPreference()
+    )
+    return {
+        name: getattr(preference, name)
+        for name in (
+            "decision_emails",
+            "invitation_emails",
+            "reminder_emails",
+            "session_emails",
+            "claim_emails",
+            "receipt_emails",
+            "weekly_digest",
+        )
+    }
 
 
 # --- Open data ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import uuid
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 from wagtail.models import TaskState
 
 from coproduce.accounts import roles
+from coproduce.notifications.kinds import Kind
+from coproduce.notifications.models import NotificationPreference
+from coproduce.notifications.services import email_message, email_store, preference_set
 from deliberation.models import RoomEvent
 from engagement.consultations.models import Answer, QuestionKind
 from engagement.decisions.evidence import (
@@ -31,7 +34,6 @@ from engagement.decisions.models import (
     DecisionPage,
     DecisionRating,
     Notification,
-    NotificationPreference,
     SignOffResponse,
     SignOffVerdict,
     Theme,
@@ -294,21 +296,42 @@ def decision_notify_round(*, round_id: int) -> dict:
         DecisionEmail.objects.filter(pk__in=pending, sent_at__isnull=True).update(
             sent_at=timezone.now(), claim=claim
         )
-        batch = list(DecisionEmail.objects.filter(claim=claim).order_by("pk"))
+        batch = list(
+            DecisionEmail.objects.filter(claim=claim).select_related("user").order_by("pk")
+        )
+        digest_users = set(
+            NotificationPreference.objects.filter(
+                user_id__in=[e.user_id for e in batch if e.user_id], weekly_digest=True
+            ).values_list("user_id", flat=True)
+        )
         with get_connection() as connection:
             for email in batch:
-                message = EmailMessage(
+                body = render_to_string(
+                    "engagement/decisions/email.txt",
+                    {
+                        "decision": decision,
+                        "round": round_,
+                        "url": url,
+                        "personal_lines": email.personal_lines,
+                    },
+                )
+                if email.user_id in digest_users:
+                    # Held for the person's weekly digest instead (sent by its own task).
+                    email_store(
+                        kind=Kind.DECISIONS,
+                        to=email.email,
+                        subject=title,
+                        body=body,
+                        user=email.user,
+                    )
+                    sent += 1
+                    continue
+                # With the one-click unsubscribe link and headers (RFC 8058).
+                message = email_message(
+                    kind=Kind.DECISIONS,
+                    to=email.email,
                     subject=title,
-                    body=render_to_string(
-                        "engagement/decisions/email.txt",
-                        {
-                            "decision": decision,
-                            "round": round_,
-                            "url": url,
-                            "personal_lines": email.personal_lines,
-                        },
-                    ),
-                    to=[email.email],
+                    body=body,
                     connection=connection,
                 )
                 try:
@@ -499,9 +522,6 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
     return notices.update(read_at=timezone.now())
 
 
-def notification_preference_set(*, user, decision_emails: bool) -> NotificationPreference:
-    """Turn emails about decisions a person took part in on or off (in-site notices stay)."""
-    preference, _created = NotificationPreference.objects.update_or_create(
-        user=user, defaults={"decision_emails": decision_emails}
-    )
-    return preference
+def notification_preference_set(*, user, **choices: bool) -> NotificationPreference:
+    """Turn kinds of email on or off (in-site notices stay), or choose the weekly digest."""
+    return preference_set(user=user, **choices)

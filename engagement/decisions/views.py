@@ -35,13 +35,13 @@ from engagement.decisions.forms import (
 from engagement.decisions.models import Contest, DecisionPage, DecisionRating
 from engagement.decisions.selectors import (
     coding_items,
-    decision_emails_wanted,
     decision_evidence,
     decision_pack,
     decision_report,
     decisions_to_code,
     equality_summary_as_dict,
     group_member_task_states,
+    notification_choices,
     notifications_for,
     sign_off_record,
     sign_off_task_states_for,
@@ -390,7 +390,7 @@ def notifications(request):
         {
             "notifications": notifications_for(user=request.user),
             "preference_form": NotificationPreferenceForm(
-                initial={"decision_emails": decision_emails_wanted(user=request.user)}
+                initial=notification_choices(user=request.user)
             ),
         },
     )
@@ -401,9 +401,7 @@ def notifications(request):
 def notification_preferences(request):
     form = NotificationPreferenceForm(request.POST)
     if form.is_valid():
-        notification_preference_set(
-            user=request.user, decision_emails=form.cleaned_data["decision_emails"]
-        )
+        notification_preference_set(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your choice is saved."))
     return redirect("engagement:notifications")
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from coproduce.notifications.models import NotificationPreference, OutgoingEmail
 from deliberation.models import RoomEvent, SessionAttendance
 from engagement.consultations.models import Answer, Response
 from engagement.decisions.models import (
@@ -20,7 +21,6 @@ from engagement.decisions.models import (
     DecisionEmail,
     DecisionRating,
     Notification,
-    NotificationPreference,
     SignOffResponse,
 )
 from engagement.profiles.models import (
@@ -217,6 +217,38 @@ def _export_session_attendance(user) -> list[dict[str, Any]]:
     ]
 
 
+def _export_session_places(user) -> list[dict[str, Any]]:
+    return [
+        {"session": attendance.session.title, "place": attendance.get_place_display()}
+        for attendance in SessionAttendance.objects.filter(user=user)
+        .exclude(place="")
+        .select_related("session")
+    ]
+
+
+def _export_email_choices(user) -> dict[str, Any]:
+    preference = NotificationPreference.objects.filter(user=user).first()
+    if preference is None:
+        return {}
+    return {
+        field.name: getattr(preference, field.name)
+        for field in NotificationPreference._meta.concrete_fields
+        if field.name not in {"id", "user"}
+    }
+
+
+def _export_emails(user) -> list[dict[str, Any]]:
+    return [
+        {
+            "subject": email.subject,
+            "to": email.to,
+            "stored": _iso(email.created_at),
+            "sent": _iso(email.sent_at) if email.sent_at else None,
+        }
+        for email in OutgoingEmail.objects.filter(user=user).order_by("created_at")
+    ]
+
+
 def _export_decision_ratings(user) -> list[dict[str, Any]]:
     return [
         {"decision": rating.decision.title, "score": rating.score, "comment": rating.comment}
@@ -263,6 +295,9 @@ EXPORT_SECTIONS: list[tuple[str, Callable[[Any], Any]]] = [
     ("decision_ratings", _export_decision_ratings),
     ("decision_contests", _export_decision_contests),
     ("decision_sign_offs", _export_decision_sign_offs),
+    ("session_places", _export_session_places),
+    ("email_choices", _export_email_choices),
+    ("emails", _export_emails),
 ]
 
 
@@ -352,6 +387,8 @@ def _erase_needs_and_notices(user, identifiers: list[str]) -> None:
     )
     Notification.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
+    # Emails still owed to the person are not sent; those sent keep no address or content.
+    OutgoingEmail.objects.filter(Q(user=user) | Q(to__in=identifiers)).delete()
     DecisionEmail.objects.filter(Q(user=user) | Q(email__in=identifiers)).update(
         email=f"former-member-{user.pk}@erased.invalid"
     )

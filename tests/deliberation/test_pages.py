@@ -275,6 +275,7 @@ def test_facilitator_can_add_sessions_only_to_their_own_groups(client, room):
     form = {
         "title": "Sneaky session",
         "scheduled_at": "2026-12-01 10:00",
+        "duration_minutes": "120",  # the admin form shows the default
         "status": "scheduled",
         "agenda_items-TOTAL_FORMS": "0",
         "agenda_items-INITIAL_FORMS": "0",

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coproduce.notifications.mail import Kind, send_email
 from engagement.profiles.models import (
     ExperienceArea,
     ExpertProfile,
@@ -25,11 +25,14 @@ from engagement.profiles.models import (
 )
 
 
-def _email_after_commit(*, to: str, subject: str, template: str, context: dict) -> None:
-    # Only once the change is stored: a rolled-back invitation must not be announced.
+def _email_after_commit(
+    *, kind: Kind, to: str, subject: str, template: str, context: dict, user=None
+) -> None:
+    # Stored in this transaction and sent by a background task once it commits: a rolled-back
+    # invitation is not announced, and a failed send is retried and logged, never dropped.
     context = {**context, "base_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")}
     body = render_to_string(template, context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [to], fail_silently=True))
+    send_email(kind=kind, to=to, subject=subject, body=body, user=user)
 
 
 @transaction.atomic
@@ -130,6 +133,8 @@ def invitation_send(
         return Invitation.objects.get(opportunity=opportunity, profile=profile)
     if created and profile.user.is_active:
         _email_after_commit(
+            kind=Kind.INVITATIONS,
+            user=profile.user,
             to=profile.user.email,
             subject=_("You are invited: %(title)s") % {"title": opportunity.title},
             template="engagement/profiles/email/invitation.txt",
@@ -240,6 +245,8 @@ def claim_review(*, claim: PaymentClaim, reviewer, approve: bool, note: str = ""
     claim.refresh_from_db()
     if not approve and claim.claimant.is_active:
         _email_after_commit(
+            kind=Kind.CLAIMS,
+            user=claim.claimant,
             to=claim.claimant.email,
             subject=_("Your involvement payment claim needs a change"),
             template="engagement/profiles/email/claim_queried.txt",
