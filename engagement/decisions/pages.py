@@ -3,6 +3,7 @@ decision its figures, "you said, we did", ratings and the rating form. Registere
 `page_context` hooks in `wagtail_hooks.py` (see `coproduce.page_context`)."""
 
 from engagement.consultations.selectors import consultation_topics
+from engagement.decisions.evidence import people_count
 from engagement.decisions.forms import ContestForm, DecisionFilterForm, DecisionRatingForm
 from engagement.decisions.models import DecisionIndexPage, DecisionPage
 from engagement.decisions.selectors import decision_detail, decision_list
@@ -11,9 +12,15 @@ from engagement.decisions.selectors import decision_detail, decision_list
 def decision_index_context(*, page: DecisionIndexPage, request) -> dict:
     form = DecisionFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
+    decisions = list(decision_list(index=page, **filters))
+    for decision in decisions:
+        # A number of 1 to 4 ratings is hidden, and its average with it (`people_count`).
+        decision.rating_hidden = people_count(decision.rating_count) is None and bool(
+            decision.rating_count
+        )
     return {
         "filter_form": form,
-        "decisions": decision_list(index=page, **filters),
+        "decisions": decisions,
         "topics": consultation_topics(),
     }
 
