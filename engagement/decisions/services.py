@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import TaskState
+from wagtail.models import TaskState, WorkflowState
 
 from coproduce.accounts import roles
 from deliberation.models import RoomEvent
@@ -74,7 +74,12 @@ def decision_submit_for_sign_off(*, decision: DecisionPage, user) -> None:
                 _("The group asked for changes. Answer them before you submit again.")
             )
     with transaction.atomic():
-        workflow.start(decision, user)
+        state = decision.current_workflow_state
+        if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+            # Sent back with changes asked: resume the same workflow, as the editor does.
+            state.resume(user)
+        else:
+            workflow.start(decision, user)
 
 
 def decision_changes_answered(*, task_state: TaskState, user) -> int:
