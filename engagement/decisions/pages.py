@@ -5,8 +5,12 @@ decision its figures, "you said, we did", ratings and the rating form. Registere
 from engagement.consultations.selectors import consultation_topics
 from engagement.decisions.evidence import people_count
 from engagement.decisions.forms import ContestForm, DecisionFilterForm, DecisionRatingForm
-from engagement.decisions.models import DecisionIndexPage, DecisionPage
-from engagement.decisions.selectors import decision_detail, decision_list
+from engagement.decisions.models import DecisionIndexPage, DecisionPage, RatingCommentReport
+from engagement.decisions.selectors import (
+    decision_detail,
+    decision_list,
+    rating_comment_reports,
+)
 
 
 def decision_index_context(*, page: DecisionIndexPage, request) -> dict:
@@ -36,4 +40,14 @@ def decision_context(*, page: DecisionPage, request) -> dict:
     context["may_answer_contests"] = user.has_perm("engagement.answer_contest", page)
     context["may_moderate"] = user.has_perm("engagement.moderate_rating", page)
     context["contest_form"] = ContestForm(items=context["items"])
+    context["may_report"] = user.has_perm("engagement.report_rating_comment", page)
+    context["report_reasons"] = RatingCommentReport.Reason.choices
+    comments = context["ratings"]["comments"]
+    reports = rating_comment_reports(
+        rating_ids=[c.pk for c in comments], user=user, with_reasons=context["may_moderate"]
+    )
+    for comment in comments:
+        comment.mine = user.is_authenticated and comment.user_id == user.pk
+        comment.reported_by_me = comment.pk in reports["mine"]
+        comment.reported_as = reports["by_rating"].get(comment.pk, [])
     return context

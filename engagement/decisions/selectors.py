@@ -55,6 +55,7 @@ from engagement.decisions.models import (
     InvolvementLevel,
     Notification,
     NotificationPreference,
+    RatingCommentReport,
     ResponseOutcome,
     SignOffResponse,
     SignOffVerdict,
@@ -333,6 +334,26 @@ def split_ratings(*, decision: DecisionPage) -> dict:
             rating.took_part = rating.user_id in took_part
             comments.append(rating)
     return {**groups, "comments": comments}
+
+
+def rating_comment_reports(*, rating_ids: list[int], user, with_reasons: bool) -> dict:
+    """For the comments shown: which this person has reported (`mine`), and, for a moderator
+    (`with_reasons`), each comment's reports as their reasons' labels (`by_rating`). One
+    query each."""
+    mine: set[int] = set()
+    by_rating: dict[int, list[str]] = defaultdict(list)
+    if user.is_authenticated and rating_ids:
+        mine = set(
+            RatingCommentReport.objects.filter(rating_id__in=rating_ids, reporter=user).values_list(
+                "rating_id", flat=True
+            )
+        )
+    if with_reasons and rating_ids:
+        for report in RatingCommentReport.objects.filter(rating_id__in=rating_ids).order_by(
+            "created_at", "pk"
+        ):
+            by_rating[report.rating_id].append(str(report.get_reason_display()))
+    return {"mine": mine, "by_rating": dict(by_rating)}
 
 
 def sign_off_record(*, decision: DecisionPage, revision_id: int | None = None) -> dict:

@@ -24,6 +24,7 @@ from engagement.decisions.models import (
     MinorityView,
     Notification,
     NotificationPreference,
+    RatingCommentReport,
     SignOffResponse,
     Theme,
     sign_off_task_states,
@@ -229,6 +230,19 @@ def _export_decision_ratings(user) -> list[dict[str, Any]]:
     ]
 
 
+def _export_rating_reports(user) -> list[dict[str, Any]]:
+    return [
+        {
+            "decision": report.rating.decision.title,
+            "reason": report.get_reason_display(),
+            "reported_at": _iso(report.created_at),
+        }
+        for report in RatingCommentReport.objects.filter(reporter=user).select_related(
+            "rating__decision"
+        )
+    ]
+
+
 def _export_decision_contests(user) -> list[dict[str, Any]]:
     return [
         {
@@ -257,6 +271,7 @@ def _export_decision_sign_offs(user) -> list[dict[str, Any]]:
 
 EXPORT_SECTIONS: list[tuple[str, Callable[[Any], Any]]] = [
     ("account", _export_account),
+    ("rating_comment_reports", _export_rating_reports),
     ("expertise_profile", _export_profile),
     ("consents", _export_consents),
     ("expressions_of_interest", _export_interests),
