@@ -140,12 +140,18 @@ class LinkedSession(Schema):
     id: int
     title: str
     date: dt.date
-    people_took_part: int = Field(description="Facilitators not counted")
+    people_took_part: int | None = Field(
+        description="Facilitators not counted; null where 1 to 4 (hidden to protect people)"
+    )
 
 
 class Rating(Schema):
-    average: float | None = Field(description="1 to 5, or null before anyone rates it")
-    count: int
+    average: float | None = Field(
+        description="1 to 5; null before anyone rates it, or while the count is hidden"
+    )
+    count: int | None = Field(
+        description="People who rated; null where 1 to 4 (hidden to protect people)"
+    )
 
 
 class Decision(Schema):
@@ -165,7 +171,9 @@ class Decision(Schema):
     consultations: list[LinkedConsultation]
     co_production_group: str | None
     sessions: list[LinkedSession]
-    people_in_sessions: int = Field(description="Different people in any linked session")
+    people_in_sessions: int | None = Field(
+        description="Different people in any linked session; null where 1 to 4 (hidden)"
+    )
     rating: Rating
     first_published_at: dt.datetime | None
     last_published_at: dt.datetime | None

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.form_rendering import UK_DATE_INPUT_FORMATS
 from engagement.consultations.models import ConsultationTopic
-from engagement.decisions.models import DecisionStatus
+from engagement.decisions.models import DecisionStatus, RatingCommentReport
 
 
 class DecisionFilterForm(forms.Form):
@@ -202,6 +202,15 @@ class HideCommentForm(forms.Form):
         label=_("Why hide this comment?"),
         max_length=255,
         error_messages={"required": _("Say why the comment is hidden.")},
+    )
+
+
+class ReportCommentForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong with it?"),
+        choices=RatingCommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what is wrong with the comment.")},
     )
 
 

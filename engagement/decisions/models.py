@@ -603,6 +603,35 @@ class DecisionRating(models.Model):
         return f"{self.decision_id}: {self.score}"
 
 
+class RatingCommentReport(models.Model):
+    """A signed-in person's report that a rating comment shown on a decision should not be
+    there. Commissioners and Editors see the reports beside the comment and hide it with a
+    reason (`DecisionRating.comment_hidden`), or leave it. One report per person per comment."""
+
+    class Reason(models.TextChoices):
+        ABUSIVE = "abusive", _("It is abusive or hateful")
+        PERSONAL = "personal", _("It names or could identify someone")
+        SPAM = "spam", _("It is spam or advertising")
+        OTHER = "other", _("Something else")
+
+    rating = models.ForeignKey(DecisionRating, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rating_reports"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rating", "reporter"], name="one_report_per_person_per_comment"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.rating_id}: {self.reason}"
+
+
 class DecisionNotification(models.Model):
     """One round of telling people about a decision: its first publication, or a significant
     update. The (decision, update note) pair is unique, so a round happens once however often

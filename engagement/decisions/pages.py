@@ -3,17 +3,28 @@ decision its figures, "you said, we did", ratings and the rating form. Registere
 `page_context` hooks in `wagtail_hooks.py` (see `coproduce.page_context`)."""
 
 from engagement.consultations.selectors import consultation_topics
+from engagement.decisions.evidence import people_count
 from engagement.decisions.forms import ContestForm, DecisionFilterForm, DecisionRatingForm
-from engagement.decisions.models import DecisionIndexPage, DecisionPage
-from engagement.decisions.selectors import decision_detail, decision_list
+from engagement.decisions.models import DecisionIndexPage, DecisionPage, RatingCommentReport
+from engagement.decisions.selectors import (
+    decision_detail,
+    decision_list,
+    rating_comment_reports,
+)
 
 
 def decision_index_context(*, page: DecisionIndexPage, request) -> dict:
     form = DecisionFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
+    decisions = list(decision_list(index=page, **filters))
+    for decision in decisions:
+        # A number of 1 to 4 ratings is hidden, and its average with it (`people_count`).
+        decision.rating_hidden = people_count(decision.rating_count) is None and bool(
+            decision.rating_count
+        )
     return {
         "filter_form": form,
-        "decisions": decision_list(index=page, **filters),
+        "decisions": decisions,
         "topics": consultation_topics(),
     }
 
@@ -29,4 +40,14 @@ def decision_context(*, page: DecisionPage, request) -> dict:
     context["may_answer_contests"] = user.has_perm("engagement.answer_contest", page)
     context["may_moderate"] = user.has_perm("engagement.moderate_rating", page)
     context["contest_form"] = ContestForm(items=context["items"])
+    context["may_report"] = user.has_perm("engagement.report_rating_comment", page)
+    context["report_reasons"] = RatingCommentReport.Reason.choices
+    comments = context["ratings"]["comments"]
+    reports = rating_comment_reports(
+        rating_ids=[c.pk for c in comments], user=user, with_reasons=context["may_moderate"]
+    )
+    for comment in comments:
+        comment.mine = user.is_authenticated and comment.user_id == user.pk
+        comment.reported_by_me = comment.pk in reports["mine"]
+        comment.reported_as = reports["by_rating"].get(comment.pk, [])
     return context

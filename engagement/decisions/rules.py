@@ -64,5 +64,7 @@ rules.add_perm("engagement.moderate_rating", is_commissioner | is_editor)
 # Anyone who took part may contest the level or a point, once, on a published decision.
 rules.add_perm("engagement.contest_decision", decision_is_live & took_part)
 rules.add_perm("engagement.rate_decision", rules.is_authenticated & decision_is_live)
+# Anyone signed in may report a rating comment shown on a published decision.
+rules.add_perm("engagement.report_rating_comment", rules.is_authenticated & decision_is_live)
 rules.add_perm("engagement.view_decision_report", decision_is_live | is_commissioner | is_editor)
 rules.add_perm("engagement.view_own_notifications", rules.is_authenticated)

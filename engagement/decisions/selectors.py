@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import TaskState
 
-from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE, protect_table
+from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE, protect_row, protect_table
 from coproduce.disclosure import Table as DisclosureTable
 from coproduce.notifications.models import NotificationPreference
 from deliberation.models import RoomEvent, Session
@@ -55,6 +55,7 @@ from engagement.decisions.models import (
     DecisionRating,
     InvolvementLevel,
     Notification,
+    RatingCommentReport,
     ResponseOutcome,
     SignOffResponse,
     SignOffVerdict,
@@ -265,14 +266,23 @@ def citation_sources(item: YouSaidItem) -> list[str]:
 
 
 def rating_summary(*, decision: DecisionPage) -> dict:
-    """Average (1 decimal place) and number of ratings."""
+    """Average (1 decimal place) and number of ratings, as published: a number of 1 to 4
+    ratings is hidden (`count` None, `hidden` True), and so is its average."""
     figures = DecisionRating.objects.filter(decision=decision).aggregate(
         average=Avg("score"), count=Count("pk")
     )
-    average = figures["average"]
+    return published_rating(average=figures["average"], count=figures["count"], places=1)
+
+
+def published_rating(*, average: float | None, count: int, places: int) -> dict:
+    """A rating's average and count as they may be published (`people_count`): where the
+    count of people who rated is hidden, so is the average, which would give their scores
+    away."""
+    shown = people_count(count)
     return {
-        "average": round(average, 1) if average is not None else None,
-        "count": figures["count"],
+        "average": round(average, places) if average is not None and shown is not None else None,
+        "count": shown,
+        "hidden": count > 0 and shown is None,
     }
 
 
@@ -301,16 +311,21 @@ def split_ratings(*, decision: DecisionPage) -> dict:
         .order_by("-updated_at", "-pk")
     )
     groups = {}
-    for key, members in (
-        ("took_part", [r for r in ratings if r.user_id in took_part]),
-        ("others", [r for r in ratings if r.user_id not in took_part]),
-    ):
-        count = len(members)
-        shown = people_count(count)
-        average = sum(r.score for r in members) / count if count else None
+    members = {
+        "took_part": [r for r in ratings if r.user_id in took_part],
+        "others": [r for r in ratings if r.user_id not in took_part],
+    }
+    # The two groups are a table whose total (the number of ratings) is published beside it:
+    # protected together, so a small group is not the total less the other group.
+    published = protect_row(
+        labels=list(members), counts=[len(m) for m in members.values()], total_known=True
+    )
+    for (key, group), shown in zip(members.items(), published.cells[0], strict=True):
+        count = len(group)
+        average = sum(r.score for r in group) / count if count else None
         groups[key] = {
             "count": shown,
-            "suppressed": count > 0 and shown is None,
+            "suppressed": shown is None,
             "average": round(average, 1) if average is not None and shown is not None else None,
         }
     comments = []
@@ -319,6 +334,26 @@ def split_ratings(*, decision: DecisionPage) -> dict:
             rating.took_part = rating.user_id in took_part
             comments.append(rating)
     return {**groups, "comments": comments}
+
+
+def rating_comment_reports(*, rating_ids: list[int], user, with_reasons: bool) -> dict:
+    """For the comments shown: which this person has reported (`mine`), and, for a moderator
+    (`with_reasons`), each comment's reports as their reasons' labels (`by_rating`). One
+    query each."""
+    mine: set[int] = set()
+    by_rating: dict[int, list[str]] = defaultdict(list)
+    if user.is_authenticated and rating_ids:
+        mine = set(
+            RatingCommentReport.objects.filter(rating_id__in=rating_ids, reporter=user).values_list(
+                "rating_id", flat=True
+            )
+        )
+    if with_reasons and rating_ids:
+        for report in RatingCommentReport.objects.filter(rating_id__in=rating_ids).order_by(
+            "created_at", "pk"
+        ):
+            by_rating[report.rating_id].append(str(report.get_reason_display()))
+    return {"mine": mine, "by_rating": dict(by_rating)}
 
 
 def sign_off_record(*, decision: DecisionPage, revision_id: int | None = None) -> dict:
@@ -1022,16 +1057,18 @@ def _decision_as_data(decision: DecisionPage, pairs: set, contests) -> dict:
                 "id": session.pk,
                 "title": session.title,
                 "date": _iso(session.scheduled_at.date()),
-                "people_took_part": sum(1 for sid, _u in pairs if sid == session.pk),
+                # Counts of people as the decision page publishes them: 1 to 4 hidden.
+                "people_took_part": people_count(sum(1 for sid, _u in pairs if sid == session.pk)),
             }
             for session in decision.sessions.all()
         ],
-        "people_in_sessions": len({u for sid, u in pairs if sid in session_ids}),
+        "people_in_sessions": people_count(len({u for sid, u in pairs if sid in session_ids})),
         "rating": {
-            "average": round(decision.rating_average, 2)
-            if decision.rating_average is not None
-            else None,
-            "count": decision.rating_count,
+            k: v
+            for k, v in published_rating(
+                average=decision.rating_average, count=decision.rating_count, places=2
+            ).items()
+            if k != "hidden"
         },
         "first_published_at": _iso(decision.first_published_at),
         "last_published_at": _iso(decision.last_published_at),

@@ -3,6 +3,7 @@ publication (and whether it tells people), fan the notices out, and rate a decis
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 
@@ -14,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import TaskState
+from wagtail.models import TaskState, WorkflowState
 
 from coproduce.accounts import roles
 from coproduce.notifications.kinds import Kind
@@ -34,6 +35,7 @@ from engagement.decisions.models import (
     DecisionPage,
     DecisionRating,
     Notification,
+    RatingCommentReport,
     SignOffResponse,
     SignOffVerdict,
     Theme,
@@ -76,7 +78,12 @@ def decision_submit_for_sign_off(*, decision: DecisionPage, user) -> None:
                 _("The group asked for changes. Answer them before you submit again.")
             )
     with transaction.atomic():
-        workflow.start(decision, user)
+        state = decision.current_workflow_state
+        if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+            # Sent back with changes asked: resume the same workflow, as the editor does.
+            state.resume(user)
+        else:
+            workflow.start(decision, user)
 
 
 def decision_changes_answered(*, task_state: TaskState, user) -> int:
@@ -391,6 +398,47 @@ def rating_comment_hide(*, rating_id: int, moderator, reason: str) -> DecisionRa
         ]
     )
     return rating
+
+
+# Reports of rating comments one person may send in an hour (counted from the reports
+# stored, so the limit holds across server processes and needs no cache).
+REPORTS_PER_HOUR = 10
+
+
+class ReportLimited(ValidationError):
+    """Too many reports from one person in the last hour."""
+
+
+def _report_allowed(*, user_id: int) -> bool:
+    since = timezone.now() - dt.timedelta(hours=1)
+    recent = RatingCommentReport.objects.filter(reporter_id=user_id, created_at__gte=since)
+    return recent.count() < REPORTS_PER_HOUR
+
+
+def rating_comment_report(*, rating_id: int, user, reason: str) -> RatingCommentReport:
+    """A signed-in person reports a rating comment shown on a decision. Once per person per
+    comment, not their own, at most `REPORTS_PER_HOUR` an hour. Moderators see the reports
+    beside the comment and may hide it with a reason (`rating_comment_hide`)."""
+    rating = DecisionRating.objects.select_related("decision").filter(pk=rating_id).first()
+    if rating is None or not rating.comment or rating.comment_hidden:
+        raise ValidationError(_("That comment is no longer shown."))
+    if not user.has_perm("engagement.report_rating_comment", rating.decision):
+        raise PermissionDenied
+    if rating.user_id == user.pk:
+        raise ValidationError(_("This is your own comment: change or clear it in your rating."))
+    if reason not in RatingCommentReport.Reason.values:
+        raise ValidationError({"reason": _("Choose what is wrong with the comment.")})
+    if RatingCommentReport.objects.filter(rating=rating, reporter=user).exists():
+        raise ValidationError(_("You have already reported this comment. Thank you."))
+    if not _report_allowed(user_id=user.pk):
+        raise ReportLimited(
+            _("You have sent a lot of reports in the last hour. Please try again later.")
+        )
+    try:
+        with transaction.atomic():
+            return RatingCommentReport.objects.create(rating=rating, reporter=user, reason=reason)
+    except IntegrityError:
+        raise ValidationError(_("You have already reported this comment. Thank you.")) from None
 
 
 # --- Contests -------------------------------------------------------------------------------

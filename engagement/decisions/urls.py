@@ -41,6 +41,11 @@ urlpatterns = [
         views.rating_comment_hide_view,
         name="decision_rating_hide",
     ),
+    path(
+        "decisions/<int:pk>/ratings/<int:rating_id>/report/",
+        views.rating_comment_report_view,
+        name="decision_rating_report",
+    ),
     path("decisions/coding/", views.coding_index, name="decision_coding_index"),
     path("decisions/<int:pk>/coding/", views.coding, name="decision_coding"),
     path("decisions/sign-off/", views.sign_off_list, name="decision_sign_off_list"),

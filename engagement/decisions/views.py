@@ -29,6 +29,7 @@ from engagement.decisions.forms import (
     DissentForm,
     HideCommentForm,
     NotificationPreferenceForm,
+    ReportCommentForm,
     SignOffForm,
     ThemeForm,
 )
@@ -55,6 +56,7 @@ from engagement.decisions.services import (
     notification_mark_read,
     notification_preference_set,
     rating_comment_hide,
+    rating_comment_report,
     theme_create,
     themes_apply,
 )
@@ -318,6 +320,31 @@ def rating_comment_hide_view(request, pk: int, rating_id: int):
     else:
         messages.error(request, _("Say why the comment is hidden."))
     return redirect(f"{decision.url}#rating")
+
+
+@require_POST
+@login_required
+def rating_comment_report_view(request, pk: int, rating_id: int):
+    """Report a rating comment (signed in; once per comment; a few an hour). The answer is a
+    message on the decision page, at the comments; a refusal says why and keeps nothing."""
+    decision = get_object_or_404(DecisionPage.objects.live(), pk=pk)
+    rating = get_object_or_404(DecisionRating, pk=rating_id, decision=decision)
+    if not request.user.has_perm("engagement.report_rating_comment", decision):
+        raise PermissionDenied
+    form = ReportCommentForm(request.POST)
+    back = redirect(f"{decision.url}#rating-comment-{rating.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Choose what is wrong with the comment, then send the report."))
+        return back
+    try:
+        rating_comment_report(
+            rating_id=rating.pk, user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as refused:  # already reported, own comment, too many (ReportLimited)
+        messages.error(request, " ".join(refused.messages))
+        return back
+    messages.success(request, _("Thank you. The comment is reported; a moderator will look at it."))
+    return back
 
 
 @require_GET

@@ -34,6 +34,13 @@ from engagement.decisions.models import (
 LEVELS_NEEDING_A_GROUP = {InvolvementLevel.CO_PRODUCED, InvolvementLevel.CO_DECIDED}
 
 
+class SignOffRefused(ValidationError):
+    """The sign-off task refuses an action and nothing of it is kept: the person already
+    answered, or the confirmation that completes the quorum cannot publish because the record
+    does not support the declared level. The site's sign-off page shows it as a form error;
+    the Wagtail admin's action screens show it as a message (`wagtail_hooks`)."""
+
+
 def draft_of(task_state) -> object:
     """The decision as submitted for this sign-off (the revision, not the live page)."""
     return task_state.revision.as_object()
@@ -107,7 +114,7 @@ class CoproducedSignOffTask(Task):
                     named=named,
                 )
         except IntegrityError:
-            raise ValidationError(_("You have already answered this sign-off.")) from None
+            raise SignOffRefused(_("You have already answered this sign-off.")) from None
         if action_name == "reject":
             return super().on_action(task_state, user, "reject", comment=comment)
 
@@ -122,7 +129,7 @@ class CoproducedSignOffTask(Task):
                 return None  # recorded; the task waits for the rest of the quorum
         evidence = decision_evidence(decision=draft, revision_id=task_state.revision_id)
         if not evidence.supports_declared:
-            raise ValidationError(
+            raise SignOffRefused(
                 _("The record does not support “%(level)s”: %(missing)s")
                 % {
                     "level": InvolvementLevel(draft.involvement_level).label,

@@ -12,6 +12,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.models import PageLogEntry, Revision
 
 from coproduce.notifications.models import NotificationPreference, OutgoingEmail
 from deliberation.models import RoomEvent, SessionAttendance
@@ -19,9 +20,14 @@ from engagement.consultations.models import Answer, Response
 from engagement.decisions.models import (
     Contest,
     DecisionEmail,
+    DecisionPage,
     DecisionRating,
+    MinorityView,
     Notification,
+    RatingCommentReport,
     SignOffResponse,
+    Theme,
+    sign_off_task_states,
 )
 from engagement.profiles.models import (
     ExpertProfile,
@@ -256,6 +262,19 @@ def _export_decision_ratings(user) -> list[dict[str, Any]]:
     ]
 
 
+def _export_rating_reports(user) -> list[dict[str, Any]]:
+    return [
+        {
+            "decision": report.rating.decision.title,
+            "reason": report.get_reason_display(),
+            "reported_at": _iso(report.created_at),
+        }
+        for report in RatingCommentReport.objects.filter(reporter=user).select_related(
+            "rating__decision"
+        )
+    ]
+
+
 def _export_decision_contests(user) -> list[dict[str, Any]]:
     return [
         {
@@ -284,6 +303,7 @@ def _export_decision_sign_offs(user) -> list[dict[str, Any]]:
 
 EXPORT_SECTIONS: list[tuple[str, Callable[[Any], Any]]] = [
     ("account", _export_account),
+    ("rating_comment_reports", _export_rating_reports),
     ("expertise_profile", _export_profile),
     ("consents", _export_consents),
     ("expressions_of_interest", _export_interests),
@@ -379,6 +399,78 @@ def _scrub_contributions(user, identifiers: list[str]) -> None:
             response.save(update_fields=["comment"])
 
 
+def _scrub_json(value, identifiers: list[str]):
+    """Every string in a stored JSON value (a page revision, a log entry), scrubbed."""
+    if isinstance(value, str):
+        return _scrub(value, identifiers)
+    if isinstance(value, list):
+        return [_scrub_json(item, identifiers) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrub_json(item, identifiers) for key, item in value.items()}
+    return value
+
+
+def _scrub_rows(queryset, field_names: tuple[str, ...], identifiers: list[str]) -> None:
+    # An UPDATE per changed row, not save(): a page's save() would validate and log it.
+    for row in queryset.only("pk", *field_names):
+        changes = {}
+        for field_name in field_names:
+            old = getattr(row, field_name)
+            new = _scrub_json(old, identifiers)
+            if new != old:
+                changes[field_name] = new
+        if changes:
+            type(row)._base_manager.filter(pk=row.pk).update(**changes)
+
+
+def _scrub_decision_voice(user, identifiers: list[str]) -> None:
+    # Issue 14's evidence stays (it is what proves a decision's level), without the person's
+    # name: on the decisions the person signed off, dissented from, contested or was coded
+    # into a theme of, their name leaves every text others read or the record keeps. A dissent
+    # recorded by name ("Sam Oduya, a member of the co-production group") becomes "Former
+    # member, …", in the published minority view and in every stored revision of the page;
+    # so do the commissioner's answers, theme notes, and Wagtail's own copies of sign-off
+    # comments (task states and page history).
+    decision_ids = (
+        set(SignOffResponse.objects.filter(user=user).values_list("decision_id", flat=True))
+        | set(Contest.objects.filter(user=user).values_list("decision_id", flat=True))
+        | set(
+            Theme.objects.filter(
+                Q(codes__answer__response__respondent=user) | Q(codes__contribution__actor=user)
+            ).values_list("decision_id", flat=True)
+        )
+    )
+    if not decision_ids:
+        return
+    _scrub_rows(
+        DecisionPage.objects.filter(pk__in=decision_ids),
+        ("changes_answer", "update_note", "involvement_justification", "why", "summary"),
+        identifiers,
+    )
+    _scrub_rows(
+        MinorityView.objects.filter(decision__in=decision_ids),
+        ("view", "held_by", "response"),
+        identifiers,
+    )
+    _scrub_rows(Contest.objects.filter(user=user), ("reason", "answer"), identifiers)
+    _scrub_rows(
+        SignOffResponse.objects.filter(decision__in=decision_ids),
+        ("comment", "answer"),
+        identifiers,
+    )
+    _scrub_rows(
+        Theme.objects.filter(decision__in=decision_ids), ("name", "description"), identifiers
+    )
+    page_ids = [str(pk) for pk in decision_ids]
+    _scrub_rows(
+        sign_off_task_states().filter(workflow_state__object_id__in=page_ids),
+        ("comment",),
+        identifiers,
+    )
+    _scrub_rows(Revision.page_revisions.filter(object_id__in=page_ids), ("content",), identifiers)
+    _scrub_rows(PageLogEntry.objects.filter(page_id__in=decision_ids), ("data",), identifiers)
+
+
 def _erase_needs_and_notices(user, identifiers: list[str]) -> None:
     # Support needs are special-category data: gone. So are the person's notices and the
     # record of where decision emails went.
@@ -427,6 +519,7 @@ ERASURE_STEPS: list[Callable[[Any, list[str]], None]] = [
     _erase_profile,
     _scrub_claims,
     _scrub_contributions,
+    _scrub_decision_voice,
     _erase_needs_and_notices,
     _erase_sessions,
     _erase_account,  # last: the steps before it may need the original identifiers

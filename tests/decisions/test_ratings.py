@@ -30,15 +30,16 @@ def test_rating_through_the_page_then_changing_it(client, decision, participant)
     rating = DecisionRating.objects.get()
     assert (rating.user, rating.score, rating.comment) == (participant, 4, "")
     html = client.get(decision.url).content.decode()
-    assert "Rated 4.0 out of 5 by 1 person." in html
+    # One rating: its number and average are hidden (a count of people of 1 to 4).
+    assert "Rated by [c] people" in html
     assert "Your rating is 4 out of 5" in html
 
 
 def test_the_average_and_count_of_everyone_s_ratings_are_shown(client, decision, role_user):
-    for score in (5, 4, 2):
+    for score in (5, 4, 2, 4, 4):
         decision_rate(decision=decision, user=role_user(), score=score)
     html = client.get(decision.url).content.decode()
-    assert "Rated 3.7 out of 5 by 3 people." in html
+    assert "Rated 3.8 out of 5 by 5 people." in html
 
 
 def test_a_rating_out_of_range_is_refused_and_nothing_is_lost(client, decision, participant):

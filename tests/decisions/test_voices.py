@@ -317,9 +317,11 @@ def test_ratings_are_split_by_who_took_part_and_comments_are_moderated(
 
     html = client.get(decision.url).content.decode()
     assert "People who took part" in html
-    # 5 people who took part: average 4.2; 2 others: hidden ([c]).
-    assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">4.2</td>' in html
-    assert "[c]" in html
+    # 5 people who took part, 2 others: the 2 are hidden ([c]), and so are the 5, which with
+    # the published total of 7 would give the 2 away (coproduce.disclosure.protect_row).
+    assert "Rated 3.4 out of 5 by 7 people." in html
+    assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">4.2</td>' not in html
+    assert html.count('<td class="nhsuk-table__cell nhsuk-table__cell--numeric">[c]</td>') == 4
     assert "Waste of money." in html
     assert "From someone else" in html and "From someone who took part" in html
 

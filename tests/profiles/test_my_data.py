@@ -111,7 +111,7 @@ def test_delete_my_account_erases_name_and_email_everywhere(client, person):
     assert response.status_code == 302
 
     for needle in [EMAIL, *NAME_PARTS]:
-        assert _rows_mentioning(needle) == [], needle
+        assert _rows_mentioning(needle) == [], (needle, _rows_mentioning(needle))
     assert not ExpertProfile.objects.exists()
     # The contribution stays, attributed to a former member.
     claim = PaymentClaim.objects.get()
@@ -206,10 +206,113 @@ def test_erasure_reaches_answers_contributions_needs_and_ratings(client, person,
     client.post("/my-data/delete/", {"confirm": "on"})
 
     for needle in [EMAIL, *NAME_PARTS]:
-        assert _rows_mentioning(needle) == [], needle
+        assert _rows_mentioning(needle) == [], (needle, _rows_mentioning(needle))
     # The contributions themselves stay: they shaped decisions.
     consultation, session, decision = contributions
     assert "evening breaks would help" in consultation.responses.get().answers.get().text
     assert session.events.get().payload["text"].endswith("transport matters.")
     assert decision.ratings.get().score == 4
     assert session.attendances.get().support_needs == []
+
+
+@pytest.fixture
+def decision_voice(person, role_user):
+    """What the person left on a decision's road to publication (issue 14): a request for
+    changes in their words, a dissent recorded by name and published as a minority view, a
+    contest of the level; and others' words about them (the commissioner's answers, a theme
+    note). Names are in the sign-off's Wagtail records and the page's revisions too."""
+    from wagtail.models import TaskState
+
+    from deliberation.models import Session
+    from engagement.decisions.services import (
+        contest_answer,
+        decision_contest,
+        decision_dissent_record,
+        decision_sign_off_act,
+        decision_submit_for_sign_off,
+        theme_create,
+    )
+
+    others = [role_user(roles.EXPERT, email=f"expert{n}@example.org") for n in range(2)]
+    commissioner = role_user(roles.COMMISSIONER)
+    group = factories.CoproductionGroupFactory(members=[person, *others])
+    session = factories.SessionFactory(group=group, title="Respite options")
+    session.events.create(seq=1, type="contribution.created", actor=person, payload={"text": "Hi"})
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.ENDED)
+    draft = factories.make_decision(
+        title="Respite in the evenings",
+        publish=False,
+        owner=commissioner,
+        involvement_level="co_produced",
+        co_production_group=group,
+        sessions=[session],
+    )
+
+    def submit():
+        draft.refresh_from_db()
+        decision_submit_for_sign_off(decision=draft, user=commissioner)
+        draft.refresh_from_db()
+        return TaskState.objects.get(pk=draft.current_workflow_task_state.pk).specific
+
+    first = submit()
+    decision_sign_off_act(
+        task_state=first,
+        user=person,
+        action="reject",
+        comment="Ifeoma Quartey here: point 2 leaves out sitting services.",
+    )
+    revision = draft.get_latest_revision_as_object()
+    revision.changes_answer = "Thanks Ifeoma, point 2 now covers sitting services."
+    revision.save_revision(user=commissioner)
+    second = submit()
+    decision_dissent_record(
+        task_state=second,
+        user=person,
+        view="Evening respite should start at 5, as I, Ifeoma, said.",
+        named=True,
+    )
+    for other in others:
+        decision_sign_off_act(task_state=second, user=other, action="approve")
+    draft.refresh_from_db()
+    assert draft.live
+    contest = decision_contest(
+        decision=draft, user=person, reason="Ifeoma Quartey: we did more than co-produce."
+    )
+    contest_answer(
+        contest_id=contest.pk, user=commissioner, answer="Ifeoma, we agree it was co-decided."
+    )
+    theme_create(
+        decision=draft,
+        user=commissioner,
+        name="Sitting services",
+        description="First raised by Ifeoma Quartey",
+    )
+    return draft
+
+
+def test_erasure_reaches_dissent_contests_sign_off_comments_and_revisions(
+    client, person, decision_voice
+):
+    from engagement.models import Contest, MinorityView, SignOffResponse
+
+    dissent = MinorityView.objects.get(decision=decision_voice)
+    assert "Ifeoma Quartey" in dissent.held_by  # named, before erasure: the test can fail
+    assert _rows_mentioning("Quartey")
+    client.force_login(person)
+    client.post("/my-data/delete/", {"confirm": "on"})
+
+    for needle in [EMAIL, *NAME_PARTS]:
+        assert _rows_mentioning(needle) == [], (needle, _rows_mentioning(needle))
+    # The evidence stays, anonymised like other content.
+    dissent.refresh_from_db()
+    assert dissent.held_by == "Former member, a member of the co-production group"
+    assert dissent.view == "Evening respite should start at 5, as I, Former member, said."
+    assert Contest.objects.get().reason == "Former member: we did more than co-produce."
+    assert (
+        SignOffResponse.objects.filter(verdict="request_changes")
+        .get()
+        .answer.startswith("Thanks Former member")
+    )
+    page = client.get(decision_voice.url).content.decode()
+    assert "Ifeoma" not in page
+    assert "Former member, a member of the co-production group" in page
