@@ -15,6 +15,7 @@ from ninja import Field, Path, Query, Router, Schema
 
 from engagement.consultations.exports import aggregates_as_dict
 from engagement.consultations.models import ConsultationPage, ConsultationStatus, QuestionKind
+from engagement.consultations.representativeness import consultation_representativeness
 from engagement.consultations.results import consultation_results, results_are_public
 from engagement.consultations.selectors import consultation_listing
 from engagement.open_data import (
@@ -205,3 +206,98 @@ def consultation_results_detail(
     return {"licence": LICENCE} | aggregates_as_dict(
         consultation_results(consultation=consultation)
     )
+
+
+class RepresentativenessGroup(Schema):
+    group: str
+    label: str
+    mapping_note: str | None = Field(None, description="How our answers and ONS's line up")
+    people: int | None = Field(description="Respondents in the group; null where hidden")
+    share: float | None = Field(description="Share of those with a comparable answer, 0 to 1")
+    interval_low: float | None = Field(description="95% Wilson score interval, low end")
+    interval_high: float | None = Field(description="95% Wilson score interval, high end")
+    reference_share: float | None = Field(description="The population's share, 0 to 1")
+    ratio: float | None = Field(description="share / reference_share")
+    difference_points: float | None = Field(description="share - reference_share, in points")
+    verdict: Literal["over", "under", "in_line"] | None = Field(
+        description="`over` or `under` only where the interval leaves out the population's share"
+    )
+
+
+class RepresentativenessSource(Schema):
+    table_code: str
+    source_url: str
+    provenance: str
+    unit: Literal["count", "percent"]
+
+
+class RepresentativenessField(Schema):
+    field: str
+    question: str
+    census_table: str
+    reference_available: bool
+    sources: list[RepresentativenessSource]
+    answered: int | None
+    not_given_or_not_comparable: int | None
+    groups: list[RepresentativenessGroup]
+
+
+class ReferenceArea(Schema):
+    name: str
+    area_code: str
+    area_name: str
+
+
+class NotCompared(Schema):
+    field: str
+    question: str
+    why: str
+
+
+class ConsultationRepresentativeness(Schema):
+    licence: Licence
+    consultation: ConsultationRef
+    reference: ReferenceArea
+    interval: str
+    hidden_mark: str
+    hidden_note: str
+    responses: int | None
+    fields: list[RepresentativenessField]
+    not_compared: list[NotCompared]
+
+
+@router.get(
+    "/consultations/{int:consultation_id}/representativeness",
+    response={200: ConsultationRepresentativeness, 400: Problem, 403: Problem, 404: Problem},
+    url_name="consultation_representativeness",
+    operation_id="consultation_representativeness",
+    summary="Who responded, against who lives here",
+)
+def consultation_representativeness_detail(
+    request: HttpRequest, consultation_id: int = Path(..., ge=1, le=MAX_ID)
+):
+    """Respondents' answers to the optional equality questions against the population (Census
+    2021 for England, or the area's figures the commissioner chose), once results are public.
+    Counts of people go through disclosure control: hidden figures, and every share worked out
+    from them, are null."""
+    consultation = ConsultationPage.objects.live().filter(pk=consultation_id).first()
+    if consultation is None:
+        raise ProblemError(status=404, detail=_("There is no published consultation with that id."))
+    if not results_are_public(consultation=consultation):
+        raise ProblemError(
+            status=403,
+            kind="results-not-public",
+            title=_("Results not public"),
+            detail=_("The results of this consultation are not public yet."),
+        )
+    data = consultation_representativeness(consultation=consultation).as_dict()
+    return {
+        "licence": LICENCE,
+        "consultation": {
+            "id": consultation.pk,
+            "title": consultation.title,
+            "opens_at": consultation.opens_at,
+            "closes_at": consultation.closes_at,
+            "status": str(consultation.status),
+        },
+    } | data

@@ -38,6 +38,7 @@ from engagement.consultations.models import (
     Response,
     ResponseStatus,
 )
+from engagement.consultations.representativeness import responses_representativeness
 from engagement.consultations.results import QuestionResult, consultation_results
 from engagement.decisions.evidence import (  # noqa: F401  (public reads)
     Evidence,
@@ -701,6 +702,11 @@ def decision_report(*, decision: DecisionPage) -> dict:
         "themes": theme_counts(decision=decision),
         "minority_views": list(decision.minority_views.order_by("sort_order", "pk")),
         "equality": equality_summary(decision=decision),
+        "representativeness": responses_representativeness(
+            responses=Response.objects.filter(
+                consultation__decisions=decision, status=ResponseStatus.SUBMITTED
+            )
+        ),
         "sign_off": decision_sign_off_record(decision=decision),
         "sign_off_record": sign_off_record(decision=decision),
         "contests": contests_for(decision=decision),
@@ -797,6 +803,7 @@ def decision_pack(*, decision: DecisionPage) -> dict:
                 }
                 for table in report["equality"]
             ],
+            "representativeness": report["representativeness"].as_dict(),
         },
         "themes": [
             {

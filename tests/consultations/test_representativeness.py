@@ -236,3 +236,40 @@ def test_uploading_a_bad_file_keeps_its_text_and_says_what_is_wrong(client, comm
     choose = client.post(reverse("engagement:reference_population_choose"), {"reference": "x"})
     assert choose.status_code == 302
     assert ReferencePopulation.objects.get().in_use
+
+
+def test_the_open_data_once_results_are_public(client, answered, open_consultation):
+    _people(answered, 12, sex="female", carer="no")
+    _people(answered, 2, sex="male", carer="yes")
+    url = reverse("api_v1:consultation_representativeness", kwargs={"consultation_id": answered.pk})
+    response = client.get(url)
+    assert response.status_code == 200
+    data = response.json()
+    assert data["reference"]["area_code"] == "E92000001"
+    assert data["licence"]
+    sex = next(f for f in data["fields"] if f["field"] == "sex")
+    male = next(g for g in sex["groups"] if g["group"] == "male")
+    assert male["people"] is None and male["share"] is None  # 2 people: hidden
+    assert sex["sources"][0]["table_code"] == "TS008"
+    age = next(f for f in data["fields"] if f["field"] == "age_band")
+    assert age["reference_available"] is False
+    closed = reverse(
+        "api_v1:consultation_representativeness", kwargs={"consultation_id": open_consultation.pk}
+    )
+    assert client.get(closed).status_code == 403
+
+
+def test_the_involvement_report_compares_the_decision_s_respondents(client, consultation):
+    _people(consultation, 20, carer="yes", sex="female")
+    _people(consultation, 3, carer="no", sex="female")
+    decision = factories.make_decision(consultations=[consultation])
+    html = client.get(f"/decisions/{decision.pk}/involvement-report/").content.decode()
+    assert "Who responded, against who lives here" in html
+    assert "TS039" in html
+    pack = client.get(f"/decisions/{decision.pk}/involvement-report.json").json()
+    comparison = pack["who_took_part"]["representativeness"]
+    carer = next(f for f in comparison["fields"] if f["field"] == "carer")
+    no = next(g for g in carer["groups"] if g["group"] == "no")
+    yes = next(g for g in carer["groups"] if g["group"] == "yes")
+    assert no["people"] is None and no["share"] is None  # 3 people
+    assert yes["people"] is None  # else 23 - 20 would give the 3 away
