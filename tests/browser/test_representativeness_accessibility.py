@@ -51,3 +51,31 @@ def test_representativeness_pages_are_accessible(
     assert page.locator(".nhsuk-error-summary").first.is_visible()
     assert "Women" in page.get_by_label("Or paste the CSV here").input_value()
     assert_accessible(page)
+
+
+def test_the_lottery_draw_status_page_is_accessible(
+    live_server, page, log_in, assert_accessible, role_user
+):
+    from engagement.models import LotteryRequest
+
+    commissioner = role_user(roles.COMMISSIONER)
+    opportunity = factories.OpportunityFactory(
+        title="Citizens' panel on short breaks", posted_by=commissioner, selected_by_lottery=True
+    )
+    common = {"opportunity": opportunity, "panel_size": 4, "quotas": {}, "seed": 12345}
+    waiting = LotteryRequest.objects.create(requested_by=commissioner, **common)
+    failed = LotteryRequest.objects.create(
+        requested_by=commissioner,
+        status="failed",
+        error="These quotas cannot be met by the people who expressed interest.",
+        **common,
+    )
+    log_in(page, commissioner)
+    for asked, says in ((waiting, "Check again"), (failed, "Nothing was drawn")):
+        page.set_viewport_size({"width": 390, "height": 800})
+        response = page.goto(
+            f"{live_server.url}/opportunities/{opportunity.pk}/lottery/requests/{asked.pk}/"
+        )
+        assert response.status == 200
+        assert page.get_by_text(says).first.is_visible()
+        assert_accessible(page)
