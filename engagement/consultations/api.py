@@ -18,6 +18,7 @@ from engagement.consultations.models import ConsultationPage, ConsultationStatus
 from engagement.consultations.representativeness import consultation_representativeness
 from engagement.consultations.results import consultation_results, results_are_public
 from engagement.consultations.selectors import consultation_listing
+from engagement.consultations.waves import series_comparison
 from engagement.open_data import (
     DEFAULT_PAGE_SIZE,
     LICENCE,
@@ -301,3 +302,61 @@ def consultation_representativeness_detail(
             "status": str(consultation.status),
         },
     } | data
+
+
+class SeriesWave(Schema):
+    wave: int
+    consultation: dict
+    audience: str | None = Field(description="`person`, `family_carer` or `staff`")
+
+
+class SeriesAnswer(Schema):
+    label: str
+    people: list[int | None] = Field(description="Per wave; null where hidden (1 to 4)")
+    percent: list[float | None] = Field(description="Per wave, of `answered`; null where hidden")
+    change_points: float | None = Field(description="Latest wave minus the one before")
+
+
+class SeriesQuestion(Schema):
+    key: str = Field(description="The question's identity across waves")
+    text: str
+    kind: Literal["agreement_scale", "single_choice"]
+    waves: list[int]
+    answered: list[int | None]
+    answers: list[SeriesAnswer]
+    test: str | None
+    statistic_name: str | None
+    statistic: float | None
+    p_value: float | None
+    more_than_chance: bool | None
+    not_tested_because: str | None
+
+
+class SeriesComparisonOut(Schema):
+    licence: Licence
+    series: str
+    waves: list[SeriesWave]
+    significance_level: float
+    questions: list[SeriesQuestion]
+
+
+@router.get(
+    "/series/{series_key}",
+    response={200: SeriesComparisonOut, 400: Problem, 404: Problem},
+    url_name="series_comparison",
+    operation_id="series_comparison",
+    summary="A survey series compared wave by wave",
+)
+def series_comparison_detail(
+    request: HttpRequest, series_key: str = Path(..., max_length=100, pattern=SLUG)
+):
+    """The waves of a survey series (the same questionnaire asked again, year on year) whose
+    results are public, question by question: each wave's answers, the change, and whether it
+    is more than chance (the test named). Counts of 1 to 4 people are null, and a test is
+    withheld where a hidden count could be worked out from it."""
+    comparison = series_comparison(series_key=series_key, public_only=True)
+    if comparison is None:
+        raise ProblemError(
+            status=404, detail=_("There is no series with public results by that key.")
+        )
+    return {"licence": LICENCE} | comparison.as_dict()
