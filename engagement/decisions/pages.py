@@ -5,7 +5,7 @@ decision its figures, "you said, we did", ratings and the rating form. Registere
 from engagement.consultations.selectors import consultation_topics
 from engagement.decisions.forms import ContestForm, DecisionFilterForm, DecisionRatingForm
 from engagement.decisions.models import DecisionIndexPage, DecisionPage
-from engagement.decisions.selectors import decision_detail, decision_list
+from engagement.decisions.selectors import decision_detail, decision_list, series_change_since
 
 
 def decision_index_context(*, page: DecisionIndexPage, request) -> dict:
@@ -29,4 +29,5 @@ def decision_context(*, page: DecisionPage, request) -> dict:
     context["may_answer_contests"] = user.has_perm("engagement.answer_contest", page)
     context["may_moderate"] = user.has_perm("engagement.moderate_rating", page)
     context["contest_form"] = ContestForm(items=context["items"])
+    context["series_change"] = series_change_since(decision=page)
     return context
