@@ -15,8 +15,10 @@ from ninja import Field, Path, Query, Router, Schema
 
 from engagement.consultations.exports import aggregates_as_dict
 from engagement.consultations.models import ConsultationPage, ConsultationStatus, QuestionKind
+from engagement.consultations.representativeness import consultation_representativeness
 from engagement.consultations.results import consultation_results, results_are_public
 from engagement.consultations.selectors import consultation_listing
+from engagement.consultations.waves import series_comparison
 from engagement.open_data import (
     DEFAULT_PAGE_SIZE,
     LICENCE,
@@ -205,3 +207,156 @@ def consultation_results_detail(
     return {"licence": LICENCE} | aggregates_as_dict(
         consultation_results(consultation=consultation)
     )
+
+
+class RepresentativenessGroup(Schema):
+    group: str
+    label: str
+    mapping_note: str | None = Field(None, description="How our answers and ONS's line up")
+    people: int | None = Field(description="Respondents in the group; null where hidden")
+    share: float | None = Field(description="Share of those with a comparable answer, 0 to 1")
+    interval_low: float | None = Field(description="95% Wilson score interval, low end")
+    interval_high: float | None = Field(description="95% Wilson score interval, high end")
+    reference_share: float | None = Field(description="The population's share, 0 to 1")
+    ratio: float | None = Field(description="share / reference_share")
+    difference_points: float | None = Field(description="share - reference_share, in points")
+    verdict: Literal["over", "under", "in_line"] | None = Field(
+        description="`over` or `under` only where the interval leaves out the population's share"
+    )
+
+
+class RepresentativenessSource(Schema):
+    table_code: str
+    source_url: str
+    provenance: str
+    unit: Literal["count", "percent"]
+
+
+class RepresentativenessField(Schema):
+    field: str
+    question: str
+    census_table: str
+    reference_available: bool
+    sources: list[RepresentativenessSource]
+    answered: int | None
+    not_given_or_not_comparable: int | None
+    groups: list[RepresentativenessGroup]
+
+
+class ReferenceArea(Schema):
+    name: str
+    area_code: str
+    area_name: str
+
+
+class NotCompared(Schema):
+    field: str
+    question: str
+    why: str
+
+
+class ConsultationRepresentativeness(Schema):
+    licence: Licence
+    consultation: ConsultationRef
+    reference: ReferenceArea
+    interval: str
+    hidden_mark: str
+    hidden_note: str
+    responses: int | None
+    fields: list[RepresentativenessField]
+    not_compared: list[NotCompared]
+
+
+@router.get(
+    "/consultations/{int:consultation_id}/representativeness",
+    response={200: ConsultationRepresentativeness, 400: Problem, 403: Problem, 404: Problem},
+    url_name="consultation_representativeness",
+    operation_id="consultation_representativeness",
+    summary="Who responded, against who lives here",
+)
+def consultation_representativeness_detail(
+    request: HttpRequest, consultation_id: int = Path(..., ge=1, le=MAX_ID)
+):
+    """Respondents' answers to the optional equality questions against the population (Census
+    2021 for England, or the area's figures the commissioner chose), once results are public.
+    Counts of people go through disclosure control: hidden figures, and every share worked out
+    from them, are null."""
+    consultation = ConsultationPage.objects.live().filter(pk=consultation_id).first()
+    if consultation is None:
+        raise ProblemError(status=404, detail=_("There is no published consultation with that id."))
+    if not results_are_public(consultation=consultation):
+        raise ProblemError(
+            status=403,
+            kind="results-not-public",
+            title=_("Results not public"),
+            detail=_("The results of this consultation are not public yet."),
+        )
+    data = consultation_representativeness(consultation=consultation).as_dict()
+    return {
+        "licence": LICENCE,
+        "consultation": {
+            "id": consultation.pk,
+            "title": consultation.title,
+            "opens_at": consultation.opens_at,
+            "closes_at": consultation.closes_at,
+            "status": str(consultation.status),
+        },
+    } | data
+
+
+class SeriesWave(Schema):
+    wave: int
+    consultation: dict
+    audience: str | None = Field(description="`person`, `family_carer` or `staff`")
+
+
+class SeriesAnswer(Schema):
+    label: str
+    people: list[int | None] = Field(description="Per wave; null where hidden (1 to 4)")
+    percent: list[float | None] = Field(description="Per wave, of `answered`; null where hidden")
+    change_points: float | None = Field(description="Latest wave minus the one before")
+
+
+class SeriesQuestion(Schema):
+    key: str = Field(description="The question's identity across waves")
+    text: str
+    kind: Literal["agreement_scale", "single_choice"]
+    waves: list[int]
+    answered: list[int | None]
+    answers: list[SeriesAnswer]
+    test: str | None
+    statistic_name: str | None
+    statistic: float | None
+    p_value: float | None
+    more_than_chance: bool | None
+    not_tested_because: str | None
+
+
+class SeriesComparisonOut(Schema):
+    licence: Licence
+    series: str
+    waves: list[SeriesWave]
+    significance_level: float
+    questions: list[SeriesQuestion]
+
+
+@router.get(
+    "/series/{series_key}",
+    response={200: SeriesComparisonOut, 400: Problem, 404: Problem},
+    url_name="series_comparison",
+    operation_id="series_comparison",
+    summary="A survey series compared wave by wave",
+)
+def series_comparison_detail(
+    request: HttpRequest, series_key: str = Path(..., max_length=100, pattern=SLUG)
+):
+    """The waves of a survey series (the same questionnaire asked again, year on year) whose
+    results are public, question by question: each wave's answers, the change, and whether it
+    is more than chance (the test named). Counts of 1 to 4 people are null, and a test is
+    withheld where a hidden count could be worked out from it."""
+    comparison = series_comparison(series_key=series_key, public_only=True)
+    if comparison is None:
+        raise ProblemError(
+            status=404, detail=_("There is no series with public results by that key.")
+        )
+    return {"licence": LICENCE} | comparison.as_dict()

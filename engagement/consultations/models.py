@@ -590,3 +590,38 @@ class AnswerModeration(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: answer {self.answer_id}"
+
+
+class ReferencePopulation(models.Model):
+    """An area's population figures a commissioner loaded (ONS Census 2021 tables for their
+    area, in the layout of `reference_data/census2021_england.csv`), to compare who responded
+    with who lives there. England's figures ship with the code and need no row here. The file
+    is kept as uploaded beside the figures read from it, so nothing typed is lost."""
+
+    name = models.CharField(_("name"), max_length=200)
+    area_code = models.CharField(_("area code"), max_length=20)
+    area_name = models.CharField(_("area name"), max_length=200)
+    source_csv = models.TextField(_("the file as uploaded"))
+    figures = models.JSONField(_("figures read from the file"), default=list)
+    in_use = models.BooleanField(_("compare with these figures"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["in_use"],
+                condition=Q(in_use=True),
+                name="one_reference_population_in_use",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.area_code})"

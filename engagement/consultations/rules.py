@@ -56,4 +56,6 @@ rules.add_perm(
 )
 # Comparing the waves of a series, and running the next wave: the people commissioning.
 rules.add_perm("engagement.compare_waves", can_run_consultations | is_editor)
+# Loading an area's population figures and choosing which ones results are compared with.
+rules.add_perm("engagement.manage_reference_populations", can_run_consultations)
 # --- end of Consultations: results

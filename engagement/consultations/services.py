@@ -34,10 +34,12 @@ from engagement.consultations.models import (
     Question,
     QuestionKind,
     QuestionSection,
+    ReferencePopulation,
     Response,
     ResponseStatus,
 )
 from engagement.consultations.questionnaire_templates import QUESTIONNAIRE_TEMPLATES
+from engagement.consultations.representativeness import ENGLAND_KEY, read_reference_csv
 
 SCALE_VALUES = {value for value, _label in AGREEMENT_SCALE}
 
@@ -760,3 +762,42 @@ def consultation_next_wave(*, source: ConsultationPage, user=None) -> Consultati
     parent.add_child(instance=page)
     page.save_revision(user=user)
     return page
+
+
+# --- Reference populations (who lives here) ---------------------------------------------------
+
+
+def reference_population_upload(
+    *, name: str, csv_text: str, user, use: bool = False
+) -> ReferencePopulation:
+    """Store an area's population figures from a CSV in the reference layout. Raises
+    `representativeness.ReferenceFileError` (every problem, with its line) and stores
+    nothing when the file cannot be read. `use` makes it the one results are compared with."""
+    rows = read_reference_csv(csv_text)
+    with transaction.atomic():
+        if use:
+            ReferencePopulation.objects.filter(in_use=True).update(in_use=False)
+        return ReferencePopulation.objects.create(
+            name=name,
+            area_code=rows[0]["area_code"],
+            area_name=rows[0]["area_name"],
+            source_csv=csv_text,
+            figures=rows,
+            in_use=use,
+            uploaded_by=user,
+        )
+
+
+def reference_population_use(*, key: str) -> ReferencePopulation | None:
+    """Compare results with the figures `key` names: a stored area's id, or `england` for the
+    shipped Census 2021 figures. Returns the area chosen (None for England); an unknown id is
+    `ReferencePopulation.DoesNotExist`."""
+    with transaction.atomic():
+        chosen = None
+        if key != ENGLAND_KEY:
+            chosen = ReferencePopulation.objects.select_for_update().get(pk=int(key))
+        ReferencePopulation.objects.filter(in_use=True).update(in_use=False)
+        if chosen is not None:
+            chosen.in_use = True
+            chosen.save(update_fields=["in_use"])
+        return chosen

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from engagement.consultations.views import answering, results, waves
+from engagement.consultations.views import answering, representativeness, results, waves
 
 urlpatterns = [
     path(
@@ -58,6 +58,31 @@ urlpatterns = [
     ),
 ]
 urlpatterns += [
+    path(
+        "consultations/reference-populations/",
+        representativeness.reference_populations,
+        name="reference_populations",
+    ),
+    path(
+        "consultations/reference-populations/use/",
+        representativeness.reference_population_choose,
+        name="reference_population_choose",
+    ),
+    path(
+        "consultations/reference-populations/england.csv",
+        representativeness.england_reference_csv,
+        name="england_reference_csv",
+    ),
+    path(
+        "consultations/<int:consultation_id>/results/representativeness/",
+        representativeness.consultation_representativeness_page,
+        name="consultation_representativeness",
+    ),
+    path(
+        "consultations/<int:consultation_id>/results/representativeness.json",
+        representativeness.consultation_representativeness_json,
+        name="consultation_representativeness_json",
+    ),
     path(
         "consultations/<int:consultation_id>/results/",
         results.consultation_results,

@@ -29,6 +29,7 @@ from coproduce.disclosure import count_or_mark as publishable_count
 from coproduce.disclosure import is_hidden
 from engagement.consultations.kinds import AGREEMENT_SCALE, QuestionKind
 from engagement.consultations.models import Answer, ConsultationPage, Question, ResponseStatus
+from engagement.consultations.results import results_are_public
 
 COMPARED_KINDS = (QuestionKind.AGREEMENT_SCALE, QuestionKind.SINGLE_CHOICE)
 SMALLEST_TESTED = 5
@@ -129,6 +130,67 @@ class SeriesComparison:
     def waves(self) -> list[int]:
         return [page.wave for page in self.consultations]
 
+    def as_dict(self) -> dict:
+        """The comparison as published: counts of 1 to 4 people, and the percentages beside
+        them, are null (the page shows "[c]")."""
+        return {
+            "series": self.series_key,
+            "waves": [
+                {
+                    "wave": page.wave,
+                    "consultation": {"id": page.pk, "title": page.title},
+                    "audience": page.template_audience or None,
+                }
+                for page in self.consultations
+            ],
+            "significance_level": SIGNIFICANCE,
+            "questions": [
+                {
+                    "key": q.key,
+                    "text": q.text,
+                    "kind": q.kind,
+                    "waves": q.waves,
+                    "answered": [None if is_hidden(t) else t for t in q.totals],
+                    "answers": [
+                        {
+                            "label": row.label,
+                            "people": [None if is_hidden(c.count) else c.count for c in row.cells],
+                            "percent": [
+                                None
+                                if is_hidden(c.count) or is_hidden(c.total)
+                                else round(c.percent, 1)
+                                for c in row.cells
+                            ],
+                            "change_points": round(row.change, 1) if row.shown_change else None,
+                        }
+                        for row in q.rows
+                    ],
+                    **_published_test(q),
+                }
+                for q in self.questions
+            ],
+        }
+
+
+SMALL_COUNT_IN_TEST = _("Not published: a hidden small count could be worked out from it.")
+
+
+def _published_test(q: QuestionComparison) -> dict:
+    # A test statistic is a function of every count in the last two waves: with one of them
+    # hidden, publishing it could let a reader solve for the hidden count.
+    hidden = any(is_hidden(c.count) for row in q.rows for c in row.cells[-2:])
+    withheld = hidden and q.p_value is not None
+    return {
+        "test": q.test_name or None,
+        "statistic_name": q.statistic_name or None,
+        "statistic": None if withheld or q.statistic is None else round(q.statistic, 4),
+        "p_value": None if withheld or q.p_value is None else round(q.p_value, 6),
+        "more_than_chance": None if withheld else q.more_than_chance,
+        "not_tested_because": str(SMALL_COUNT_IN_TEST)
+        if withheld
+        else (q.not_tested_because or None),
+    }
+
 
 def mann_whitney(first: list[int], second: list[int]) -> tuple[float, float]:
     """U for `second` against `first` (how often a later answer is higher), and the two-sided
@@ -176,10 +238,13 @@ def series_consultations(*, series_key: str) -> list[ConsultationPage]:
     )
 
 
-def series_comparison(*, series_key: str) -> SeriesComparison | None:
+def series_comparison(*, series_key: str, public_only: bool = False) -> SeriesComparison | None:
     """Every keyed question of the series' waves compared, with a test of the change between
-    the last two waves that asked it. Four queries, however many waves and answers."""
+    the last two waves that asked it. Four queries, however many waves and answers (and one
+    per wave for `public_only`: only waves whose results anyone may see, for the open data)."""
     pages = series_consultations(series_key=series_key)
+    if public_only:
+        pages = [page for page in pages if results_are_public(consultation=page)]
     if not pages:
         return None
     wave_of = {page.pk: page.wave for page in pages}

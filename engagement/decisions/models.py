@@ -182,6 +182,17 @@ class DecisionPage(ContextFromHooks, Page):
     )
     proposed_on = models.DateField(_("proposed on"), null=True, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    # A survey series (its key, from "Compare the waves") whose change since the decision the
+    # page shows, worked out from the waves' answers (selectors.series_change_since).
+    cited_series = models.SlugField(
+        _("survey series to follow"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The series key shown on a series' comparison page. The decision page then shows how "
+            "the answers changed between the last wave before the decision and the latest one."
+        ),
+    )
     implementation_started_on = models.DateField(
         _("being put in place from"), null=True, blank=True
     )
@@ -292,6 +303,7 @@ class DecisionPage(ContextFromHooks, Page):
         FieldPanel("summary"),
         FieldPanel("why"),
         FieldPanel("topics"),
+        FieldPanel("cited_series"),
         MultiFieldPanel(
             [
                 FieldPanel("status"),

@@ -10,6 +10,7 @@ from engagement.decisions.selectors import (
     decision_detail,
     decision_list,
     rating_comment_reports,
+    series_change_since,
 )
 
 
@@ -50,4 +51,5 @@ def decision_context(*, page: DecisionPage, request) -> dict:
         comment.mine = user.is_authenticated and comment.user_id == user.pk
         comment.reported_by_me = comment.pk in reports["mine"]
         comment.reported_as = reports["by_rating"].get(comment.pk, [])
+    context["series_change"] = series_change_since(decision=page)
     return context

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import TaskState
 
-from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE, protect_row, protect_table
+from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE, is_hidden, protect_row, protect_table
 from coproduce.disclosure import Table as DisclosureTable
 from coproduce.notifications.models import NotificationPreference
 from deliberation.models import RoomEvent, Session
@@ -39,7 +39,9 @@ from engagement.consultations.models import (
     Response,
     ResponseStatus,
 )
+from engagement.consultations.representativeness import responses_representativeness
 from engagement.consultations.results import QuestionResult, consultation_results
+from engagement.consultations.waves import series_comparison
 from engagement.decisions.evidence import (  # noqa: F401  (public reads)
     Evidence,
     decision_evidence,
@@ -736,6 +738,11 @@ def decision_report(*, decision: DecisionPage) -> dict:
         "themes": theme_counts(decision=decision),
         "minority_views": list(decision.minority_views.order_by("sort_order", "pk")),
         "equality": equality_summary(decision=decision),
+        "representativeness": responses_representativeness(
+            responses=Response.objects.filter(
+                consultation__decisions=decision, status=ResponseStatus.SUBMITTED
+            )
+        ),
         "sign_off": decision_sign_off_record(decision=decision),
         "sign_off_record": sign_off_record(decision=decision),
         "contests": contests_for(decision=decision),
@@ -832,6 +839,7 @@ def decision_pack(*, decision: DecisionPage) -> dict:
                 }
                 for table in report["equality"]
             ],
+            "representativeness": report["representativeness"].as_dict(),
         },
         "themes": [
             {
@@ -1077,3 +1085,64 @@ def _decision_as_data(decision: DecisionPage, pairs: set, contests) -> dict:
 
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
+
+
+# --- A decision cites a survey series -----------------------------------------------------------
+
+
+def series_change_since(*, decision: DecisionPage) -> dict | None:
+    """How the agreement-scale answers of the series the decision cites changed since it was
+    decided: the share who agree or strongly agree in the last wave (with public results) that
+    closed on or before the decision date, against the latest wave that closed after it. Worked
+    out from the answers (`consultations.waves`), never typed. A share whose count or total is
+    1 to 4 people is not shown. None when the decision cites no series."""
+    if not decision.cited_series:
+        return None
+    decided = decision.decided_on or (
+        decision.first_published_at.date() if decision.first_published_at else None
+    )
+    comparison = series_comparison(series_key=decision.cited_series, public_only=True)
+    result = {"series": decision.cited_series, "lines": [], "before": None, "after": None}
+    if comparison is None or decided is None:
+        return result
+    waves = comparison.consultations
+    before = [p for p in waves if p.closes_at.date() <= decided]
+    after = [p for p in waves if p.closes_at.date() > decided]
+    if not before or not after:
+        return result
+    first, last = before[-1], after[-1]
+    result["before"], result["after"] = first, last
+    for question in comparison.questions:
+        if question.kind != QuestionKind.AGREEMENT_SCALE:
+            continue
+        if first.wave not in question.waves or last.wave not in question.waves:
+            continue
+        counts = []
+        for wave in (first.wave, last.wave):
+            i = question.waves.index(wave)
+            agree = sum(row.cells[i].count for row in question.rows[3:])
+            counts.append((agree, question.totals[i]))
+        if not all(total for _agree, total in counts):
+            continue  # not asked of anyone in one of the two waves
+        shares = [
+            None if is_hidden(agree) or is_hidden(total) else 100 * agree / total
+            for agree, total in counts
+        ]
+        if None in shares:
+            result["lines"].append({"text": question.text, "before": None, "after": None})
+            continue
+        result["lines"].append(
+            {
+                "text": question.text,
+                "before": round(shares[0]),
+                "after": round(shares[1]),
+                "direction": (
+                    "rose"
+                    if round(shares[1]) > round(shares[0])
+                    else "fell"
+                    if round(shares[1]) < round(shares[0])
+                    else "same"
+                ),
+            }
+        )
+    return result

@@ -600,3 +600,44 @@ class LotteryDraw(models.Model):
 
     def __str__(self):
         return f"Draw {self.pk} for {self.opportunity}"
+
+
+class LotteryRequest(models.Model):
+    """A draw asked for and run in the background (the draw takes seconds to minutes): the
+    inputs as the commissioner gave them, the seed fixed when asked (so a queued draw is as
+    checkable as a finished one), where it has got to, and the draw it made or why it could
+    not."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Drawing")
+        DONE = "done", _("Drawn")
+        FAILED = "failed", _("Could not be drawn")
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="lottery_requests"
+    )
+    panel_size = models.PositiveIntegerField()
+    quotas = models.JSONField(help_text="{feature: {value: [min, max]}}")
+    seed = models.BigIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    draw = models.OneToOneField(
+        LotteryDraw, on_delete=models.SET_NULL, null=True, blank=True, related_name="request"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lottery_requests"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(seed__gt=0), name="engagement_lotteryrequest_seed_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Lottery request {self.pk} for {self.opportunity}"

@@ -50,6 +50,11 @@ urlpatterns = [
     ),
     path("opportunities/<int:pk>/lottery/", lottery.opportunity_lottery, name="lottery"),
     path(
+        "opportunities/<int:pk>/lottery/requests/<int:request_pk>/",
+        lottery.lottery_request_status,
+        name="lottery_request",
+    ),
+    path(
         "opportunities/<int:pk>/lottery/<int:draw_pk>/",
         lottery.lottery_draw,
         name="lottery_draw",

@@ -3,6 +3,7 @@
 template revisions), and the comparison's figures and tests match a hand calculation."""
 
 import dataclasses
+import datetime as dt
 import math
 
 import pytest
@@ -265,3 +266,44 @@ def test_the_comparison_query_count_stays_flat(client, wave_one, commissioner, e
         client.get(url)
         with exact_queries("commissioner: series comparison"):
             assert client.get(url).status_code == 200
+
+
+def _close(*pages):
+    past = dt.datetime(2026, 1, 31, tzinfo=dt.UTC)
+    ConsultationPage.objects.filter(pk__in=[p.pk for p in pages]).update(
+        opens_at=past - dt.timedelta(days=30), closes_at=past
+    )
+
+
+def test_the_series_in_the_open_data(client, wave_one, commissioner):
+    wave_two = _publish(consultation_next_wave(source=wave_one, user=commissioner), commissioner)
+    before = ["Much better"] * 5 + ["A bit better"] * 10 + ["No different"] * 15
+    after = ["Much better"] * 15 + ["A bit better"] * 10 + ["No different"] * 5
+    _answer(wave_one, CHOICE_CONTROL, before)
+    _answer(wave_two, CHOICE_CONTROL, after)
+    _answer(wave_one, PLAN_SAY, [4, 4, 4, 4, 4, 2])
+    _answer(wave_two, PLAN_SAY, [5, 5, 5, 5, 5, 5, 1])
+    url = f"/api/v1/series/{wave_one.series_key}"
+    # Neither wave's results are public while both are open (results shown when closed).
+    assert client.get(url).status_code == 404
+    _close(wave_one)
+    only_one = client.get(url).json()
+    assert [w["wave"] for w in only_one["waves"]] == [1]
+    _close(wave_two)
+    data = client.get(url).json()
+    assert [w["wave"] for w in data["waves"]] == [1, 2]
+    questions = {q["key"]: q for q in data["questions"]}
+    choice = questions[CHOICE_CONTROL]
+    assert choice["statistic"] == pytest.approx(10.0, abs=1e-4)  # the hand calculation above
+    assert choice["p_value"] == pytest.approx(chi2.sf(10.0, df=2), abs=1e-6)
+    assert choice["more_than_chance"] is True
+    much = next(a for a in choice["answers"] if a["label"] == "Much better")
+    assert much["people"] == [5, 15] and much["percent"] == [16.7, 50.0]
+    assert much["change_points"] == 33.3
+    plan = questions[PLAN_SAY]
+    disagree = next(a for a in plan["answers"] if a["label"] == "Disagree")
+    assert disagree["people"] == [None, 0] and disagree["percent"][0] is None
+    # A test over hidden counts is withheld: it could give them away.
+    assert plan["statistic"] is None and plan["p_value"] is None
+    assert "hidden small count" in plan["not_tested_because"]
+    assert client.get("/api/v1/series/no-such-series").status_code == 404

@@ -4,14 +4,20 @@
 import itertools
 
 import pytest
+from asgiref.local import Local
+from django.core.management import call_command
+from django.test.utils import override_settings
+from django_tasks import task_backends
 
 from coproduce.accounts import roles
-from engagement.models import Invitation, LotteryAnswers, LotteryDraw
+from engagement.models import Invitation, LotteryAnswers, LotteryDraw, LotteryRequest
 from engagement.profiles.services.lottery import (
     LotteryError,
     lottery_answers_give,
     lottery_check,
     lottery_pool,
+    lottery_request,
+    lottery_request_run,
     lottery_run,
 )
 from engagement.profiles.services.opportunities import interest_express
@@ -176,8 +182,16 @@ def test_commissioner_draws_and_checks_on_the_pages(client, opportunity, pool, c
         for value, (low, high) in groups.items():
             data[f"{feature}__{value}__min"] = str(low)
             data[f"{feature}__{value}__max"] = str(high)
-    response = client.post(f"/opportunities/{opportunity.pk}/lottery/", data)
+    asked = client.post(f"/opportunities/{opportunity.pk}/lottery/", data)
+    # The draw runs as a background task (immediately in tests): the request's status page
+    # sends the commissioner on to the panel once it is drawn.
+    lottery_request = LotteryRequest.objects.get()
+    assert asked.status_code == 302
+    status_url = f"/opportunities/{opportunity.pk}/lottery/requests/{lottery_request.pk}/"
+    assert asked["Location"] == status_url
+    response = client.get(status_url)
     draw = LotteryDraw.objects.get()
+    assert lottery_request.seed == draw.seed == 777
     assert response.status_code == 302
     assert response["Location"] == f"/opportunities/{opportunity.pk}/lottery/{draw.pk}/"
     page = client.get(response["Location"]).content.decode()
@@ -290,3 +304,103 @@ def test_lottery_pages_query_counts_stay_flat(
             client.get(url)
             with exact_queries(name):
                 assert client.get(url).status_code == 200
+
+
+# --- The draw as a background task ------------------------------------------------------------
+# The page answers at once with a status page; a worker (django-tasks' database backend on
+# PostgreSQL, run here as `db_worker --batch`) draws the panel with the seed fixed when it was
+# asked for; a draw the quotas do not allow ends as "could not be drawn" with the reason.
+
+
+def _reset_backends():
+    # django-tasks keeps its backends per alias and does not listen for settings changes.
+    task_backends.__dict__.pop("settings", None)
+    task_backends._connections = Local(task_backends.thread_critical)
+
+
+@pytest.fixture
+def database_queue():
+    """Queue tasks in PostgreSQL, as production does, instead of running them at once."""
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    ):
+        _reset_backends()
+        yield
+    _reset_backends()
+
+
+def _form(panel_size=6, seed="31337"):
+    data = {"panel_size": str(panel_size), "seed": seed}
+    for feature, groups in QUOTAS.items():
+        for value, (low, high) in groups.items():
+            data[f"{feature}__{value}__min"] = str(low)
+            data[f"{feature}__{value}__max"] = str(high)
+    return data
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its database connection
+def test_the_page_answers_at_once_and_a_worker_draws_the_panel(
+    client, opportunity, pool, commissioner, database_queue
+):
+    client.force_login(commissioner)
+    response = client.post(f"/opportunities/{opportunity.pk}/lottery/", _form())
+    asked = LotteryRequest.objects.get()
+    assert response.status_code == 302
+    assert asked.status == "queued" and asked.seed == 31337
+    assert not LotteryDraw.objects.exists()
+    # The draw did not run in the request: nothing drawn, the request waiting for a worker.
+    # (How long the request takes is measured in docs/profiles.md, not asserted here: this
+    # shared machine's load decides it.)
+    waiting = client.get(response["Location"])
+    assert waiting.status_code == 200
+    page = waiting.content.decode()
+    assert "waiting to start" in page and "Check again" in page
+    assert 'http-equiv="refresh"' not in page  # nothing moves under a screen reader's feet
+
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+    asked.refresh_from_db()
+    assert asked.status == "done"
+    draw = asked.draw
+    assert draw.seed == 31337 and len(draw.selected) == 6
+    for feature, groups in QUOTAS.items():
+        counts = _counts(draw, feature)
+        for value, (low, high) in groups.items():
+            assert low <= counts.get(value, 0) <= high
+    done = client.get(response["Location"])
+    assert done["Location"] == f"/opportunities/{opportunity.pk}/lottery/{draw.pk}/"
+
+
+def test_a_draw_from_the_same_seed_in_the_background_chooses_the_same_people(
+    opportunity, pool, commissioner
+):
+    first = lottery_request(
+        opportunity=opportunity, requested_by=commissioner, panel_size=6, quotas=QUOTAS, seed=5
+    )
+    second = lottery_request(
+        opportunity=opportunity, requested_by=commissioner, panel_size=6, quotas=QUOTAS, seed=5
+    )
+    a = lottery_request_run(request_id=first.pk).draw
+    b = lottery_request_run(request_id=second.pk).draw
+    assert sorted(a.selected) == sorted(b.selected)
+    # A request runs once.
+    assert lottery_request_run(request_id=first.pk).draw == a
+    assert LotteryDraw.objects.count() == 2
+
+
+def test_a_draw_the_solver_refuses_ends_with_the_reason(opportunity, pool, commissioner):
+    # Every quota is possible on its own, so the quick checks pass; but the 6 disabled people
+    # in Northshire are 3 white and 3 black, and the panel needs 2 Asian people: only the
+    # solver finds that, in the background.
+    impossible = {
+        **QUOTAS,
+        "disability": {"yes": [6, 6], "no": [0, 0]},
+        "area": {"northshire-county-council": [6, 6], "eastbridge-city-council": [0, 0]},
+    }
+    asked = lottery_request(
+        opportunity=opportunity, requested_by=commissioner, panel_size=6, quotas=impossible
+    )
+    ended = lottery_request_run(request_id=asked.pk)
+    assert ended.status == "failed"
+    assert "cannot be met" in ended.error
+    assert not LotteryDraw.objects.exists()

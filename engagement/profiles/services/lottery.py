@@ -18,6 +18,7 @@ from engagement.profiles.models import (
     Locality,
     LotteryAnswers,
     LotteryDraw,
+    LotteryRequest,
     Opportunity,
 )
 from engagement.profiles.services.opportunities import invitation_send
@@ -33,6 +34,13 @@ LARGEST_SEED = 2**31 - 1
 
 class LotteryError(ValidationError):
     """A draw that cannot be run: quotas that cannot be met, too few people, a bad seed."""
+
+
+UNMEETABLE = _(
+    "These quotas cannot be met by the people who expressed interest. Lower some minimums or "
+    "raise some maximums, and check the minimums add up to no more than the panel size in "
+    "each group."
+)
 
 
 def lottery_answers_give(
@@ -120,6 +128,17 @@ def _check_quotas(*, pool: list[dict], quotas: dict, panel_size: int) -> None:
                 raise LotteryError(
                     _("Each minimum must be 0 or more, and no more than its maximum.")
                 )
+    # Quotas no panel can meet, found before any drawing (the solver would find them too, in
+    # the background, after the commissioner has left the page).
+    for feature in FEATURES:
+        groups = quotas[feature]
+        in_pool = {value: sum(p[feature] == value for p in pool) for value in groups}
+        if (
+            sum(low for low, _high in groups.values()) > panel_size
+            or sum(min(high, in_pool[value]) for value, (_low, high) in groups.items()) < panel_size
+            or any(low > in_pool[value] for value, (low, _high) in groups.items())
+        ):
+            raise LotteryError(UNMEETABLE)
 
 
 def lottery_run(
@@ -142,20 +161,11 @@ def lottery_run(
     if not 1 <= seed <= LARGEST_SEED:
         raise LotteryError(_("The seed must be a whole number from 1 to 2147483647."))
     pool = lottery_pool(opportunity=opportunity)
-    quotas = {
-        feature: {value: [int(b[0]), int(b[1])] for value, b in quotas.get(feature, {}).items()}
-        for feature in FEATURES
-    }
+    quotas = _normalised(quotas)
     _check_quotas(pool=pool, quotas=quotas, panel_size=panel_size)
     result = _run_draw(pool=pool, quotas=quotas, panel_size=panel_size, seed=seed)
     if not result["ok"]:
-        raise LotteryError(
-            _(
-                "These quotas cannot be met by the people who expressed interest. Lower some "
-                "minimums or raise some maximums, and check the minimums add up to no more "
-                "than the panel size in each group."
-            )
-        )
+        raise LotteryError(UNMEETABLE)
     return LotteryDraw.objects.create(
         opportunity=opportunity,
         panel_size=panel_size,
@@ -167,6 +177,79 @@ def lottery_run(
         report=result["report"],
         drawn_by=drawn_by,
     )
+
+
+def _normalised(quotas: dict) -> dict:
+    return {
+        feature: {value: [int(b[0]), int(b[1])] for value, b in quotas.get(feature, {}).items()}
+        for feature in FEATURES
+    }
+
+
+def lottery_request(
+    *,
+    opportunity: Opportunity,
+    requested_by,
+    panel_size: int,
+    quotas: dict,
+    seed: int | None = None,
+) -> LotteryRequest:
+    """Ask for a draw to run in the background (`tasks.run_lottery_request`): checks what can
+    be checked at once (the seed, every group has quotas, quotas no panel could meet) and
+    raises LotteryError for those, storing nothing; otherwise stores the inputs with the seed
+    fixed now and returns the request, queued. The caller queues the task."""
+    if not opportunity.selected_by_lottery:
+        raise LotteryError(_("This opportunity is not chosen by lottery."))
+    if seed is None:
+        seed = secrets.randbelow(LARGEST_SEED - 1) + 1
+    if not 1 <= seed <= LARGEST_SEED:
+        raise LotteryError(_("The seed must be a whole number from 1 to 2147483647."))
+    quotas = _normalised(quotas)
+    _check_quotas(pool=lottery_pool(opportunity=opportunity), quotas=quotas, panel_size=panel_size)
+    return LotteryRequest.objects.create(
+        opportunity=opportunity,
+        panel_size=panel_size,
+        quotas=quotas,
+        seed=seed,
+        requested_by=requested_by,
+    )
+
+
+def lottery_request_run(*, request_id: int) -> LotteryRequest:
+    """Run a queued draw (the background task's body). Runs once: a request already started
+    or finished is returned as it is. A draw the quotas do not allow, or that fails, is
+    recorded as failed with a plain reason; nothing else is stored."""
+    started = LotteryRequest.objects.filter(
+        pk=request_id, status=LotteryRequest.Status.QUEUED
+    ).update(status=LotteryRequest.Status.RUNNING)
+    request = LotteryRequest.objects.select_related("opportunity", "requested_by").get(
+        pk=request_id
+    )
+    if not started:
+        return request
+    try:
+        draw = lottery_run(
+            opportunity=request.opportunity,
+            drawn_by=request.requested_by,
+            panel_size=request.panel_size,
+            quotas=request.quotas,
+            seed=request.seed,
+        )
+    except LotteryError as error:
+        request.status = LotteryRequest.Status.FAILED
+        request.error = error.messages[0]
+    except Exception:
+        request.status = LotteryRequest.Status.FAILED
+        request.error = str(_("The draw could not be run. Nothing was stored; try again."))
+        request.finished_at = timezone.now()
+        request.save(update_fields=["status", "error", "finished_at"])
+        raise
+    else:
+        request.status = LotteryRequest.Status.DONE
+        request.draw = draw
+    request.finished_at = timezone.now()
+    request.save(update_fields=["status", "error", "draw", "finished_at"])
+    return request
 
 
 def lottery_check(*, draw: LotteryDraw) -> bool:

@@ -11,8 +11,9 @@ from coproduce.disclosure import HIDDEN_NOTE
 from coproduce.permissions import require_perm
 from engagement.profiles import selectors
 from engagement.profiles.forms import LotteryForm
-from engagement.profiles.models import Opportunity
+from engagement.profiles.models import LotteryRequest, Opportunity
 from engagement.profiles.services import lottery as lottery_services
+from engagement.profiles.tasks import run_lottery_request
 
 DEFAULT_PANEL_SIZE = 8
 
@@ -51,9 +52,9 @@ def opportunity_lottery(request, pk: int):
     )
     if request.method == "POST" and pool and form.is_valid():
         try:
-            draw = lottery_services.lottery_run(
+            asked = lottery_services.lottery_request(
                 opportunity=opportunity,
-                drawn_by=request.user,
+                requested_by=request.user,
                 panel_size=form.cleaned_data["panel_size"],
                 quotas=form.quotas(),
                 seed=form.cleaned_data["seed"],
@@ -61,8 +62,10 @@ def opportunity_lottery(request, pk: int):
         except lottery_services.LotteryError as error:
             form.add_error(None, error.messages[0])
         else:
-            messages.success(request, _("The panel has been drawn."))
-            return redirect("engagement:lottery_draw", pk=pk, draw_pk=draw.pk)
+            # The request row is committed (no transaction around views), so a worker can
+            # pick the task up at once; the draw itself can take minutes.
+            run_lottery_request.enqueue(request_id=asked.pk)
+            return redirect("engagement:lottery_request", pk=pk, request_pk=asked.pk)
     rows = [
         (
             group,
@@ -117,4 +120,22 @@ def lottery_draw(request, pk: int, draw_pk: int):
             "checked": checked,
             "hidden_note": HIDDEN_NOTE,
         },
+    )
+
+
+@login_required
+def lottery_request_status(request, pk: int, request_pk: int):
+    """Where a draw asked for has got to: queued or drawing (check again), drawn (on to the
+    panel) or not drawn (why, and back to the form)."""
+    opportunity = _lottery_opportunity(request, pk)
+    asked = LotteryRequest.objects.filter(opportunity=opportunity, pk=request_pk).first()
+    if asked is None:
+        raise Http404
+    if asked.status == LotteryRequest.Status.DONE and asked.draw_id:
+        messages.success(request, _("The panel has been drawn."))
+        return redirect("engagement:lottery_draw", pk=pk, draw_pk=asked.draw_id)
+    return render(
+        request,
+        "engagement/profiles/lottery_request.html",
+        {"opportunity": opportunity, "asked": asked},
     )
