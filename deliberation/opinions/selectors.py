@@ -309,6 +309,24 @@ def opinions_summary(*, activity: StatementActivity, analysis: Analysis) -> dict
     }
 
 
+def _export_ids(rows: list[tuple[int, int | None]]) -> dict[int, int]:
+    """Pol.is ids for an export, by our pk: imported rows keep their Pol.is id; rows made here
+    take their own pk when nothing was imported, else numbers after the highest imported id
+    (in pk order), so a new statement or voter never takes an imported one's id."""
+    imported = [polis for _pk, polis in rows if polis is not None]
+    if not imported:
+        return {pk: pk for pk, _polis in rows}
+    next_id = max(imported) + 1
+    ids = {}
+    for pk, polis in sorted(rows):
+        if polis is not None:
+            ids[pk] = polis
+        else:
+            ids[pk] = next_id
+            next_id += 1
+    return ids
+
+
 def activity_polis_export(*, activity: StatementActivity):
     """The activity in Pol.is's layout: (comments, votes, tallies). Statements made here get
     their own ids as comment ids; voters their number as voter id, so nobody is named."""
@@ -320,15 +338,13 @@ def activity_polis_export(*, activity: StatementActivity):
         )
         .order_by("pk")
     )
-    comment_id = {
-        s.pk: s.polis_comment_id if s.polis_comment_id is not None else s.pk for s in statements
-    }
+    comment_id = _export_ids([(s.pk, s.polis_comment_id) for s in statements])
     voters = list(
-        StatementVoter.objects.filter(activity=activity).values_list(
-            "pk", "polis_participant_id", "user_id"
-        )
+        StatementVoter.objects.filter(activity=activity)
+        .order_by("pk")
+        .values_list("pk", "polis_participant_id", "user_id")
     )
-    voter_id = {pk: polis if polis is not None else pk for pk, polis, _user in voters}
+    voter_id = _export_ids([(pk, polis) for pk, polis, _user in voters])
     voter_of_user = {user: voter_id[pk] for pk, _polis, user in voters if user is not None}
     moderated = {
         Statement.Status.APPROVED: 1,
