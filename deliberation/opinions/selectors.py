@@ -84,11 +84,18 @@ class NextStatement:
     voted: int
 
 
-def next_statement(*, activity: StatementActivity, user) -> NextStatement:
-    """The next statement for this person: one they have not voted on, in an order of their
-    own (fixed per person and activity, different between people)."""
+def next_statement(*, activity: StatementActivity, user=None, respondent_key: str = ""):
+    """The next statement for this person (a user, or a respondent known by a key): one they
+    have not voted on, in an order of their own (fixed per person and activity, different
+    between people)."""
+    if user is not None:
+        mine = Q(voter__user=user)
+        seed = f"{user.pk}:{activity.pk}"
+    else:
+        mine = Q(voter__respondent_key=respondent_key) if respondent_key else Q(pk__in=[])
+        seed = f"key:{respondent_key}:{activity.pk}"
     voted = set(
-        StatementVote.objects.filter(statement__activity=activity, voter__user=user).values_list(
+        StatementVote.objects.filter(mine, statement__activity=activity).values_list(
             "statement_id", flat=True
         )
     )
@@ -97,7 +104,7 @@ def next_statement(*, activity: StatementActivity, user) -> NextStatement:
     ).values_list("pk", flat=True)
     unseen = sorted(
         (pk for pk in open_ids if pk not in voted),
-        key=lambda pk: _order_key(f"{user.pk}:{activity.pk}", pk),
+        key=lambda pk: _order_key(seed, pk),
     )
     statement = Statement.objects.filter(pk=unseen[0]).first() if unseen else None
     return NextStatement(statement=statement, remaining=len(unseen), voted=len(voted))
@@ -378,3 +385,14 @@ def activity_polis_export(*, activity: StatementActivity):
         .values_list("statement_id", "voter_id", "vote", "voted_at")
     ]
     return comments, votes, tallies
+
+
+def activity_statements(*, activity: StatementActivity) -> list[Statement]:
+    """Every statement of the activity, waiting ones first, for its moderators."""
+    waiting_first = {
+        Statement.Status.PENDING: 0,
+        Statement.Status.APPROVED: 1,
+        Statement.Status.REJECTED: 2,
+    }
+    found = list(Statement.objects.filter(activity=activity).order_by("pk"))
+    return sorted(found, key=lambda s: waiting_first[s.status])

@@ -31,7 +31,12 @@ from wagtail.snippets.models import register_snippet
 from coproduce.home.blocks import BodyBlock
 from coproduce.page_context import ContextFromHooks
 from engagement.consultations.admin_forms import ConsultationPageForm
-from engagement.consultations.kinds import AGREEMENT_SCALE, CHOICE_KINDS, QuestionKind  # noqa: F401
+from engagement.consultations.kinds import (  # noqa: F401
+    AGREEMENT_SCALE,
+    CHOICE_KINDS,
+    KINDS_WITHOUT_ANSWERS,
+    QuestionKind,
+)
 
 
 @register_snippet
@@ -229,10 +234,22 @@ class ConsultationPage(ContextFromHooks, Page):
 
     @cached_property
     def ordered_questions(self) -> list["Question"]:
+        """The questions answered with `Answer` rows, in order (a statements question is not
+        one: its results are its statements activity's)."""
         return list(
             Question.objects.filter(section__page=self)
+            .exclude(kind__in=KINDS_WITHOUT_ANSWERS)
             .select_related("section")
             .prefetch_related("choices")
+            .order_by("section__sort_order", "sort_order")
+        )
+
+    @cached_property
+    def statement_questions(self) -> list["Question"]:
+        """The "statements" questions, in order."""
+        return list(
+            Question.objects.filter(section__page=self, kind=QuestionKind.STATEMENTS)
+            .select_related("section")
             .order_by("section__sort_order", "sort_order")
         )
 
@@ -319,6 +336,10 @@ class Question(ClusterableModel, Orderable):
     @property
     def has_choices(self) -> bool:
         return self.kind in CHOICE_KINDS
+
+    @property
+    def gives_answers(self) -> bool:
+        return self.kind not in KINDS_WITHOUT_ANSWERS
 
 
 class Choice(Orderable):
