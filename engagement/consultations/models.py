@@ -233,25 +233,25 @@ class ConsultationPage(ContextFromHooks, Page):
         return self.period_at() == ConsultationStatus.OPEN
 
     @cached_property
-    def ordered_questions(self) -> list["Question"]:
-        """The questions answered with `Answer` rows, in order (a statements question is not
-        one: its results are its statements activity's)."""
+    def _questions_in_order(self) -> list["Question"]:
         return list(
             Question.objects.filter(section__page=self)
-            .exclude(kind__in=KINDS_WITHOUT_ANSWERS)
             .select_related("section")
             .prefetch_related("choices")
             .order_by("section__sort_order", "sort_order")
         )
 
     @cached_property
+    def ordered_questions(self) -> list["Question"]:
+        """The questions answered with `Answer` rows, in order (a statements question is not
+        one: its results are its statements activity's). Two queries, shared with
+        `statement_questions`."""
+        return [q for q in self._questions_in_order if q.gives_answers]
+
+    @cached_property
     def statement_questions(self) -> list["Question"]:
         """The "statements" questions, in order."""
-        return list(
-            Question.objects.filter(section__page=self, kind=QuestionKind.STATEMENTS)
-            .select_related("section")
-            .order_by("section__sort_order", "sort_order")
-        )
+        return [q for q in self._questions_in_order if q.kind == QuestionKind.STATEMENTS]
 
 
 class ConsultationDocument(Orderable):
