@@ -37,6 +37,7 @@ from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from engagement.consultation_statements.api import router as consultation_statements
 from engagement.consultations.api import router as consultations
 from engagement.decisions.api import router as decisions
 from engagement.open_data import OGL_NAME, OGL_URL, ProblemError
@@ -93,6 +94,7 @@ api = OpenDataAPI(
     openapi_extra={"info": {"license": {"name": OGL_NAME, "url": OGL_URL}}},
 )
 api.add_router("", consultations)
+api.add_router("", consultation_statements)
 api.add_router("", decisions)
 
 

@@ -2,6 +2,7 @@
 `engagement`, one set of tables). Code inside a feature imports its own `models` module; this one
 is for the registry, migrations and tests."""
 
+from engagement.consultation_statements.models import ConsultationStatements
 from engagement.consultations.models import (
     AGREEMENT_SCALE,
     Answer,
@@ -78,6 +79,7 @@ __all__ = [
     "ConsultationDocument",
     "ConsultationIndexPage",
     "ConsultationPage",
+    "ConsultationStatements",
     "ConsultationStatus",
     "ConsultationTopic",
     "Contest",

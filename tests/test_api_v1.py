@@ -454,6 +454,7 @@ def test_the_description_is_valid_openapi_3_1_with_the_licence_and_problem_types
     assert set(schema["paths"]) == {
         "/api/v1/consultations",
         "/api/v1/consultations/{consultation_id}/results",
+        "/api/v1/consultations/{consultation_id}/statements",
         "/api/v1/decisions",
         "/api/v1/decisions/{decision_id}",
     }

@@ -1,7 +1,9 @@
 """Statements activities, their statements and votes.
 
-A statements activity belongs to one item on a session's agenda (or to nothing, when it holds
-an imported Pol.is conversation). Each person who votes is a `StatementVoter` of the activity:
+A statements activity belongs to one item on a session's agenda, or to a consultation's
+"statements" question (the link is engagement's, `engagement/consultation_statements/`: live
+rooms import nothing of engagement), or to nothing, when it holds an imported Pol.is
+conversation. Each person who votes is a `StatementVoter` of the activity:
 a site user, or a Pol.is participant kept by its Pol.is id; the analysis and the map know only
 the voter's number, never who they are. One vote per voter per statement is a database
 constraint; voting again replaces the vote.
@@ -98,13 +100,17 @@ class Statement(models.Model):
 
 
 class StatementVoter(models.Model):
-    """Someone who voted in an activity: a site user or an imported Pol.is participant."""
+    """Someone who voted in an activity: a site user, an imported Pol.is participant, or an
+    open consultation's respondent known by a key."""
 
     activity = models.ForeignKey(StatementActivity, on_delete=models.CASCADE, related_name="voters")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     polis_participant_id = models.IntegerField(null=True, blank=True)
+    # Someone taking part outside a room and without an account (an open consultation's
+    # respondent): an opaque key the calling feature gives (a hash, never a name).
+    respondent_key = models.CharField(max_length=80, blank=True, default="")
 
     class Meta:
         constraints = [
@@ -118,8 +124,15 @@ class StatementVoter(models.Model):
                 condition=Q(polis_participant_id__isnull=False),
                 name="deliberation_statement_voter_polis_unique",
             ),
+            models.UniqueConstraint(
+                fields=["activity", "respondent_key"],
+                condition=~Q(respondent_key=""),
+                name="deliberation_statement_voter_key_unique",
+            ),
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | Q(polis_participant_id__isnull=False),
+                condition=Q(user__isnull=False)
+                | Q(polis_participant_id__isnull=False)
+                | ~Q(respondent_key=""),
                 name="deliberation_statement_voter_someone",
             ),
         ]

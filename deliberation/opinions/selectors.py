@@ -84,11 +84,18 @@ class NextStatement:
     voted: int
 
 
-def next_statement(*, activity: StatementActivity, user) -> NextStatement:
-    """The next statement for this person: one they have not voted on, in an order of their
-    own (fixed per person and activity, different between people)."""
+def next_statement(*, activity: StatementActivity, user=None, respondent_key: str = ""):
+    """The next statement for this person (a user, or a respondent known by a key): one they
+    have not voted on, in an order of their own (fixed per person and activity, different
+    between people)."""
+    if user is not None:
+        mine = Q(voter__user=user)
+        seed = f"{user.pk}:{activity.pk}"
+    else:
+        mine = Q(voter__respondent_key=respondent_key) if respondent_key else Q(pk__in=[])
+        seed = f"key:{respondent_key}:{activity.pk}"
     voted = set(
-        StatementVote.objects.filter(statement__activity=activity, voter__user=user).values_list(
+        StatementVote.objects.filter(mine, statement__activity=activity).values_list(
             "statement_id", flat=True
         )
     )
@@ -97,7 +104,7 @@ def next_statement(*, activity: StatementActivity, user) -> NextStatement:
     ).values_list("pk", flat=True)
     unseen = sorted(
         (pk for pk in open_ids if pk not in voted),
-        key=lambda pk: _order_key(f"{user.pk}:{activity.pk}", pk),
+        key=lambda pk: _order_key(seed, pk),
     )
     statement = Statement.objects.filter(pk=unseen[0]).first() if unseen else None
     return NextStatement(statement=statement, remaining=len(unseen), voted=len(voted))
@@ -309,6 +316,24 @@ def opinions_summary(*, activity: StatementActivity, analysis: Analysis) -> dict
     }
 
 
+def _export_ids(rows: list[tuple[int, int | None]]) -> dict[int, int]:
+    """Pol.is ids for an export, by our pk: imported rows keep their Pol.is id; rows made here
+    take their own pk when nothing was imported, else numbers after the highest imported id
+    (in pk order), so a new statement or voter never takes an imported one's id."""
+    imported = [polis for _pk, polis in rows if polis is not None]
+    if not imported:
+        return {pk: pk for pk, _polis in rows}
+    next_id = max(imported) + 1
+    ids = {}
+    for pk, polis in sorted(rows):
+        if polis is not None:
+            ids[pk] = polis
+        else:
+            ids[pk] = next_id
+            next_id += 1
+    return ids
+
+
 def activity_polis_export(*, activity: StatementActivity):
     """The activity in Pol.is's layout: (comments, votes, tallies). Statements made here get
     their own ids as comment ids; voters their number as voter id, so nobody is named."""
@@ -320,15 +345,13 @@ def activity_polis_export(*, activity: StatementActivity):
         )
         .order_by("pk")
     )
-    comment_id = {
-        s.pk: s.polis_comment_id if s.polis_comment_id is not None else s.pk for s in statements
-    }
+    comment_id = _export_ids([(s.pk, s.polis_comment_id) for s in statements])
     voters = list(
-        StatementVoter.objects.filter(activity=activity).values_list(
-            "pk", "polis_participant_id", "user_id"
-        )
+        StatementVoter.objects.filter(activity=activity)
+        .order_by("pk")
+        .values_list("pk", "polis_participant_id", "user_id")
     )
-    voter_id = {pk: polis if polis is not None else pk for pk, polis, _user in voters}
+    voter_id = _export_ids([(pk, polis) for pk, polis, _user in voters])
     voter_of_user = {user: voter_id[pk] for pk, _polis, user in voters if user is not None}
     moderated = {
         Statement.Status.APPROVED: 1,
@@ -362,3 +385,14 @@ def activity_polis_export(*, activity: StatementActivity):
         .values_list("statement_id", "voter_id", "vote", "voted_at")
     ]
     return comments, votes, tallies
+
+
+def activity_statements(*, activity: StatementActivity) -> list[Statement]:
+    """Every statement of the activity, waiting ones first, for its moderators."""
+    waiting_first = {
+        Statement.Status.PENDING: 0,
+        Statement.Status.APPROVED: 1,
+        Statement.Status.REJECTED: 2,
+    }
+    found = list(Statement.objects.filter(activity=activity).order_by("pk"))
+    return sorted(found, key=lambda s: waiting_first[s.status])

@@ -281,6 +281,79 @@ def _publish_in_thread(*, s: int, a: int) -> None:
 # --- Pol.is exports -------------------------------------------------------------------------
 
 
+# --- Outside a room (a consultation's statements question) -----------------------------------
+
+
+class StatementError(ValueError):
+    """A statement or vote that cannot be taken outside a room; `message` says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def activity_voter(*, activity: StatementActivity, user=None, respondent_key: str = ""):
+    """The voter for a person outside a room: by account, else by the caller's opaque key."""
+    if user is not None:
+        return _voter(activity, user)
+    if not respondent_key:
+        raise ValueError("A voter needs a user or a respondent key.")
+    voter, _created = StatementVoter.objects.get_or_create(
+        activity=activity, respondent_key=respondent_key[:80]
+    )
+    return voter
+
+
+def activity_statement_add(*, activity: StatementActivity, author, text: str) -> Statement:
+    """Add a statement to an activity outside a room (`author` a user, or None for someone
+    without an account). Waits for a moderator when the activity needs approval. Raises
+    StatementError for an empty or too long statement."""
+    try:
+        cleaned = statement_text_clean(text)
+    except RoomActionError as error:
+        raise StatementError(error.message) from None
+    return Statement.objects.create(
+        activity=activity,
+        text=cleaned,
+        author=author,
+        status=(
+            Statement.Status.PENDING if activity.requires_approval else Statement.Status.APPROVED
+        ),
+    )
+
+
+def activity_vote(
+    *, activity: StatementActivity, voter: StatementVoter, statement_id: int, vote: int
+) -> StatementVote:
+    """Agree (1), disagree (-1) or pass (0) on an approved statement of this activity, outside a
+    room; voting again replaces the vote. Raises StatementError otherwise."""
+    if vote not in (1, -1, 0):
+        raise StatementError(_("A vote is agree, disagree or pass."))
+    if voter.activity_id != activity.pk:
+        raise ValueError("The voter belongs to another activity.")
+    statement = Statement.objects.filter(pk=statement_id, activity=activity).first()
+    if statement is None:
+        raise StatementError(_("There is no such statement here."))
+    if statement.status != Statement.Status.APPROVED:
+        raise StatementError(_("That statement is not open for votes."))
+    recorded, _created = StatementVote.objects.update_or_create(
+        statement=statement, voter=voter, defaults={"vote": vote, "voted_at": timezone.now()}
+    )
+    return recorded
+
+
+def activity_statement_moderate(
+    *, activity: StatementActivity, statement_id: int, approve: bool
+) -> Statement:
+    """Approve a statement or moderate it out, outside a room (its votes are kept)."""
+    statement = Statement.objects.filter(pk=statement_id, activity=activity).first()
+    if statement is None:
+        raise StatementError(_("There is no such statement here."))
+    statement.status = Statement.Status.APPROVED if approve else Statement.Status.REJECTED
+    statement.save(update_fields=["status"])
+    return statement
+
+
 def polis_import(
     *, export: PolisExport, title: str, source: str = "", agenda_item: AgendaItem | None = None
 ) -> StatementActivity:

@@ -6,6 +6,11 @@ from . import views
 
 urlpatterns = [
     path("sessions/<int:pk>/statements/", views.session_statements, name="session_statements"),
+    path(
+        "sessions/<int:pk>/statements/panel/",
+        views.session_statements_panel,
+        name="session_statements_panel",
+    ),
     path("statements/<int:pk>/", views.statements_vote, name="statements_vote"),
     path("statements/<int:pk>/results/", views.statements_results, name="statements_results"),
     path(

@@ -57,6 +57,41 @@ def session_statements(request, pk):
 
 
 @login_required
+def session_statements_panel(request, pk):
+    """The room page's statements panel (fetched by room_opinions.js): the current item's next
+    statement to vote on and a compact summary of where people agree. `?part=vote` or
+    `?part=summary` renders one half, so a live update never replaces what has focus."""
+    session = session_get(pk=pk)
+    if session is None:
+        raise Http404
+    _require(request.user, "deliberation.enter_room", session)
+    item = session.current_item
+    activity = getattr(item, "statement_activity", None) if item else None
+    can_vote = bool(activity) and request.user.has_perm("deliberation.vote_statements", activity)
+    can_view = bool(activity) and request.user.has_perm("deliberation.view_opinions", activity)
+    part = request.GET.get("part", "")
+    context = {
+        "session": session,
+        "activity": activity,
+        "can_vote": can_vote,
+        "can_view": can_view,
+        "next": (
+            selectors.next_statement(activity=activity, user=request.user)
+            if can_vote and part != "summary"
+            else None
+        ),
+        "results": (
+            selectors.opinion_results(activity=activity) if can_view and part != "vote" else None
+        ),
+    }
+    template = {
+        "vote": "deliberation/opinions/_room_vote.html",
+        "summary": "deliberation/opinions/_room_summary.html",
+    }.get(part, "deliberation/opinions/_room_panel.html")
+    return render(request, template, context)
+
+
+@login_required
 def statements_vote(request, pk):
     activity = _activity_or_404(pk)
     _require(request.user, "deliberation.vote_statements", activity)
@@ -74,6 +109,8 @@ def statements_vote(request, pk):
                     client_id=None,
                 )
                 messages.success(request, _("Your vote is saved."))
+                if request.POST.get("return") == "room" and session is not None:
+                    return redirect(session)
                 return redirect("deliberation:statements_vote", pk=activity.pk)
             if statement_form.is_bound and statement_form.is_valid():
                 recorded = services.statement_create(

@@ -77,6 +77,15 @@ class ConsultationPageForm(WagtailAdminPageForm):
                         % {"kind": QuestionKind(kind).label},
                     )
                     problems += 1
+                if data.get("required") and kind == QuestionKind.STATEMENTS:
+                    question_form.add_error(
+                        "required",
+                        _(
+                            "A statements question cannot be required: people add and vote "
+                            "on statements as they wish."
+                        ),
+                    )
+                    problems += 1
                 if data.get("max_choices") and kind != QuestionKind.MULTIPLE_CHOICE:
                     question_form.add_error(
                         "max_choices", _("Only multiple choice questions have a limit.")

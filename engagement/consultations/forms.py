@@ -313,6 +313,9 @@ class SectionForm(forms.Form):
     required questions may be left for now, but whatever is given must still be valid."""
 
     def __init__(self, *args, questions: list[Question], enforce_required: bool = True, **kwargs):
+        # A statements question has no field: it is answered on its own page (a link).
+        self.statement_questions = [q for q in questions if not q.gives_answers]
+        questions = [q for q in questions if q.gives_answers]
         self.questions = questions
         initial_answers = kwargs.pop("answers", None) or {}
         kwargs["initial"] = {

@@ -15,6 +15,10 @@ class QuestionKind(models.TextChoices):
     FREE_TEXT = "free_text", _("Free text")
     RANKING = "ranking", _("Ranking (put a list in order)")
     POINTS = "points", _("Points allocation (share points between priorities)")
+    # People add short statements and vote agree, disagree or pass on others' (finding common
+    # ground, the Pol.is method). Stores no answers: its statements and votes are a statements
+    # activity (deliberation/opinions), linked by engagement/consultation_statements.
+    STATEMENTS = "statements", _("Statements to add and vote on (finding common ground)")
 
 
 CHOICE_KINDS = {
@@ -23,6 +27,10 @@ CHOICE_KINDS = {
     QuestionKind.RANKING,
     QuestionKind.POINTS,
 }
+
+# Kinds whose answers are not `Answer` rows: left out of the answering form, the answers'
+# results and exports (their results are their own).
+KINDS_WITHOUT_ANSWERS = {QuestionKind.STATEMENTS}
 
 AGREEMENT_SCALE = [
     (1, _("Strongly disagree")),

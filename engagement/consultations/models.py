@@ -31,7 +31,12 @@ from wagtail.snippets.models import register_snippet
 from coproduce.home.blocks import BodyBlock
 from coproduce.page_context import ContextFromHooks
 from engagement.consultations.admin_forms import ConsultationPageForm
-from engagement.consultations.kinds import AGREEMENT_SCALE, CHOICE_KINDS, QuestionKind  # noqa: F401
+from engagement.consultations.kinds import (  # noqa: F401
+    AGREEMENT_SCALE,
+    CHOICE_KINDS,
+    KINDS_WITHOUT_ANSWERS,
+    QuestionKind,
+)
 
 
 @register_snippet
@@ -228,13 +233,25 @@ class ConsultationPage(ContextFromHooks, Page):
         return self.period_at() == ConsultationStatus.OPEN
 
     @cached_property
-    def ordered_questions(self) -> list["Question"]:
+    def _questions_in_order(self) -> list["Question"]:
         return list(
             Question.objects.filter(section__page=self)
             .select_related("section")
             .prefetch_related("choices")
             .order_by("section__sort_order", "sort_order")
         )
+
+    @cached_property
+    def ordered_questions(self) -> list["Question"]:
+        """The questions answered with `Answer` rows, in order (a statements question is not
+        one: its results are its statements activity's). Two queries, shared with
+        `statement_questions`."""
+        return [q for q in self._questions_in_order if q.gives_answers]
+
+    @cached_property
+    def statement_questions(self) -> list["Question"]:
+        """The "statements" questions, in order."""
+        return [q for q in self._questions_in_order if q.kind == QuestionKind.STATEMENTS]
 
 
 class ConsultationDocument(Orderable):
@@ -319,6 +336,10 @@ class Question(ClusterableModel, Orderable):
     @property
     def has_choices(self) -> bool:
         return self.kind in CHOICE_KINDS
+
+    @property
+    def gives_answers(self) -> bool:
+        return self.kind not in KINDS_WITHOUT_ANSWERS
 
 
 class Choice(Orderable):

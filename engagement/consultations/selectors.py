@@ -181,6 +181,8 @@ def response_summary(
     for number, section in enumerate(sections, start=1):
         rows = []
         for question in section.questions.all():
+            if not question.gives_answers:  # a statements question is answered on its own page
+                continue
             labels = {choice.pk: choice.label for choice in question.choices.all()}
             value = values.get(question.pk)
             kind = question.kind

@@ -526,6 +526,19 @@ class YouSaidItem(ClusterableModel, Orderable):
         verbose_name=_("cited choice"),
         help_text=_("Optional: the choice of the cited question to report (else the top one)."),
     )
+    cited_statement = models.ForeignKey(
+        "deliberation.Statement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="citations",
+        limit_choices_to={"status": "approved"},
+        verbose_name=_("cited statement"),
+        help_text=_(
+            "Optional: a statement people voted on (in a session or a consultation). How many "
+            "agreed is taken from the votes, not typed."
+        ),
+    )
     outcome = models.CharField(_("what happened"), max_length=20, choices=ResponseOutcome.choices)
     we_did = models.TextField(
         _("we did"),
@@ -538,6 +551,7 @@ class YouSaidItem(ClusterableModel, Orderable):
         FieldPanel("cited_answers"),
         FieldPanel("cited_contributions"),
         FieldRowPanel([FieldPanel("cited_question"), FieldPanel("cited_choice")]),
+        FieldPanel("cited_statement"),
         FieldPanel("outcome"),
         FieldPanel("we_did"),
     ]

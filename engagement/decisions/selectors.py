@@ -31,6 +31,8 @@ from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE, is_hidden, protect_ro
 from coproduce.disclosure import Table as DisclosureTable
 from coproduce.notifications.models import NotificationPreference
 from deliberation.models import RoomEvent, Session
+from deliberation.opinions import selectors as opinion_selectors
+from deliberation.opinions.analysis import MIN_VOTERS
 from engagement.consultations.models import (
     Answer,
     ConsultationPage,
@@ -197,7 +199,9 @@ def you_said_items(*, decision: DecisionPage) -> list[YouSaidItem]:
     gets `sources` (sentences saying where its words came from) and, for a cited question,
     `figure` (from the consultation's results). Queries do not grow with the citations."""
     items = list(
-        decision.you_said_items.select_related("cited_question__section__page")
+        decision.you_said_items.select_related(
+            "cited_question__section__page", "cited_statement__activity"
+        )
         .prefetch_related(
             Prefetch(
                 "cited_themes",
@@ -228,7 +232,58 @@ def you_said_items(*, decision: DecisionPage) -> list[YouSaidItem]:
             result = results_by_consultation[page.pk].get(question.pk)
             if result is not None:
                 item.figure = _question_figure(result, item.cited_choice_id)
+    statement_figures(items)
     return items
+
+
+def statement_figures(items: list[YouSaidItem]) -> None:
+    """Give each point citing a statement its `statement_figure`: how many of the people who
+    voted on it agreed, from its activity's analysis (one per activity), never typed."""
+    analyses = {}
+    for item in items:
+        item.statement_figure = ""
+        statement = item.cited_statement
+        if statement is None:
+            continue
+        if statement.activity_id not in analyses:
+            analyses[statement.activity_id] = opinion_selectors.activity_analysis(
+                activity=statement.activity
+            )
+        item.statement_figure = _statement_figure(analyses[statement.activity_id], statement)
+
+
+def _statement_figure(analysis, statement) -> str:
+    """The sentence for one cited statement. Counts of people go through disclosure control; a
+    percentage is given only when neither count is hidden (it would give a hidden one away)."""
+    text = statement.text
+    if statement.status != "approved":
+        return _("“%(text)s” is no longer open for votes, so no figure is shown.") % {"text": text}
+    if analysis.ready and statement.pk not in analysis.totals:
+        return _("Nobody has voted on “%(text)s” yet.") % {"text": text}
+    if not analysis.ready:
+        return _(
+            "Fewer than %(n)d people have voted on the statements, so no figure is shown for "
+            "“%(text)s”."
+        ) % {"n": MIN_VOTERS, "text": text}
+    total = analysis.totals[statement.pk]
+    agree = opinion_selectors.people_count(total.agree)
+    seen = opinion_selectors.people_count(total.seen)
+    sentence = _("%(agree)s of the %(seen)s people who voted on “%(text)s” agreed") % {
+        "agree": agree,
+        "seen": seen,
+        "text": text,
+    }
+    if isinstance(agree, int) and isinstance(seen, int) and seen:
+        sentence += _(" (%(percent).0f%%)") % {"percent": 100 * agree / seen}
+    sentence += "."
+    shown = analysis.shown_groups
+    if len(shown) >= 2:
+        votes = [analysis.by_group[statement.pk][group.label] for group in shown]
+        if all(v.seen and v.agree / v.seen > 0.5 for v in votes):
+            sentence += " " + _("Most of every opinion group agreed.")
+        elif any(v.seen and v.agree / v.seen > 0.5 for v in votes):
+            sentence += " " + _("The opinion groups differed on it.")
+    return sentence
 
 
 def citation_sources(item: YouSaidItem) -> list[str]:

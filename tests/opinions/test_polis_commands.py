@@ -7,10 +7,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from sklearn.metrics import adjusted_rand_score
 
-from deliberation.opinions import selectors
+from deliberation.opinions import selectors, services
 from deliberation.opinions.analysis import VoteMatrix, analyse
 from deliberation.opinions.models import Statement, StatementActivity, StatementVote
 from deliberation.opinions.polis import read_export
+from tests.opinions.conftest import add_statements
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,55 @@ def test_import_refuses_a_folder_without_votes(tmp_path):
     with pytest.raises(CommandError, match="votes.csv is missing"):
         call_command("import_polis", str(tmp_path))
     assert not StatementActivity.objects.exists()
+
+
+def test_a_mixed_activity_exports_without_clashing_ids(tmp_path, room, live_item, add_members):
+    """An imported conversation that then gets statements and voters made here: the new ones
+    are numbered after Pol.is's highest ids, and the export reads back as the same votes."""
+    export = read_export(CONVERSATION)
+    activity = services.polis_import(export=export, title="Mixed", agenda_item=live_item)
+    (member,) = add_members(1)
+    # Enough statements made here to reach the imported ids' range if numbered by pk.
+    added = add_statements(room.session, member, [f"Something new number {n}" for n in range(60)])
+    for statement in added[:3]:
+        services.statement_vote(
+            session=room.session, voter=member, statement_id=statement, vote=1, client_id=None
+        )
+    imported_statement = Statement.objects.filter(
+        activity=activity, polis_comment_id__isnull=False, status="approved"
+    ).first()
+    services.statement_vote(
+        session=room.session,
+        voter=member,
+        statement_id=imported_statement.pk,
+        vote=-1,
+        client_id=None,
+    )
+
+    call_command("export_polis", str(activity.pk), str(tmp_path / "out"))
+    written = read_export(tmp_path / "out")
+    comment_ids = [c.id for c in written.comments]
+    assert len(comment_ids) == len(set(comment_ids)) == len(export.comments) + 60
+    highest_comment = max(c.id for c in export.comments)
+    new_ids = sorted(set(comment_ids) - {c.id for c in export.comments})
+    assert new_ids == list(range(highest_comment + 1, highest_comment + 61))
+    participants = {v.voter for v in export.votes}
+    member_ids = {v.voter for v in written.votes} - participants
+    assert member_ids == {max(participants) + 1}
+    # The member's four votes are theirs alone, under one new id, and Pol.is's are unchanged.
+    assert {t for t in written.triples() if t[0] in member_ids} == {
+        (max(participants) + 1, new_ids[0], 1),
+        (max(participants) + 1, new_ids[1], 1),
+        (max(participants) + 1, new_ids[2], 1),
+        (max(participants) + 1, imported_statement.polis_comment_id, -1),
+    }
+    assert {t for t in written.triples() if t[0] in participants} == set(export.triples())
+
+    # Round trip: import what was written, export it again, the same conversation comes out.
+    call_command("import_polis", str(tmp_path / "out"))
+    again = StatementActivity.objects.exclude(pk=activity.pk).get()
+    call_command("export_polis", str(again.pk), str(tmp_path / "again"))
+    reread = read_export(tmp_path / "again")
+    assert set(reread.triples()) == set(written.triples())
+    assert {c.id: c.text for c in reread.comments} == {c.id: c.text for c in written.comments}
+    assert reread.moderated_out == written.moderated_out

@@ -90,6 +90,8 @@ function startRoom(root) {
   }
 
   function handle(message) {
+    // Other modules of the room page (room_opinions.js) listen for the room's messages here.
+    document.dispatchEvent(new CustomEvent("room:message", { detail: message }));
     switch (message.type) {
       case "welcome":
         return welcome(message);

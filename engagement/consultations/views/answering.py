@@ -553,7 +553,10 @@ def assisted_response(request: HttpRequest, page_id: int) -> HttpResponse:
     else:
         form = AssistedResponseForm(questions=questions, initial={"reference": new_reference()})
     section_fields = [
-        (section, [form[question_field_name(q)] for q in section.questions.all()])
+        (
+            section,
+            [form[question_field_name(q)] for q in section.questions.all() if q.gives_answers],
+        )
         for section in questionnaire_sections(consultation=consultation)
     ]
     return render(

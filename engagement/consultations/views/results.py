@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail import hooks
 
 from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE
 from engagement.consultations import moderation as moderation
@@ -137,6 +138,12 @@ def consultation_results(request, consultation_id: int):
             "page": consultation,
             "results": results,
             "sections": sections,
+            # What other features add (a statements question's analysis): HTML, from hooks.
+            "extra_results": [
+                block
+                for build in hooks.get_hooks("consultation_results_blocks")
+                if (block := build(consultation=consultation, request=request))
+            ],
             **_abilities(request, consultation),
         },
     )
