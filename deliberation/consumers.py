@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from . import selectors, services
+from . import presence, selectors, services
 from .protocol import (
     BAD_REQUEST,
     FORBIDDEN,
@@ -58,6 +58,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
         self.session, welcome, backlog = joined
+        presence.hub().add(
+            self.session.pk, self._presence_key(), self.user.pk, welcome["you"]["name"]
+        )
         await self.accept()
         await self.send_json(welcome)
         self.last_seq = welcome["last_seq"]
@@ -73,11 +76,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if self.session is None or not getattr(self, "group_name", None):
             return
         await self.channel_layer.group_discard(self.group_name, self.channel_name)
-        if self.joined:
-            self.joined = False
-            await database_sync_to_async(services.presence_leave)(
-                session=self.session, user=self.user
-            )
+        self.joined = False
+        # Presence is not logged: the connection leaves the room's presence set, and the next
+        # sweep (within a second) tells the room if that was the person's last connection.
+        await presence.hub().remove(self.session.pk, self._presence_key())
 
     async def receive(self, text_data=None, bytes_data=None):
         # surrogatepass: a frame may hold a lone surrogate; parse_message refuses it politely.
@@ -114,6 +116,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.send_json(event)
         self.last_seq = seq
 
+    async def room_presence(self, message):
+        """Who came and went since the last sweep (not logged, no seq): docs/protocol.md."""
+        if not self.joined:
+            return
+        if message["left"]:
+            await self.send_json({"type": "presence.left", "users": message["left"]})
+        if message["joined"]:
+            await self.send_json({"type": "presence.joined", "users": message["joined"]})
+
+    def _presence_key(self) -> str:
+        return presence.member(self.user.pk, self.channel_name)
+
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content, separators=(",", ":")))
 
@@ -131,14 +145,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def _join(self, pk, since: int | None):
-        """Authorise, read the welcome and the backlog after `since`, and count the person as
-        present (which announces them to the room after commit)."""
+        """Authorise, record that the person took part (once per session), count this
+        connection as present (the room hears of it with the next presence sweep), and read
+        the welcome and the backlog after `since`."""
         session = selectors.session_get(pk=pk)
         if session is None or session.status == session.Status.SCHEDULED:
             return None
         if not self.user.has_perm("deliberation.enter_room", session):
             return None
-        services.presence_join(session=session, user=self.user)
+        services.participation_record(session=session, user=self.user)
+        presence.touch(session.pk, {self._presence_key(): (self.user.pk, self.user.public_name)})
         welcome = selectors.room_state(session=session, user=self.user)
         backlog = []
         if since is not None and since < welcome["last_seq"]:

@@ -468,37 +468,16 @@ def participant_set_muted(
     return _record(session_id=session.pk, actor=facilitator, client_id=client_id, action=action)
 
 
-# --- Presence ----------------------------------------------------------------------------------
+# --- Taking part ------------------------------------------------------------------------------
 
 
-def presence_join(*, session: Session, user) -> Recorded | None:
-    """Count a new connection; the first one announces the person to the room."""
-
-    def action(locked: Session):
-        participant = _participant(locked, user)
-        participant.connections += 1
-        participant.save(update_fields=["connections"])
-        if participant.connections > 1 or locked.status != Session.Status.LIVE:
-            return None
-        return Change("presence.joined", {"user": _person(user)})
-
-    return _record(session_id=session.pk, actor=user, client_id=None, action=action)
-
-
-def presence_leave(*, session: Session, user) -> Recorded | None:
-    """Count a closed connection; the last one tells the room the person has left."""
-
-    def action(locked: Session):
-        participant = SessionParticipant.objects.filter(session=locked, user=user).first()
-        if participant is None or participant.connections == 0:
-            return None
-        participant.connections -= 1
-        participant.save(update_fields=["connections"])
-        if participant.connections > 0 or locked.status != Session.Status.LIVE:
-            return None
-        return Change("presence.left", {"user": _person(user)})
-
-    return _record(session_id=session.pk, actor=user, client_id=None, action=action)
+def participation_record(*, session: Session, user) -> None:
+    """Record that this person came into the room (one row per person per session, made on
+    their first connection; later ones find it). Who is present *now* is not recorded here
+    nor in the log: it is ephemeral state that expires (`presence.py`)."""
+    SessionParticipant.objects.bulk_create(
+        [SessionParticipant(session=session, user=user)], ignore_conflicts=True
+    )
 
 
 # --- Rate limit --------------------------------------------------------------------------------
