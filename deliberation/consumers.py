@@ -3,7 +3,9 @@ authenticates, validates each frame against the message table (`room_messages.py
 message's rule, calls its service through `database_sync_to_async`, and forwards logged events
 to the client in `seq` order."""
 
+import asyncio
 import json
+import weakref
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -24,6 +26,28 @@ from .room_messages import REFUSALS, SCHEMAS, room_message
 
 # Close codes used before the handshake completes (the client sees a refused connection).
 CLOSE_NOT_ALLOWED = 4403
+
+
+# One task per event loop (server process) while it holds events it could not broadcast.
+_rebroadcasters: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _rebroadcast_when_back() -> None:
+    """Broadcast events stored during a channel-layer outage as soon as it ends, without waiting
+    for the next event (docs/reliability.md)."""
+    loop = asyncio.get_running_loop()
+    task = _rebroadcasters.get(loop)
+    if task is None or task.done():
+        _rebroadcasters[loop] = loop.create_task(_rebroadcast_loop())
+
+
+async def _rebroadcast_loop() -> None:
+    while True:
+        await asyncio.sleep(1)
+        if await database_sync_to_async(services.rebroadcast_unsent)():
+            return
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
@@ -100,6 +124,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         reply = await self._handle(text_data)
         if reply is not None:
             await self.send_json(reply)
+        if services.has_unsent():
+            _rebroadcast_when_back()
 
     async def room_event(self, message):
         """A logged event broadcast to the group: forward it in seq order, exactly once."""
