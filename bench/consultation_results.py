@@ -100,6 +100,7 @@ def load(consultation, *, responses: int, seed: int) -> dict:
                 at,
                 at,
                 at,
+                "{}",
             )
 
     def answer_rows():
@@ -165,6 +166,7 @@ def load(consultation, *, responses: int, seed: int) -> dict:
                     "started_at",
                     "updated_at",
                     "submitted_at",
+                    "unfinished_answers",
                 ],
                 response_rows(),
             ),

@@ -240,6 +240,7 @@ class Client:
     socket: object = None
     start_seq: int = 0
     seqs: list[int] = field(default_factory=list)
+    presence_frames: int = 0
     received: dict[int, int] = field(default_factory=dict)  # bench message number -> times
     per_sender: dict[int, list[int]] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
@@ -283,6 +284,10 @@ class Client:
                         sent = self.sent_at.pop(message.get("client_id"), None)
                         if sent is not None:
                             self.ack_ms.append((now - sent) * 1000)
+                        continue
+                    if "seq" not in message:
+                        # Presence (protocol 3): not logged, no seq; counted apart.
+                        self.presence_frames += 1
                         continue
                     self.seqs.append(message["seq"])
                     if kind != "contribution.created":
@@ -345,7 +350,8 @@ async def run_load(
             raise RuntimeError(f"only {len(clients)} of {n} clients could connect")
 
         if kind == "ours":
-            # Let the joins (one presence event each, to everyone) settle before measuring.
+            # Let the joins settle before measuring (before protocol 3 each was a logged event
+            # to everyone; now presence is batched and not logged, so this returns at once).
             async def joined():
                 target = await asyncio.to_thread(last_seq, session_id)
                 return all((c.seqs[-1] if c.seqs else c.start_seq) >= target for c in clients)

@@ -3,13 +3,15 @@ authenticates, validates each frame against the message table (`room_messages.py
 message's rule, calls its service through `database_sync_to_async`, and forwards logged events
 to the client in `seq` order."""
 
+import asyncio
 import json
+import weakref
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from . import selectors, services
+from . import presence, selectors, services
 from .protocol import (
     BAD_REQUEST,
     FORBIDDEN,
@@ -24,6 +26,28 @@ from .room_messages import REFUSALS, SCHEMAS, room_message
 
 # Close codes used before the handshake completes (the client sees a refused connection).
 CLOSE_NOT_ALLOWED = 4403
+
+
+# One task per event loop (server process) while it holds events it could not broadcast.
+_rebroadcasters: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _rebroadcast_when_back() -> None:
+    """Broadcast events stored during a channel-layer outage as soon as it ends, without waiting
+    for the next event (docs/reliability.md)."""
+    loop = asyncio.get_running_loop()
+    task = _rebroadcasters.get(loop)
+    if task is None or task.done():
+        _rebroadcasters[loop] = loop.create_task(_rebroadcast_loop())
+
+
+async def _rebroadcast_loop() -> None:
+    while True:
+        await asyncio.sleep(1)
+        if await database_sync_to_async(services.rebroadcast_unsent)():
+            return
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
@@ -58,6 +82,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
         self.session, welcome, backlog = joined
+        presence.hub().add(
+            self.session.pk, self._presence_key(), self.user.pk, welcome["you"]["name"]
+        )
         await self.accept()
         await self.send_json(welcome)
         self.last_seq = welcome["last_seq"]
@@ -73,11 +100,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if self.session is None or not getattr(self, "group_name", None):
             return
         await self.channel_layer.group_discard(self.group_name, self.channel_name)
-        if self.joined:
-            self.joined = False
-            await database_sync_to_async(services.presence_leave)(
-                session=self.session, user=self.user
-            )
+        self.joined = False
+        # Presence is not logged: the connection leaves the room's presence set, and the next
+        # sweep (within a second) tells the room if that was the person's last connection.
+        await presence.hub().remove(self.session.pk, self._presence_key())
 
     async def receive(self, text_data=None, bytes_data=None):
         # surrogatepass: a frame may hold a lone surrogate; parse_message refuses it politely.
@@ -98,6 +124,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         reply = await self._handle(text_data)
         if reply is not None:
             await self.send_json(reply)
+        if services.has_unsent():
+            _rebroadcast_when_back()
 
     async def room_event(self, message):
         """A logged event broadcast to the group: forward it in seq order, exactly once."""
@@ -113,6 +141,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._send_log(self.last_seq, seq - 1)
         await self.send_json(event)
         self.last_seq = seq
+
+    async def room_presence(self, message):
+        """Who came and went since the last sweep (not logged, no seq): docs/protocol.md."""
+        if not self.joined:
+            return
+        if message["left"]:
+            await self.send_json({"type": "presence.left", "users": message["left"]})
+        if message["joined"]:
+            await self.send_json({"type": "presence.joined", "users": message["joined"]})
+
+    def _presence_key(self) -> str:
+        return presence.member(self.user.pk, self.channel_name)
 
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content, separators=(",", ":")))
@@ -131,14 +171,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def _join(self, pk, since: int | None):
-        """Authorise, read the welcome and the backlog after `since`, and count the person as
-        present (which announces them to the room after commit)."""
+        """Authorise, record that the person took part (once per session), count this
+        connection as present (the room hears of it with the next presence sweep), and read
+        the welcome and the backlog after `since`."""
         session = selectors.session_get(pk=pk)
         if session is None or session.status == session.Status.SCHEDULED:
             return None
         if not self.user.has_perm("deliberation.enter_room", session):
             return None
-        services.presence_join(session=session, user=self.user)
+        services.participation_record(session=session, user=self.user)
+        presence.touch(session.pk, {self._presence_key(): (self.user.pk, self.user.public_name)})
         welcome = selectors.room_state(session=session, user=self.user)
         backlog = []
         if since is not None and since < welcome["last_seq"]:

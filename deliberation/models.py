@@ -329,14 +329,14 @@ class RoomEvent(models.Model):
 
 
 class SessionParticipant(models.Model):
-    """A person's live state in one session's room: connected, muted, hand raised."""
+    """A person who came into one session's room (made on their first connection: the record
+    of who took part), and their state there: muted, hand raised. Who is connected *now* is
+    not stored here but in `presence.py`, where it expires."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_participation"
     )
-    # Open connections (tabs, devices, server processes) this person has to the room.
-    connections = models.PositiveIntegerField(default=0)
     muted = models.BooleanField(default=False)
     hand_raised_at = models.DateTimeField(null=True, blank=True)
 

@@ -13,7 +13,7 @@ from typing import Any
 from .models import CONTRIBUTION_MAX_LENGTH
 from .opinions.models import STATEMENT_MAX_LENGTH
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 
 # A frame larger than this is answered with `too_long` and not read further; the connection stays
 # open. (daphne itself refuses frames over 1 MiB by dropping the connection: docs/protocol.md.)

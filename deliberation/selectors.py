@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from . import presence
 from .models import (
     AgendaItem,
     CoproductionGroup,
@@ -88,7 +89,7 @@ def room_state(*, session: Session, user) -> dict:
     session = Session.objects.select_related("group").get(pk=session.pk)
     participants = list(
         SessionParticipant.objects.filter(session=session)
-        .filter(Q(connections__gt=0) | Q(muted=True) | Q(hand_raised_at__isnull=False))
+        .filter(Q(muted=True) | Q(hand_raised_at__isnull=False))
         .select_related("user")
     )
     me = next((p for p in participants if p.user_id == user.pk), None)
@@ -115,11 +116,8 @@ def room_state(*, session: Session, user) -> dict:
                 for item in agenda
             ],
             "current_item": session.current_item_id,
-            "present": [
-                {"id": p.user_id, "name": p.user.public_name}
-                for p in participants
-                if p.connections > 0
-            ],
+            # Ephemeral, not in the log: connections that have not expired (presence.py).
+            "present": presence.present(session.pk),
             "hands": [
                 {
                     "id": p.user_id,
@@ -145,7 +143,7 @@ class RoomPage:
     contributions: list[dict]
     polls: list[dict]
     hands: list[SessionParticipant]
-    present: list[SessionParticipant]
+    present: list[dict]
     last_seq: int
     role: str
     muted: bool = False
@@ -175,7 +173,7 @@ def room_page(*, session: Session, user) -> RoomPage:
         contributions=contributions,
         polls=_polls(session),
         hands=sorted((p for p in participants if p.hand_raised_at), key=lambda p: p.hand_raised_at),
-        present=[p for p in participants if p.connections > 0],
+        present=presence.present(session.pk),
         last_seq=last_seq,
         role=role,
         muted=bool(me and me.muted),

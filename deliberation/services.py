@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,19 +69,36 @@ class Change:
     payload: dict
 
 
-def _lock_session(session_id: int) -> Session:
-    """Take the session row's write lock and return its current state. PostgreSQL locks the row
-    with SELECT ... FOR UPDATE; SQLite has no row locks, so a no-op UPDATE takes its database
-    write lock instead. Either way appends to one session are serialised until commit."""
+def _lock_session(session_id: int, actor=None) -> Session:
+    """Take the session row's write lock and return its current state, with `actor_muted`
+    (whether the actor is muted in this session) read in the same query. PostgreSQL locks the
+    row with SELECT ... FOR UPDATE; SQLite has no row locks, so a no-op UPDATE takes its
+    database write lock instead. Either way appends to one session are serialised until commit."""
+    sessions = Session.objects.annotate(
+        actor_muted=Exists(
+            SessionParticipant.objects.filter(
+                session=OuterRef("pk"), user_id=getattr(actor, "pk", None), muted=True
+            )
+        )
+    )
     if connection.features.has_select_for_update:
-        return Session.objects.select_for_update().get(pk=session_id)
+        return sessions.select_for_update(of=("self",)).get(pk=session_id)
     Session.objects.filter(pk=session_id).update(last_seq=F("last_seq"))
-    return Session.objects.get(pk=session_id)
+    return sessions.get(pk=session_id)
 
 
 # Whether this process's last broadcast failed (the channel layer, Redis, is away). The writer's
 # ack says so, so the room can tell people live updates are paused; the log is the record.
 _broadcast_failed = threading.Event()
+# Sessions whose latest event this process stored but could not broadcast: session id ->
+# [the last such seq, broadcasts still to make]. `rebroadcast_unsent` sends them when the layer
+# is back; a connection that receives it fills any earlier gap from the log.
+_unsent: dict[int, list[int]] = {}
+_unsent_lock = threading.Lock()
+# Subscribers reconnect to a restarted Redis on their own schedule (with back-off; seconds on a
+# loaded machine), so a recovered event is sent this many times, a second apart; connections
+# drop the repeats (by seq). One small publish a second per session, for ten seconds.
+REBROADCASTS = 10
 
 
 def live_updates_paused() -> bool:
@@ -89,21 +106,62 @@ def live_updates_paused() -> bool:
     return _broadcast_failed.is_set()
 
 
-def _broadcast(session_id: int, message: dict) -> None:
+def has_unsent() -> bool:
+    return bool(_unsent)
+
+
+def _send(session_id: int, message: dict) -> None:
     layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
+    if layer is not None:
         async_to_sync(layer.group_send)(
             f"session.{session_id}", {"type": "room.event", "event": message}
         )
+
+
+def _broadcast(session_id: int, message: dict) -> None:
+    try:
+        _send(session_id, message)
     except Exception:
-        # The event is committed; others get it with the next event that reaches them (a gap
-        # in seq is filled from the log) or when they reconnect with `since`.
+        # The event is committed; it is sent again when the layer is back
+        # (`rebroadcast_unsent`), and anyone reconnecting catches up with `since`.
         _broadcast_failed.set()
+        with _unsent_lock:
+            known = _unsent.get(session_id)
+            if known is None or known[0] < message["seq"]:
+                _unsent[session_id] = [message["seq"], REBROADCASTS]
         logger.exception("Broadcast of session %s event %s failed", session_id, message["seq"])
     else:
         _broadcast_failed.clear()
+        with _unsent_lock:
+            known = _unsent.get(session_id)
+            if known is not None and known[0] < message["seq"]:
+                # A later event went out: connections fill the gap from the log.
+                del _unsent[session_id]
+
+
+def rebroadcast_unsent() -> bool:
+    """Send each session's latest unsent event again (called once a second by the process's
+    consumers while there are any). True when nothing is left to send."""
+    with _unsent_lock:
+        pending = {session_id: seq for session_id, (seq, _left) in _unsent.items()}
+    for session_id, seq in pending.items():
+        event = (
+            RoomEvent.objects.select_related("actor").filter(session_id=session_id, seq=seq).first()
+        )
+        if event is not None:
+            try:
+                _send(session_id, event_message(event))
+            except Exception as error:  # noqa: BLE001 - still away: try again next time
+                logger.warning("Redis is still away (%s); session %s waits", error, session_id)
+                return False
+        _broadcast_failed.clear()
+        with _unsent_lock:
+            known = _unsent.get(session_id)
+            if known is not None and known[0] == seq:
+                known[1] -= 1
+                if known[1] <= 0 or event is None:
+                    del _unsent[session_id]
+    return not _unsent
 
 
 def _record(
@@ -118,14 +176,16 @@ def _record(
     client_id = client_id or ""
     try:
         with transaction.atomic():
-            session = _lock_session(session_id)
-            if client_id:
-                existing = RoomEvent.objects.filter(
-                    session_id=session_id, actor=actor, client_id=client_id
-                ).first()
+            session = _lock_session(session_id, actor)
+            try:
+                change = action(session)
+            except RoomActionError:
+                # A retry of a message that was already recorded (its hand is now raised, its
+                # poll closed...) is answered with the first one's event, not an error.
+                existing = _existing(session_id, actor, client_id)
                 if existing is not None:
                     return Recorded(existing, created=False)
-            change = action(session)
+                raise
             if change is None:
                 return None
             seq = session.last_seq + 1
@@ -143,14 +203,19 @@ def _record(
             transaction.on_commit(lambda: _broadcast(session_id, message))
             return Recorded(event, created=True)
     except IntegrityError:
-        # Two copies of one retried message raced; the first one's event is the answer.
-        if client_id:
-            existing = RoomEvent.objects.filter(
-                session_id=session_id, actor=actor, client_id=client_id
-            ).first()
-            if existing is not None:
-                return Recorded(existing, created=False)
+        # A retried client_id: the unique constraint (session, actor, client_id) refused the
+        # copy, and the rollback undid whatever its action changed. No pre-check is needed on
+        # the way in (one query less per message); the first one's event is the answer.
+        existing = _existing(session_id, actor, client_id)
+        if existing is not None:
+            return Recorded(existing, created=False)
         raise
+
+
+def _existing(session_id: int, actor, client_id: str) -> RoomEvent | None:
+    if not client_id:
+        return None
+    return RoomEvent.objects.filter(session_id=session_id, actor=actor, client_id=client_id).first()
 
 
 def _require_live(session: Session) -> None:
@@ -225,7 +290,7 @@ def contribution_create(*, session: Session, author, text: str, client_id: str) 
 
     def action(locked: Session):
         _require_live(locked)
-        if SessionParticipant.objects.filter(session=locked, user=author, muted=True).exists():
+        if locked.actor_muted:  # read with the lock (_lock_session)
             raise RoomActionError(MUTED, _("The facilitator has muted you for now."))
         return Change(
             "contribution.created",
@@ -475,37 +540,16 @@ def participant_set_muted(
     return _record(session_id=session.pk, actor=facilitator, client_id=client_id, action=action)
 
 
-# --- Presence ----------------------------------------------------------------------------------
+# --- Taking part ------------------------------------------------------------------------------
 
 
-def presence_join(*, session: Session, user) -> Recorded | None:
-    """Count a new connection; the first one announces the person to the room."""
-
-    def action(locked: Session):
-        participant = _participant(locked, user)
-        participant.connections += 1
-        participant.save(update_fields=["connections"])
-        if participant.connections > 1 or locked.status != Session.Status.LIVE:
-            return None
-        return Change("presence.joined", {"user": _person(user)})
-
-    return _record(session_id=session.pk, actor=user, client_id=None, action=action)
-
-
-def presence_leave(*, session: Session, user) -> Recorded | None:
-    """Count a closed connection; the last one tells the room the person has left."""
-
-    def action(locked: Session):
-        participant = SessionParticipant.objects.filter(session=locked, user=user).first()
-        if participant is None or participant.connections == 0:
-            return None
-        participant.connections -= 1
-        participant.save(update_fields=["connections"])
-        if participant.connections > 0 or locked.status != Session.Status.LIVE:
-            return None
-        return Change("presence.left", {"user": _person(user)})
-
-    return _record(session_id=session.pk, actor=user, client_id=None, action=action)
+def participation_record(*, session: Session, user) -> None:
+    """Record that this person came into the room (one row per person per session, made on
+    their first connection; later ones find it). Who is present *now* is not recorded here
+    nor in the log: it is ephemeral state that expires (`presence.py`)."""
+    SessionParticipant.objects.bulk_create(
+        [SessionParticipant(session=session, user=user)], ignore_conflicts=True
+    )
 
 
 # --- Rate limit --------------------------------------------------------------------------------
@@ -520,13 +564,15 @@ def room_message_allowed(*, user_id: int, now: float | None = None) -> bool:
     window = int(now // RATE_LIMIT_WINDOW_SECONDS)
     elapsed = (now % RATE_LIMIT_WINDOW_SECONDS) / RATE_LIMIT_WINDOW_SECONDS
     key = f"room-rate:{user_id}:{window}"
-    cache.add(key, 0, timeout=RATE_LIMIT_WINDOW_SECONDS * 2 + 1)
     try:
+        # One round trip for every message but a window's first.
         current = cache.incr(key)
     except ValueError:
-        # Expired between add and incr: start the count again.
-        cache.set(key, 1, timeout=RATE_LIMIT_WINDOW_SECONDS * 2 + 1)
-        current = 1
+        # The window's first message (or a race with another connection's first).
+        if cache.add(key, 1, timeout=RATE_LIMIT_WINDOW_SECONDS * 2 + 1):
+            current = 1
+        else:
+            current = cache.incr(key)
     previous = cache.get(f"room-rate:{user_id}:{window - 1}", 0)
     return previous * (1 - elapsed) + current <= RATE_LIMIT_MESSAGES
 

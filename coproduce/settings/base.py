@@ -313,5 +313,8 @@ LOGGING = {
 
 # Statement voting: recompute a live activity's opinion groups at most this often (seconds).
 OPINIONS_REFRESH_SECONDS = float(os.environ.get("OPINIONS_REFRESH_SECONDS", "3"))
+# A room connection whose server process died (no heartbeat) stops counting as present after
+# this long; the room hears `presence.left` within a second more (deliberation/presence.py).
+ROOM_PRESENCE_TTL_SECONDS = float(os.environ.get("ROOM_PRESENCE_TTL_SECONDS", "20"))
 # ...in a worker process of its own (deliberation/opinions/services.py, opinions_analyse).
 OPINIONS_ANALYSE_IN_PROCESS = os.environ.get("OPINIONS_ANALYSE_IN_PROCESS", "1") == "1"

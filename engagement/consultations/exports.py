@@ -10,11 +10,14 @@ control (coproduce/disclosure.py, docs/statistics.md)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.crypto import salted_hmac
 
@@ -33,12 +36,27 @@ from engagement.consultations.results import Breakdown, BreakdownRow, Consultati
 BATCH_SIZE = 2000
 
 
+PSEUDONYM_SALT = "engagement.consultations.exports.respondent"
+
+
 def respondent_pseudonym(response_id: int) -> str:
     """A stable, non-reversible id for a response: HMAC-SHA256 keyed with SECRET_KEY."""
-    digest = salted_hmac(
-        "engagement.consultations.exports.respondent", str(response_id), algorithm="sha256"
-    )
+    digest = salted_hmac(PSEUDONYM_SALT, str(response_id), algorithm="sha256")
     return digest.hexdigest()[:20]
+
+
+def _pseudonymiser() -> Callable[[int], str]:
+    """`respondent_pseudonym`, with the key derived once for a whole export rather than once a
+    row (the same HMAC: Django's salted_hmac keys it with sha256(salt + SECRET_KEY))."""
+    key = hashlib.sha256((PSEUDONYM_SALT + settings.SECRET_KEY).encode()).digest()
+    template = hmac.new(key, digestmod=hashlib.sha256)
+
+    def pseudonym(response_id: int) -> str:
+        digest = template.copy()
+        digest.update(str(response_id).encode())
+        return digest.hexdigest()[:20]
+
+    return pseudonym
 
 
 # --- Aggregates --------------------------------------------------------------------------------
@@ -207,10 +225,20 @@ def _batches(consultation: ConsultationPage) -> Iterator[list[tuple[dict, list[t
         last_id = responses[-1]["pk"]
 
 
+def _choice_orders(questions: list[Question]) -> dict[int, dict[int, int]]:
+    """Each question's choices' sort order, read once per export (not once per row)."""
+    return {q.pk: {c.pk: c.sort_order for c in q.choices.all()} for q in questions}
+
+
 def _answer_values(
-    questions: list[Question], labels: dict[int, str], answers: list[tuple]
+    questions: list[Question],
+    labels: dict[int, str],
+    answers: list[tuple],
+    orders: dict[int, dict[int, int]] | None = None,
 ) -> dict[int, Any]:
     """One value per answered question, in a form a person reading a spreadsheet expects."""
+    if orders is None:
+        orders = _choice_orders(questions)
     by_question: dict[int, list[tuple]] = {}
     for question_id, choice_id, number, text in answers:
         by_question.setdefault(question_id, []).append((choice_id, number, text))
@@ -222,7 +250,7 @@ def _answer_values(
         if question.kind == QuestionKind.SINGLE_CHOICE:
             values[question.pk] = labels.get(items[0][0], "")
         elif question.kind == QuestionKind.MULTIPLE_CHOICE:
-            order = {c.pk: c.sort_order for c in question.choices.all()}
+            order = orders[question.pk]
             chosen = sorted((i[0] for i in items), key=lambda pk: order.get(pk, 0))
             values[question.pk] = [labels.get(pk, "") for pk in chosen]
         elif question.kind == QuestionKind.AGREEMENT_SCALE:
@@ -230,7 +258,7 @@ def _answer_values(
         elif question.kind == QuestionKind.RANKING:
             values[question.pk] = [labels.get(pk, "") for pk, _n, _t in sorted(items, key=_num)]
         elif question.kind == QuestionKind.POINTS:
-            order = {c.pk: c.sort_order for c in question.choices.all()}
+            order = orders[question.pk]
             values[question.pk] = {
                 labels.get(pk, ""): n or 0
                 for pk, n, _t in sorted(items, key=lambda i: order.get(i[0], 0))
@@ -271,14 +299,16 @@ def responses_csv(consultation: ConsultationPage) -> Iterator[str]:
     labels = {c.pk: c.label for q in questions for c in q.choices.all()}
     header = ["respondent", "submitted_on", "assisted"]
     header += [_column_title(i, q) for i, q in enumerate(questions, start=1)]
+    orders = _choice_orders(questions)
+    pseudonym = _pseudonymiser()
     yield UTF8_BOM + csv_rows([header])
     for batch in _batches(consultation):
         rows = []
         for response, answers in batch:
-            values = _answer_values(questions, labels, answers)
+            values = _answer_values(questions, labels, answers, orders)
             rows.append(
                 [
-                    respondent_pseudonym(response["pk"]),
+                    pseudonym(response["pk"]),
                     response["submitted_at"].date().isoformat(),
                     response["assistance"] or "",
                 ]
@@ -305,13 +335,15 @@ def responses_json(consultation: ConsultationPage) -> Iterator[str]:
         ],
     }
     yield json.dumps(head)[:-1] + ', "responses": ['
+    orders = _choice_orders(questions)
+    pseudonym = _pseudonymiser()
     first = True
     for batch in _batches(consultation):
         parts = []
         for response, answers in batch:
-            values = _answer_values(questions, labels, answers)
+            values = _answer_values(questions, labels, answers, orders)
             record = {
-                "respondent": respondent_pseudonym(response["pk"]),
+                "respondent": pseudonym(response["pk"]),
                 "submitted_on": response["submitted_at"].date().isoformat(),
                 "assisted": response["assistance"] or None,
                 "answers": {str(q): v for q, v in values.items()},

@@ -50,8 +50,8 @@ def sessions(group, facilitator):
     room_services.contribution_create(
         session=first, author=members[1], text="I agree.", client_id="m1"
     )
-    room_services.presence_join(session=second, user=members[2])
-    room_services.presence_join(session=second, user=facilitator)
+    room_services.participation_record(session=second, user=members[2])
+    room_services.participation_record(session=second, user=facilitator)
     # The group met about it: the first session has ended.
     Session.objects.filter(pk=first.pk).update(status=Session.Status.ENDED)
     first.refresh_from_db()

@@ -55,10 +55,23 @@ def _wait_for(port: int, process: subprocess.Popen, log: Path, timeout: float = 
     raise RuntimeError(f"daphne did not start on port {port}:\n{log.read_text()[-3000:]}")
 
 
+class Servers(list):
+    """The base URLs (http://127.0.0.1:port), with `processes` in the same order (a test may
+    kill one)."""
+
+    processes: list[subprocess.Popen]
+
+
 @contextmanager
-def daphne_servers(count: int = 1, *, redis_url: str | None = None, prefix: str = "test"):
+def daphne_servers(
+    count: int = 1,
+    *,
+    redis_url: str | None = None,
+    prefix: str = "test",
+    extra_env: dict[str, str] | None = None,
+):
     """Start `count` daphne processes; yield their base URLs (http://127.0.0.1:port)."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coproduce.settings.test"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coproduce.settings.test", **(extra_env or {})}
     env["DATABASE_URL"] = test_database_url()
     env.pop("REDIS_URL", None)
     if redis_url:
@@ -66,7 +79,8 @@ def daphne_servers(count: int = 1, *, redis_url: str | None = None, prefix: str 
     processes = []
     logs = tempfile.TemporaryDirectory(prefix="daphne-logs-")
     try:
-        urls = []
+        urls = Servers()
+        urls.processes = processes
         for index in range(count):
             port = free_port()
             log = Path(logs.name) / f"daphne-{index}.log"

@@ -99,6 +99,13 @@ function startRoom(root) {
         return acknowledged(message);
       case "error":
         return failed(message);
+      case "presence.joined":
+      case "presence.left":
+        // Protocol 3: presence is not logged (no seq); a batch of people who came or went.
+        // An old session's log may still hold logged ones (with a seq): history, not now.
+        if (Array.isArray(message.users)) return presenceChanged(message);
+        if (typeof message.seq === "number" && message.seq > lastSeq) lastSeq = message.seq;
+        return undefined;
       default:
         if (typeof message.seq !== "number" || message.seq <= lastSeq) return undefined;
         lastSeq = message.seq;
@@ -150,6 +157,15 @@ function startRoom(root) {
 
   // --- Events ----------------------------------------------------------------------------
 
+  function presenceChanged(message) {
+    for (const person of message.users) {
+      if (message.type === "presence.joined") present.set(person.id, person.name);
+      else present.delete(person.id);
+    }
+    renderPresent();
+    renderMuteButtons();
+  }
+
   function apply(event) {
     switch (event.type) {
       case "contribution.created":
@@ -157,16 +173,6 @@ function startRoom(root) {
         break;
       case "contribution.removed":
         markRemoved(event.target);
-        break;
-      case "presence.joined":
-        present.set(event.user.id, event.user.name);
-        renderPresent();
-        renderMuteButtons();
-        break;
-      case "presence.left":
-        present.delete(event.user.id);
-        renderPresent();
-        renderMuteButtons();
         break;
       case "hand.raised":
         if (!hands.some((hand) => hand.id === event.user.id)) hands.push(event.user);
