@@ -37,6 +37,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search, name="search"),
     path("", include("engagement.api")),  # the open-data API, /api/v1/
+    path("my/passport/", include("coproduce.passport.urls")),
     path("", include("engagement.urls")),
     path("", include("deliberation.urls")),
 ]

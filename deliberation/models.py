@@ -319,26 +319,17 @@ class PollVote(models.Model):
 
 
 class SessionAttendance(models.Model):
-    """A member saying they are coming to a session, with the access and support needs they
-    choose to share with its facilitators (and nobody else)."""
-
-    class Support(models.TextChoices):
-        BSL_INTERPRETER = "bsl_interpreter", _("British Sign Language interpreter")
-        OTHER_INTERPRETER = "interpreter", _("Spoken language interpreter")
-        CAPTIONS = "captions", _("Live captions")
-        EASY_READ = "easy_read", _("Easy read papers")
-        LARGE_PRINT = "large_print", _("Large print papers")
-        BREAKS = "breaks", _("Regular breaks")
-        CARER = "carer", _("A carer or personal assistant attending with me")
+    """A member saying they are coming to a session, and which of the needs in their
+    involvement passport (`coproduce.passport`) they choose to share with its facilitators (and
+    nobody else). Nothing is shared until they tick it for this session."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_attendances"
     )
     attending = models.BooleanField(default=True)
-    support_needs = models.JSONField(default=list, blank=True)
-    other_needs = models.TextField(blank=True)
-    share_needs = models.BooleanField(default=False)
+    # Keys of `coproduce.passport.models.NEEDS` this person shares for this session.
+    shared_needs = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -350,10 +341,6 @@ class SessionAttendance(models.Model):
 
     def __str__(self):
         return f"{self.user} for {self.session_id}"
-
-    def support_labels(self) -> list[str]:
-        labels = dict(self.Support.choices)
-        return [str(labels[code]) for code in self.support_needs if code in labels]
 
 
 # Statement voting (deliberation/opinions/): imported here so Django registers its models.

@@ -12,10 +12,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coproduce.passport import selectors as passport_selectors
 from coproduce.spreadsheets import csv_writer
 
 from . import selectors, services
-from .forms import AttendanceForm, SummaryForm
+from .forms import AttendanceForm, NeedsSharingForm, SummaryForm
 
 
 def _session_or_404(pk: int):
@@ -77,14 +78,21 @@ def session_attendance(request, pk):
         return redirect(session)
     attendance = selectors.attendance_for(session=session, user=request.user)
     form = AttendanceForm(request.POST or None, initial=AttendanceForm.initial_for(attendance))
-    if request.method == "POST" and form.is_valid():
-        services.session_attendance_save(session=session, user=request.user, **form.cleaned_data)
+    needs_form = NeedsSharingForm(
+        request.POST or None,
+        passport=passport_selectors.passport_for(user=request.user),
+        initial=NeedsSharingForm.initial_for(attendance),
+    )
+    if request.method == "POST" and form.is_valid() and needs_form.is_valid():
+        services.session_attendance_save(
+            session=session, user=request.user, **form.cleaned_data, **needs_form.cleaned_data
+        )
         messages.success(request, _("Thank you. We have your answer for this session."))
         return redirect(session)
     return render(
         request,
         "deliberation/session_attendance.html",
-        {"session": session, "form": form},
+        {"session": session, "form": form, "needs_form": needs_form},
     )
 
 
@@ -95,7 +103,7 @@ def session_preparation(request, pk):
     return render(
         request,
         "deliberation/session_preparation.html",
-        {"session": session, "attendances": selectors.preparation_list(session=session)},
+        {"session": session, "preparation": selectors.preparation_list(session=session)},
     )
 
 

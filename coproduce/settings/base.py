@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     # daphne first: its runserver serves HTTP and WebSockets through the ASGI application.
     "daphne",
     "coproduce.accounts",
+    "coproduce.passport",
     "coproduce.home",
     "engagement",
     "deliberation",
