@@ -19,6 +19,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
 from coproduce.accounts.rules import is_editor
+from coproduce.readability import ReadabilityFieldPanel
 
 CONTRIBUTION_MAX_LENGTH = 2000
 
@@ -141,6 +142,11 @@ class Session(ClusterableModel):
         blank=True,
         help_text=_("What the group discussed and where it landed. Shown on the transcript."),
     )
+    easy_read_summary = models.TextField(
+        _("summary in Easy Read"),
+        blank=True,
+        help_text=_("Short sentences and everyday words. Shown to readers who choose Easy Read."),
+    )
     agreed_actions = models.TextField(
         _("agreed actions"),
         blank=True,
@@ -155,7 +161,12 @@ class Session(ClusterableModel):
         FieldPanel("allow_observers"),
         InlinePanel("agenda_items", label=_("Agenda"), heading=_("Agenda items")),
         MultiFieldPanel(
-            [FieldPanel("summary"), FieldPanel("agreed_actions")], heading=_("After the session")
+            [
+                FieldPanel("summary"),
+                ReadabilityFieldPanel("easy_read_summary"),
+                FieldPanel("agreed_actions"),
+            ],
+            heading=_("After the session"),
         ),
     ]
 
@@ -195,9 +206,20 @@ class AgendaItem(Orderable):
     session = ParentalKey(Session, on_delete=models.CASCADE, related_name="agenda_items")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    easy_read_title = models.CharField(
+        _("title in Easy Read"),
+        max_length=200,
+        blank=True,
+        help_text=_("Short sentences and everyday words. Shown to readers who choose Easy Read."),
+    )
     time_box_minutes = models.PositiveSmallIntegerField(_("time box (minutes)"), default=15)
 
-    panels = [FieldPanel("title"), FieldPanel("description"), FieldPanel("time_box_minutes")]
+    panels = [
+        FieldPanel("title"),
+        ReadabilityFieldPanel("easy_read_title"),
+        FieldPanel("description"),
+        FieldPanel("time_box_minutes"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("agenda item")

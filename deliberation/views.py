@@ -62,6 +62,7 @@ def session_room(request, pk):
         "can_facilitate": request.user.has_perm("deliberation.facilitate", session),
         "can_take_part": request.user.has_perm("deliberation.take_part", session),
     }
+    context["has_easy_read_agenda"] = any(item.easy_read_title for item in context["room"].agenda)
     if request.user.has_perm("deliberation.register_attendance", session):
         attendance = selectors.attendance_for(session=session, user=request.user)
         context["attendance"] = attendance
