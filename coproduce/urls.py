@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from coproduce import easy_read
 from coproduce.accounts import views as account_views
 from coproduce.accounts.admin_reports import guarded_report_urls
 from coproduce.home import views as home_views
@@ -38,6 +39,8 @@ urlpatterns = [
     path("search/", home_views.search, name="search"),
     path("", include("coproduce.notifications.urls")),  # one-click unsubscribe
     path("", include("engagement.api")),  # the open-data API, /api/v1/
+    path("my/passport/", include("coproduce.passport.urls")),
+    path("easy-read/", easy_read.switch, name="easy_read_switch"),
     path("", include("engagement.urls")),
     path("", include("deliberation.urls")),
 ]

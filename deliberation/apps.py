@@ -13,3 +13,4 @@ class DeliberationConfig(AppConfig):
         from .receivers import session_saved
 
         post_save.connect(session_saved, sender=Session, dispatch_uid="deliberation.session_saved")
+        from . import receivers  # noqa: F401

@@ -6,6 +6,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from coproduce.passport import selectors as passport_selectors
+from coproduce.passport import services as passport_services
+
 from . import services
 from .models import AgendaItem, CoproductionGroup, Session
 
@@ -141,12 +144,17 @@ def seed_demo_rooms(*, users: dict) -> CoproductionGroup:
         agenda=[("Welcome", 10), ("Your stories", 50), ("What we recommend", 30)],
     )
     if created:
+        if passport_selectors.passport_for(user=expert) is None:
+            passport_services.passport_save(
+                user=expert,
+                needs=["step_free_access", "breaks", "large_print"],
+                other_needs="I use a powered wheelchair; please book the accessible room.",
+                consent=True,
+            )
         services.session_attendance_save(
             session=upcoming,
             user=expert,
             attending=True,
-            support_needs=["captions", "breaks"],
-            other_needs="I use a powered wheelchair; please book the accessible room.",
-            share_needs=True,
+            shared_needs=["step_free_access", "breaks", "other_needs"],
         )
     return group

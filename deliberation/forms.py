@@ -1,11 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.passport.models import Passport
+
 from .models import SessionAttendance
 
 
 class AttendanceForm(forms.Form):
-    """Are you coming, and what would help you take part?"""
+    """Are you coming? (What they share from their passport is `NeedsSharingForm`.)"""
 
     attending = forms.TypedChoiceField(
         label=_("Are you coming to this session?"),
@@ -13,35 +15,45 @@ class AttendanceForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    share_needs = forms.BooleanField(
-        label=_("Share my access and support needs with the facilitators of this session"),
-        required=False,
-        help_text=_("Only the facilitators see them. If you leave this unticked, we keep none."),
-    )
-    support_needs = forms.MultipleChoiceField(
-        label=_("What would help you take part?"),
-        choices=SessionAttendance.Support.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Select all that apply."),
-    )
-    other_needs = forms.CharField(
-        label=_("Anything else the facilitators should know"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
 
     @classmethod
     def initial_for(cls, attendance: SessionAttendance | None) -> dict:
         if attendance is None:
             return {}
-        return {
-            "attending": "yes" if attendance.attending else "no",
-            "share_needs": attendance.share_needs,
-            "support_needs": attendance.support_needs,
-            "other_needs": attendance.other_needs,
-        }
+        return {"attending": "yes" if attendance.attending else "no"}
+
+
+class NeedsSharingForm(forms.Form):
+    """What from their involvement passport a person shares with this session's facilitators.
+    The choices are the needs their passport records, described as the facilitators would read
+    them; none is ticked until they tick it for this session."""
+
+    shared_needs = forms.MultipleChoiceField(
+        label=_("What may the facilitators of this session see?"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "From your involvement passport. Tick what you want to share for this session. "
+            "If you tick nothing, we share nothing."
+        ),
+    )
+
+    def __init__(self, *args, passport: Passport | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.passport = passport
+        needs = passport.needs if passport is not None else []
+        self.fields["shared_needs"].choices = [
+            (need.key, passport.describe(need.key)) for need in needs
+        ]
+
+    @property
+    def has_needs(self) -> bool:
+        return bool(self.fields["shared_needs"].choices)
+
+    @classmethod
+    def initial_for(cls, attendance: SessionAttendance | None) -> dict:
+        return {"shared_needs": list(attendance.shared_needs) if attendance else []}
 
 
 class SummaryForm(forms.Form):

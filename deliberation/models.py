@@ -21,6 +21,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
 from coproduce.accounts.rules import is_editor
+from coproduce.readability import ReadabilityFieldPanel
 
 CONTRIBUTION_MAX_LENGTH = 2000
 
@@ -143,6 +144,11 @@ class Session(ClusterableModel):
         blank=True,
         help_text=_("What the group discussed and where it landed. Shown on the transcript."),
     )
+    easy_read_summary = models.TextField(
+        _("summary in Easy Read"),
+        blank=True,
+        help_text=_("Short sentences and everyday words. Shown to readers who choose Easy Read."),
+    )
     agreed_actions = models.TextField(
         _("agreed actions"),
         blank=True,
@@ -206,7 +212,12 @@ class Session(ClusterableModel):
         MultiFieldPanel([FieldPanel("capacity"), FieldPanel("cancelled")], heading=_("Places")),
         InlinePanel("agenda_items", label=_("Agenda"), heading=_("Agenda items")),
         MultiFieldPanel(
-            [FieldPanel("summary"), FieldPanel("agreed_actions")], heading=_("After the session")
+            [
+                FieldPanel("summary"),
+                ReadabilityFieldPanel("easy_read_summary"),
+                FieldPanel("agreed_actions"),
+            ],
+            heading=_("After the session"),
         ),
     ]
 
@@ -275,9 +286,20 @@ class AgendaItem(Orderable):
     session = ParentalKey(Session, on_delete=models.CASCADE, related_name="agenda_items")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    easy_read_title = models.CharField(
+        _("title in Easy Read"),
+        max_length=200,
+        blank=True,
+        help_text=_("Short sentences and everyday words. Shown to readers who choose Easy Read."),
+    )
     time_box_minutes = models.PositiveSmallIntegerField(_("time box (minutes)"), default=15)
 
-    panels = [FieldPanel("title"), FieldPanel("description"), FieldPanel("time_box_minutes")]
+    panels = [
+        FieldPanel("title"),
+        ReadabilityFieldPanel("easy_read_title"),
+        FieldPanel("description"),
+        FieldPanel("time_box_minutes"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("agenda item")
@@ -399,17 +421,9 @@ class PollVote(models.Model):
 
 
 class SessionAttendance(models.Model):
-    """A member saying they are coming to a session, with the access and support needs they
-    choose to share with its facilitators (and nobody else)."""
-
-    class Support(models.TextChoices):
-        BSL_INTERPRETER = "bsl_interpreter", _("British Sign Language interpreter")
-        OTHER_INTERPRETER = "interpreter", _("Spoken language interpreter")
-        CAPTIONS = "captions", _("Live captions")
-        EASY_READ = "easy_read", _("Easy read papers")
-        LARGE_PRINT = "large_print", _("Large print papers")
-        BREAKS = "breaks", _("Regular breaks")
-        CARER = "carer", _("A carer or personal assistant attending with me")
+    """A member saying they are coming to a session, and which of the needs in their
+    involvement passport (`coproduce.passport`) they choose to share with its facilitators (and
+    nobody else). Nothing is shared until they tick it for this session."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
     user = models.ForeignKey(
@@ -426,9 +440,8 @@ class SessionAttendance(models.Model):
     # Set only by deliberation.services.session_registration_sync, under a lock on the session.
     place = models.CharField(max_length=10, choices=Place.choices, blank=True, default="")
     waiting_since = models.DateTimeField(null=True, blank=True)
-    support_needs = models.JSONField(default=list, blank=True)
-    other_needs = models.TextField(blank=True)
-    share_needs = models.BooleanField(default=False)
+    # Keys of `coproduce.passport.models.NEEDS` this person shares for this session.
+    shared_needs = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -440,10 +453,6 @@ class SessionAttendance(models.Model):
 
     def __str__(self):
         return f"{self.user} for {self.session_id}"
-
-    def support_labels(self) -> list[str]:
-        labels = dict(self.Support.choices)
-        return [str(labels[code]) for code in self.support_needs if code in labels]
 
 
 # Statement voting (deliberation/opinions/): imported here so Django registers its models.

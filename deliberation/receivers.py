@@ -1,8 +1,18 @@
-"""Signal receivers: thin, they hand over to a service. Connected in `DeliberationConfig.ready`."""
+"""Signal receivers: thin, they hand over to a service.
+
+- `session_saved` is connected in `DeliberationConfig.ready`: a session edited in the admin
+  tells the people with places.
+- `forget_shared_needs`: a passport deleted (consent withdrawn, or the account erased) shares
+  nothing any more: the sessions' choices to share from it go with it, so a new passport starts
+  with nothing shared."""
 
 from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
-from .models import Session
+from coproduce.passport.models import Passport
+
+from .models import Session, SessionAttendance
 from .services import session_details_changed
 
 
@@ -21,3 +31,10 @@ def session_saved(sender, instance: Session, created: bool, **kwargs):
         transaction.on_commit(
             lambda: session_details_changed(session_id=session_id, changed=changed)
         )
+
+
+@receiver(post_delete, sender=Passport, dispatch_uid="deliberation_forget_shared_needs")
+def forget_shared_needs(sender, instance, **kwargs):
+    SessionAttendance.objects.filter(user_id=instance.user_id).exclude(shared_needs=[]).update(
+        shared_needs=[]
+    )

@@ -1,9 +1,14 @@
 """Read paths for groups, sessions, rooms and transcripts. Each runs a fixed number of queries,
 whatever the size of the log."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from coproduce.passport import selectors as passport_selectors
+from coproduce.passport.models import NEEDS
 
 from . import presence
 from .models import (
@@ -260,13 +265,49 @@ def group_detail(*, slug: str) -> CoproductionGroup | None:
     )
 
 
-def preparation_list(*, session: Session) -> list[SessionAttendance]:
-    """Who said they are coming, with the support needs they chose to share."""
-    return list(
+@dataclass(frozen=True)
+class Preparation:
+    """The facilitators' preparation list: who is coming, what each shared from their passport,
+    and what needs arranging as counts and a to-do list."""
+
+    rows: list  # (attendance, [descriptions of the needs they shared])
+    todo: list[str]
+
+
+def preparation_list(*, session: Session) -> Preparation:
+    """Who said they are coming, with the needs they chose to share for this session read from
+    their involvement passport (nothing else of it), and the to-do list those needs make."""
+    attendances = list(
         SessionAttendance.objects.filter(session=session, attending=True)
         .select_related("user")
         .order_by("user__display_name", "user__pk")
     )
+    passports = passport_selectors.passports_by_user(
+        user_ids=[a.user_id for a in attendances if a.shared_needs]
+    )
+    rows = []
+    counts: Counter = Counter()
+    languages: Counter = Counter()
+    for attendance in attendances:
+        passport = passports.get(attendance.user_id)
+        shared = set(attendance.shared_needs)
+        needs = [
+            n for n in NEEDS if passport is not None and n.key in shared and passport.has(n.key)
+        ]
+        rows.append((attendance, [passport.describe(n.key) for n in needs]))
+        for need in needs:
+            if need.key == "interpreter":
+                languages[passport.interpreter_language.strip()] += 1
+            else:
+                counts[need.key] += 1
+    todo = []
+    for need in NEEDS:
+        if need.key == "interpreter":
+            for language, count in sorted(languages.items()):
+                todo.append(f"{need.todo(count)} ({language or _('language not given')})")
+        elif counts[need.key]:
+            todo.append(need.todo(counts[need.key]))
+    return Preparation(rows=rows, todo=todo)
 
 
 def session_full(*, session: Session) -> bool:

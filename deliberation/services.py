@@ -9,7 +9,7 @@ broadcast is an optimisation; the log is the record (clients catch up with `sinc
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -25,6 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.notifications.mail import Attachment, Kind, send_email
+from coproduce.passport import selectors as passport_selectors
+from coproduce.passport.models import NEEDS
 
 from .calendar import LONDON, calendar_filename, session_calendar
 from .calendar import MIMETYPE as CALENDAR_MIMETYPE
@@ -585,23 +587,19 @@ def session_attendance_save(
     session: Session,
     user,
     attending: bool,
-    support_needs: list[str],
-    other_needs: str,
-    share_needs: bool,
+    shared_needs: Iterable[str] = (),
 ) -> SessionAttendance:
-    """Record whether someone is coming and the support they want facilitators to know about.
-    Needs are kept only when the person chose to share them."""
-    valid = {code for code, _label in SessionAttendance.Support.choices}
-    needs = [code for code in support_needs if code in valid] if share_needs else []
+    """Record whether someone is coming and which needs from their involvement passport they
+    share with this session's facilitators. Only needs their passport records can be shared;
+    with no passport, nothing is."""
+    passport = passport_selectors.passport_for(user=user)
+    recorded = {need.key for need in passport.needs} if passport is not None else set()
+    wanted = set(shared_needs)
+    shared = [need.key for need in NEEDS if need.key in wanted and need.key in recorded]
     attendance, _created = SessionAttendance.objects.update_or_create(
         session=session,
         user=user,
-        defaults={
-            "attending": attending,
-            "support_needs": needs,
-            "other_needs": other_needs.strip() if share_needs else "",
-            "share_needs": share_needs,
-        },
+        defaults={"attending": attending, "shared_needs": shared},
     )
     return attendance
 

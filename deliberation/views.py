@@ -13,10 +13,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coproduce.passport import selectors as passport_selectors
 from coproduce.spreadsheets import csv_writer
 
 from . import calendar, selectors, services
-from .forms import AttendanceForm, SummaryForm
+from .forms import AttendanceForm, NeedsSharingForm, SummaryForm
 
 
 def _session_or_404(pk: int):
@@ -67,6 +68,7 @@ def session_room(request, pk):
         else "",
         "session_full": selectors.session_full(session=session),
     }
+    context["has_easy_read_agenda"] = any(item.easy_read_title for item in context["room"].agenda)
     if request.user.has_perm("deliberation.register_attendance", session):
         attendance = selectors.attendance_for(session=session, user=request.user)
         context["attendance"] = attendance
@@ -83,10 +85,15 @@ def session_attendance(request, pk):
         return redirect(session)
     attendance = selectors.attendance_for(session=session, user=request.user)
     form = AttendanceForm(request.POST or None, initial=AttendanceForm.initial_for(attendance))
-    if request.method == "POST" and form.is_valid():
+    needs_form = NeedsSharingForm(
+        request.POST or None,
+        passport=passport_selectors.passport_for(user=request.user),
+        initial=NeedsSharingForm.initial_for(attendance),
+    )
+    if request.method == "POST" and form.is_valid() and needs_form.is_valid():
         with transaction.atomic():
             services.session_attendance_save(
-                session=session, user=request.user, **form.cleaned_data
+                session=session, user=request.user, **form.cleaned_data, **needs_form.cleaned_data
             )
             # "Are you coming?" becomes a place, or a place on the waiting list.
             attendance = services.session_registration_sync(session=session, user=request.user)
@@ -104,7 +111,7 @@ def session_attendance(request, pk):
     return render(
         request,
         "deliberation/session_attendance.html",
-        {"session": session, "form": form},
+        {"session": session, "form": form, "needs_form": needs_form},
     )
 
 
@@ -132,7 +139,7 @@ def session_preparation(request, pk):
     return render(
         request,
         "deliberation/session_preparation.html",
-        {"session": session, "attendances": selectors.preparation_list(session=session)},
+        {"session": session, "preparation": selectors.preparation_list(session=session)},
     )
 
 

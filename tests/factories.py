@@ -112,8 +112,6 @@ class ExpertProfileFactory(factory.django.DjangoModelFactory):
             from engagement.profiles.services.profiles import consent_give
 
             consent_give(user=obj.user, purpose="profile")
-            if obj.access_needs:
-                consent_give(user=obj.user, purpose="access_needs")
 
     experience_areas = factory.PostGeneration(_set_terms("experience_areas"))
     skills = factory.PostGeneration(_set_terms("skills"))
@@ -127,6 +125,17 @@ class ExpertProfileFactory(factory.django.DjangoModelFactory):
             from engagement.profiles.services.profiles import profile_refresh_search_text
 
             profile_refresh_search_text(profile=obj)
+
+
+class PassportFactory(factory.django.DjangoModelFactory):
+    """An involvement passport, kept with its holder's consent."""
+
+    class Meta:
+        model = "passport.Passport"
+
+    user = factory.SubFactory(UserFactory)
+    privacy_notice_version = "2026-11"
+    consent_given_at = factory.LazyFunction(timezone.now)
 
 
 class OpportunityFactory(factory.django.DjangoModelFactory):

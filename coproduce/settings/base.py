@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     # daphne first: its runserver serves HTTP and WebSockets through the ASGI application.
     "daphne",
     "coproduce.accounts",
+    "coproduce.passport",
     "coproduce.home",
     "coproduce.notifications",
     "engagement",
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "coproduce.easy_read.context",
             ],
         },
     },

@@ -223,13 +223,18 @@ def _required_message(question: Question) -> str:
     return quoted_sentence(messages[question.kind] % {"question": question.text})
 
 
-def field_for_question(question: Question, *, required: bool) -> forms.Field:
-    """The form field that answers `question`."""
+def field_for_question(
+    question: Question, *, required: bool, easy_read: bool = False
+) -> forms.Field:
+    """The form field that answers `question`; worded in Easy Read when the reader chose it
+    and the question has an Easy Read version."""
     invalid_choice = quoted_sentence(
         _("Choose from the options given for “%(question)s”.") % {"question": question.text}
     )
     common = {
-        "label": question.text,
+        "label": question.easy_read_text
+        if easy_read and question.easy_read_text
+        else question.text,
         "required": required,
         "help_text": question.hint,
         "error_messages": {"required": _required_message(question)},
@@ -312,7 +317,14 @@ class SectionForm(forms.Form):
     """The questions of one section. With `enforce_required=False` (save and finish later)
     required questions may be left for now, but whatever is given must still be valid."""
 
-    def __init__(self, *args, questions: list[Question], enforce_required: bool = True, **kwargs):
+    def __init__(
+        self,
+        *args,
+        questions: list[Question],
+        enforce_required: bool = True,
+        easy_read: bool = False,
+        **kwargs,
+    ):
         # A statements question has no field: it is answered on its own page (a link).
         self.statement_questions = [q for q in questions if not q.gives_answers]
         questions = [q for q in questions if q.gives_answers]
@@ -329,7 +341,7 @@ class SectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         for question in questions:
             self.fields[question_field_name(question)] = field_for_question(
-                question, required=question.required and enforce_required
+                question, required=question.required and enforce_required, easy_read=easy_read
             )
 
     def answers(self) -> dict[int, Any]:

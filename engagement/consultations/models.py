@@ -30,6 +30,7 @@ from wagtail.snippets.models import register_snippet
 
 from coproduce.home.blocks import BodyBlock
 from coproduce.page_context import ContextFromHooks
+from coproduce.readability import ReadabilityFieldPanel
 from engagement.consultations.admin_forms import ConsultationPageForm
 from engagement.consultations.kinds import (  # noqa: F401
     AGREEMENT_SCALE,
@@ -138,7 +139,7 @@ class ConsultationPage(ContextFromHooks, Page):
         FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("Dates")),
         FieldPanel("topics"),
         FieldPanel("body"),
-        FieldPanel("easy_read"),
+        ReadabilityFieldPanel("easy_read"),
         InlinePanel("documents", heading=_("Supporting documents"), label=_("Document")),
         MultiFieldPanel(
             [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
@@ -293,6 +294,12 @@ class Question(ClusterableModel, Orderable):
     kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
     text = models.CharField(_("question"), max_length=500)
     hint = models.CharField(_("hint"), max_length=500, blank=True)
+    easy_read_text = models.CharField(
+        _("question in Easy Read"),
+        max_length=500,
+        blank=True,
+        help_text=_("Short sentences and everyday words. Shown to readers who choose Easy Read."),
+    )
     required = models.BooleanField(_("an answer is required"), default=False)
     max_choices = models.PositiveSmallIntegerField(
         _("most choices allowed"),
@@ -311,6 +318,7 @@ class Question(ClusterableModel, Orderable):
         FieldPanel("kind"),
         FieldPanel("text"),
         FieldPanel("hint"),
+        ReadabilityFieldPanel("easy_read_text"),
         FieldPanel("required"),
         FieldRowPanel(
             [FieldPanel("max_choices"), FieldPanel("max_length"), FieldPanel("points_total")]

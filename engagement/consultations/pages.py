@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 
+from coproduce.easy_read import wants_easy_read
 from engagement.consultations.forms import ConsultationFilterForm
 from engagement.consultations.models import ConsultationIndexPage, ConsultationPage
 from engagement.consultations.respondent import current_response
@@ -30,7 +31,7 @@ def consultation_index_context(*, page: ConsultationIndexPage, request) -> dict:
 
 def consultation_context(*, page: ConsultationPage, request) -> dict:
     return {
-        "easy_read": request.GET.get("format") == "easy-read" and bool(page.easy_read),
+        "easy_read": wants_easy_read(request) and bool(page.easy_read),
         "documents": list(page.documents.select_related("document")),
         "topic_list": list(page.topics.all()),
         "status": page.status,

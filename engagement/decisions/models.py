@@ -32,6 +32,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from coproduce.page_context import ContextFromHooks
+from coproduce.readability import ReadabilityFieldPanel
 from engagement.decisions.admin_forms import DecisionPageForm
 
 SIGN_OFF_WORKFLOW_NAME = "Co-produced sign-off"
@@ -173,6 +174,11 @@ class DecisionPage(ContextFromHooks, Page):
     summary = models.TextField(
         _("what we decided"), help_text=_("Two or three plain-English sentences.")
     )
+    easy_read_summary = models.TextField(
+        _("what we decided, in Easy Read"),
+        blank=True,
+        help_text=_("Short sentences and everyday words. Shown to readers who choose Easy Read."),
+    )
     why = models.TextField(_("why we decided it"))
     topics = ParentalManyToManyField(
         "engagement.ConsultationTopic", blank=True, related_name="decisions"
@@ -301,6 +307,7 @@ class DecisionPage(ContextFromHooks, Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
+        ReadabilityFieldPanel("easy_read_summary"),
         FieldPanel("why"),
         FieldPanel("topics"),
         FieldPanel("cited_series"),

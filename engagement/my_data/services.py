@@ -15,6 +15,9 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry, Revision
 
 from coproduce.notifications.models import NotificationPreference, OutgoingEmail
+from coproduce.passport import selectors as passport_selectors
+from coproduce.passport import services as passport_services
+from coproduce.passport.models import NEEDS_BY_KEY
 from deliberation.models import RoomEvent, SessionAttendance
 from engagement.consultations.models import Answer, Response
 from engagement.decisions.models import (
@@ -86,7 +89,6 @@ def _export_profile(user) -> dict[str, Any] | None:
         "availability": profile.availability,
         "availability_notes": profile.availability_notes,
         "preferred_formats": profile.preferred_formats,
-        "access_needs": profile.access_needs,
         "visibility": profile.visibility,
         "show_involvement_record": profile.show_involvement_record,
         "created_at": _iso(profile.created_at),
@@ -215,9 +217,12 @@ def _export_session_attendance(user) -> list[dict[str, Any]]:
         {
             "session": attendance.session.title,
             "attending": attendance.attending,
-            "support_needs": attendance.support_needs,
-            "other_needs": attendance.other_needs,
-            "shared_with_facilitators": attendance.share_needs,
+            # Which needs from the involvement passport were shared with its facilitators.
+            "shared_with_facilitators": [
+                str(NEEDS_BY_KEY[key].label)
+                for key in attendance.shared_needs
+                if key in NEEDS_BY_KEY
+            ],
         }
         for attendance in SessionAttendance.objects.filter(user=user).select_related("session")
     ]
@@ -253,6 +258,24 @@ def _export_emails(user) -> list[dict[str, Any]]:
         }
         for email in OutgoingEmail.objects.filter(user=user).order_by("created_at")
     ]
+
+
+def _export_passport(user) -> dict[str, Any] | None:
+    passport = passport_selectors.passport_for(user=user)
+    if passport is None:
+        return None
+    return {
+        "needs": [str(need.label) for need in passport.needs if not need.is_text],
+        "interpreter_language": passport.interpreter_language,
+        "dietary": passport.dietary,
+        "other_needs": passport.other_needs,
+        "contact_method": str(passport.get_contact_method_display()),
+        "contact_format": str(passport.get_contact_format_display()),
+        "payment_preference": str(passport.get_payment_preference_display()),
+        "privacy_notice_version": passport.privacy_notice_version,
+        "consent_given_at": _iso(passport.consent_given_at),
+        "updated_at": _iso(passport.updated_at),
+    }
 
 
 def _export_decision_ratings(user) -> list[dict[str, Any]]:
@@ -306,6 +329,7 @@ EXPORT_SECTIONS: list[tuple[str, Callable[[Any], Any]]] = [
     ("rating_comment_reports", _export_rating_reports),
     ("expertise_profile", _export_profile),
     ("consents", _export_consents),
+    ("involvement_passport", _export_passport),
     ("expressions_of_interest", _export_interests),
     ("invitations", _export_invitations),
     ("payment_claims", _export_claims),
@@ -472,11 +496,10 @@ def _scrub_decision_voice(user, identifiers: list[str]) -> None:
 
 
 def _erase_needs_and_notices(user, identifiers: list[str]) -> None:
-    # Support needs are special-category data: gone. So are the person's notices and the
-    # record of where decision emails went.
-    SessionAttendance.objects.filter(user=user).update(
-        support_needs=[], other_needs="", share_needs=False
-    )
+    # Access needs are special-category data: the passport and every choice to share from it
+    # are gone. So are the person's notices and the record of where decision emails went.
+    passport_services.passport_delete(user=user)
+    SessionAttendance.objects.filter(user=user).update(shared_needs=[])
     Notification.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
     # Emails still owed to the person are not sent; those sent keep no address or content.

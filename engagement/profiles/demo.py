@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from coproduce.accounts import roles
+from coproduce.passport import selectors as passport_selectors
+from coproduce.passport import services as passport_services
 from engagement.profiles.models import (
     ExperienceArea,
     ExpertProfile,
@@ -358,7 +360,6 @@ EXPERT_PROFILE = {
     "languages": ["english", "british-sign-language"],
     "availability": ["weekday_daytime", "weekday_evenings"],
     "formats": ["large_print"],
-    "access_needs": "Step-free access and a break every hour. Papers a week ahead, in large print.",
 }
 
 OPPORTUNITIES = [
@@ -451,11 +452,18 @@ def seed_demo_profiles(*, users: dict) -> None:
             availability=EXPERT_PROFILE["availability"],
             availability_notes="Not on Tuesdays: dialysis.",
             preferred_formats=EXPERT_PROFILE["formats"],
-            access_needs=EXPERT_PROFILE["access_needs"],
             visibility=ExpertProfile.Visibility.STAFF,
             show_involvement_record=True,
             consent_to_profile=True,
-            consent_to_access_needs=True,
+        )
+    if passport_selectors.passport_for(user=expert) is None:
+        passport_services.passport_save(
+            user=expert,
+            needs=["step_free_access", "breaks", "large_print"],
+            other_needs="I use a powered wheelchair; please book the accessible room.",
+            contact_format="large_print",
+            payment_preference="voucher",
+            consent=True,
         )
 
     commissioner = users["commissioner@example.org"]

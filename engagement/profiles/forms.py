@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.form_rendering import UK_DATE_INPUT_FORMATS
+from coproduce.passport.models import PAYMENT_BENEFITS_WARNING
 from engagement.profiles.models import (
     Availability,
     ExperienceArea,
@@ -79,17 +80,6 @@ class ProfileForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    access_needs = forms.CharField(
-        label=_("Access and support needs"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "For example: breaks every 45 minutes, a BSL interpreter, step-free access, a carer "
-            "coming with you. Never shown publicly or in the directory: only you and the "
-            "facilitators of groups you join see this."
-        ),
-    )
     visibility = forms.ChoiceField(
         error_messages={"required": _("Choose who can see your profile")},
         label=_("Who can see your profile"),
@@ -107,37 +97,18 @@ class ProfileForm(forms.Form):
         ),
         required=False,
     )
-    consent_to_access_needs = forms.BooleanField(
-        label=_(
-            "I agree that my access and support needs are kept, so the facilitators of groups "
-            "I join can make adjustments"
-        ),
-        required=False,
-    )
 
-    def __init__(self, *args, has_profile_consent=False, has_access_needs_consent=False, **kw):
+    def __init__(self, *args, has_profile_consent=False, **kw):
         super().__init__(*args, **kw)
         self.has_profile_consent = has_profile_consent
-        self.has_access_needs_consent = has_access_needs_consent
         if has_profile_consent:
             del self.fields["consent_to_profile"]
-        if has_access_needs_consent:
-            del self.fields["consent_to_access_needs"]
 
     def clean(self):
         data = super().clean()
         if not self.has_profile_consent and not data.get("consent_to_profile"):
             self.add_error(
                 "consent_to_profile", _("Tick the box to agree, so we can keep your profile")
-            )
-        if (
-            data.get("access_needs")
-            and not self.has_access_needs_consent
-            and not data.get("consent_to_access_needs")
-        ):
-            self.add_error(
-                "consent_to_access_needs",
-                _("Tick the box to agree, or leave access and support needs empty"),
             )
         return data
 
@@ -154,7 +125,6 @@ class ProfileForm(forms.Form):
             "availability": profile.availability,
             "availability_notes": profile.availability_notes,
             "preferred_formats": profile.preferred_formats,
-            "access_needs": profile.access_needs,
             "visibility": profile.visibility,
             "show_involvement_record": profile.show_involvement_record,
         }
@@ -417,9 +387,7 @@ class ClaimForm(forms.Form):
         label=_("How you would like to receive your involvement payment"),
         choices=PaymentClaim.PaymentChoice.choices,
         widget=forms.RadioSelect,
-        help_text=_(
-            "Payments can affect some welfare benefits. Whatever you choose, we pay your expenses."
-        ),
+        help_text=PAYMENT_BENEFITS_WARNING,
     )
     expenses_amount = forms.DecimalField(
         label=_("Expenses, in pounds"),

@@ -2,7 +2,7 @@
 
 The taxonomy (experience areas, skills, localities, languages) is managed by Editors as Wagtail
 snippets; a data migration seeds the starting values. Access and support needs live on the
-profile but are never shown publicly: see `engagement.profiles.rules.can_view_access_needs`.
+involvement passport (`coproduce.passport`), shared with a session's facilitators only by choice.
 """
 
 from decimal import Decimal
@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from coproduce import privacy
+from coproduce.passport.models import PaymentChoice
 from engagement.consultations.models import EqualityMonitoring
 
-# The version of the privacy notice a consent was given under. Raise it when the notice
-# changes, so consents recorded under an older version can be asked for again.
-PRIVACY_NOTICE_VERSION = "2026-11"
+# The version of the privacy notice a consent was given under (one for the whole site).
+PRIVACY_NOTICE_VERSION = privacy.PRIVACY_NOTICE_VERSION
 
 
 class TaxonomyTerm(models.Model):
@@ -115,7 +116,6 @@ class ExpertProfile(models.Model):
         _("more about when you can take part"), max_length=255, blank=True
     )
     preferred_formats = models.JSONField(default=list, blank=True)
-    access_needs = models.TextField(_("access and support needs"), blank=True)
     visibility = models.CharField(
         _("who can see your profile"),
         max_length=10,
@@ -371,10 +371,8 @@ class PaymentClaim(models.Model):
     The claimant chooses payment, a voucher, or no payment for the hours (payments can affect
     some welfare benefits); expenses are paid whatever they choose."""
 
-    class PaymentChoice(models.TextChoices):
-        PAID = "paid", _("Pay me")
-        VOUCHER = "voucher", _("Give me a voucher instead")
-        DECLINED = "declined", _("I do not want to be paid for my time")
+    # The same choices as the involvement passport's payment preference.
+    PaymentChoice = PaymentChoice
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Waiting for approval")

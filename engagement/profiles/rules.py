@@ -6,7 +6,6 @@ every role."""
 import rules
 
 from coproduce.accounts.rules import is_commissioner, is_expert, is_facilitator, is_finder
-from deliberation.models import CoproductionGroup
 
 # --- Expertise profiles ----------------------------------------------------------------------
 
@@ -26,21 +25,10 @@ def profile_is_for_staff(user, profile) -> bool:
     return profile is not None and profile.visibility == "staff"
 
 
-@rules.predicate
-def is_facilitator_of_a_group_of(user, profile) -> bool:
-    """The facilitator of a co-production group this person belongs to: the one place that
-    decides which facilitators see a person's access and support needs."""
-    if profile is None or not user.is_authenticated:
-        return False
-    return CoproductionGroup.objects.filter(facilitators=user, members=profile.user_id).exists()
-
-
 can_view_profile = is_profile_owner | profile_is_public | (profile_is_for_staff & is_finder)
-can_view_access_needs = is_profile_owner | is_facilitator_of_a_group_of
 
 rules.add_perm("engagement.keep_profile", is_expert)
 rules.add_perm("engagement.view_profile", can_view_profile)
-rules.add_perm("engagement.view_access_needs", can_view_access_needs)
 rules.add_perm("engagement.use_directory", is_finder)
 # The header asks these on every page. As rules (`{% test_rule %}`) they cost one query for the
 # person's groups and never fall through to Django's model backend, which would cost two more.

@@ -103,7 +103,7 @@ def directory_search(
                 profiles = profiles.filter(search_text__icontains=word)
     # Each filter joins on one term id, so no profile repeats: no DISTINCT needed. Access needs
     # are not even loaded: the directory has no business with them.
-    return profiles.defer("access_needs").prefetch_related(*PROFILE_RELATIONS).order_by(*ordering)
+    return profiles.prefetch_related(*PROFILE_RELATIONS).order_by(*ordering)
 
 
 def profile_for_viewing(*, pk: int) -> ExpertProfile:
@@ -465,7 +465,6 @@ def _ranked_candidates(*, opportunity: Opportunity, viewer, weights: MatchingWei
             | Q(locality_matches__gt=0)
             | Q(interested=True)
         )
-        .defer("access_needs")
         .order_by("-score", "tie_break", "pk")
     )
 

@@ -23,7 +23,6 @@ def world(role_user):
         display_name="Sam Whitfield",
         bio="<p>I hold a <strong>personal health budget</strong>. See www.example.org.</p>",
         visibility="staff",
-        access_needs="Step-free access",
         show_involvement_record=True,
         experience_areas=[area],
         skills=[Skill.objects.get(slug="chairing-meetings")],

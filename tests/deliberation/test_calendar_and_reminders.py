@@ -54,9 +54,6 @@ def _register(session, user):
         session=session,
         user=user,
         attending=True,
-        support_needs=[],
-        other_needs="",
-        share_needs=False,
     )
     return session_registration_sync(session=session, user=user)
 

@@ -86,39 +86,6 @@ def test_transcript_queries_do_not_grow_with_the_log(client, room, contributions
     assert response.text.count("point ") == contributions
 
 
-def test_member_says_they_are_coming_and_shares_needs_with_facilitators_only(client, room):
-    Session.objects.filter(pk=room.session.pk).update(status="scheduled")
-    url = reverse("deliberation:session_attendance", args=[room.session.pk])
-    client.force_login(room.member)
-    response = client.post(
-        url,
-        {
-            "attending": "yes",
-            "share_needs": "on",
-            "support_needs": ["captions", "carer"],
-            "other_needs": "My carer Jo will come with me.",
-        },
-    )
-    assert response.status_code == 302
-    attendance = SessionAttendance.objects.get(session=room.session, user=room.member)
-    assert attendance.support_needs == ["captions", "carer"]
-    preparation = reverse("deliberation:session_preparation", args=[room.session.pk])
-    assert client.get(preparation).status_code == 403
-    client.force_login(room.facilitator)
-    page = client.get(preparation).text
-    assert "Sam" in page and "Live captions" in page and "My carer Jo will come with me." in page
-
-
-def test_needs_not_shared_are_not_kept(client, room):
-    client.force_login(room.member)
-    client.post(
-        reverse("deliberation:session_attendance", args=[room.session.pk]),
-        {"attending": "yes", "support_needs": ["captions"], "other_needs": "private"},
-    )
-    attendance = SessionAttendance.objects.get(session=room.session, user=room.member)
-    assert attendance.support_needs == [] and attendance.other_needs == ""
-
-
 def test_attendance_form_errors_are_shown_and_nothing_is_stored(client, room):
     client.force_login(room.member)
     response = client.post(

@@ -58,9 +58,6 @@ def _register(session, user, attending=True):
         session=session,
         user=user,
         attending=attending,
-        support_needs=[],
-        other_needs="",
-        share_needs=False,
     )
     return session_registration_sync(session=session, user=user)
 

@@ -80,9 +80,6 @@ def _say(session, person, attending=True):
         session=session,
         user=person,
         attending=attending,
-        support_needs=[],
-        other_needs="",
-        share_needs=False,
     )
     session_registration_sync(session=session, user=person)
 

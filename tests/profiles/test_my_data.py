@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 
 from coproduce.accounts import roles
+from coproduce.passport.models import Passport
 from engagement.models import ExpertProfile, PaymentClaim
 from tests import factories
 
@@ -31,8 +32,16 @@ def person(role_user, term):
         user=user,
         display_name="Ifeoma Quartey",
         bio="<p>Ifeoma Quartey: I care for my brother.</p>",
-        access_needs="A hearing loop, please",
         experience_areas=[term("carer")],
+    )
+    factories.PassportFactory(
+        user=user,
+        hearing_loop=True,
+        interpreter=True,
+        interpreter_language="Twi, as Ifeoma Quartey speaks it",
+        dietary="Ifeoma eats no pork",
+        other_needs="A hearing loop, please. Ask for Ifeoma.",
+        payment_preference="voucher",
     )
     commissioner = role_user(roles.COMMISSIONER)
     opportunity = factories.OpportunityFactory(title="Short breaks panel", posted_by=commissioner)
@@ -64,20 +73,30 @@ def test_download_my_data_has_everything_held(client, person):
     assert data["account"]["roles"] == [roles.EXPERT]
     profile = data["expertise_profile"]
     assert profile["display_name"] == "Ifeoma Quartey"
-    assert profile["access_needs"] == "A hearing loop, please"
+    assert "access_needs" not in profile
     assert profile["experience_areas"] == ["Carer"]
-    assert [c["purpose"] for c in data["consents"]] == ["profile", "access_needs"]
+    assert [c["purpose"] for c in data["consents"]] == ["profile"]
+    passport = data["involvement_passport"]
+    assert passport["needs"] == ["Another interpreter", "A hearing loop"]
+    assert passport["interpreter_language"] == "Twi, as Ifeoma Quartey speaks it"
+    assert passport["dietary"] == "Ifeoma eats no pork"
+    assert passport["other_needs"] == "A hearing loop, please. Ask for Ifeoma."
+    assert passport["payment_preference"] == "Give me a voucher instead"
+    assert passport["contact_method"] == "Email"
+    assert passport["privacy_notice_version"] == "2026-11"
     assert data["invitations"][0]["status"] == "accepted"
     assert data["payment_claims"][0]["hours"] == "4.00"
     assert data["payment_claims"][0]["status"] == "approved"
 
 
 def test_download_holds_only_the_persons_own_data(client, person, role_user):
-    other = factories.ExpertProfileFactory(display_name="Someone Else", access_needs="Other")
+    other = factories.ExpertProfileFactory(display_name="Someone Else")
+    factories.PassportFactory(user=other.user, other_needs="Someone Else's quiet room")
     client.force_login(person)
     text = client.get("/my-data/download/").content.decode()
     assert "Someone Else" not in text
     assert other.user.email not in text
+    assert "quiet room" not in text
 
 
 def test_download_needs_sign_in(client):
@@ -113,6 +132,10 @@ def test_delete_my_account_erases_name_and_email_everywhere(client, person):
     for needle in [EMAIL, *NAME_PARTS]:
         assert _rows_mentioning(needle) == [], (needle, _rows_mentioning(needle))
     assert not ExpertProfile.objects.exists()
+    # The passport is special-category data: gone, every field of it.
+    assert not Passport.objects.exists()
+    for needle in ["Twi", "no pork", "hearing loop"]:
+        assert _rows_mentioning(needle) == [], needle
     # The contribution stays, attributed to a former member.
     claim = PaymentClaim.objects.get()
     assert claim.hours == Decimal("4")
@@ -180,12 +203,7 @@ def contributions(person):
         actor=person,
         payload={"text": "As Ifeoma said before, transport matters."},
     )
-    session.attendances.create(
-        user=person,
-        support_needs=["interpreter"],
-        other_needs="Ifeoma needs breaks",
-        share_needs=True,
-    )
+    session.attendances.create(user=person, shared_needs=["interpreter", "other_needs"])
     decision = factories.make_decision()
     decision.ratings.create(user=person, score=4, comment="Signed, Ifeoma Quartey")
     return consultation, session, decision
@@ -197,7 +215,10 @@ def test_download_includes_answers_contributions_needs_and_ratings(client, perso
     assert data["consultation_responses"][0]["email_for_updates"] == EMAIL
     assert "evening breaks" in data["consultation_responses"][0]["answers"][0]["text"]
     assert data["room_contributions"][0]["text"].endswith("transport matters.")
-    assert data["session_attendance"][0]["support_needs"] == ["interpreter"]
+    assert data["session_attendance"][0]["shared_with_facilitators"] == [
+        "Another interpreter",
+        "Anything else, in my own words",
+    ]
     assert data["decision_ratings"][0]["score"] == 4
 
 
@@ -212,7 +233,8 @@ def test_erasure_reaches_answers_contributions_needs_and_ratings(client, person,
     assert "evening breaks would help" in consultation.responses.get().answers.get().text
     assert session.events.get().payload["text"].endswith("transport matters.")
     assert decision.ratings.get().score == 4
-    assert session.attendances.get().support_needs == []
+    assert session.attendances.get().shared_needs == []
+    assert not Passport.objects.exists()
 
 
 @pytest.fixture

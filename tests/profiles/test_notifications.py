@@ -13,9 +13,8 @@ pytestmark = pytest.mark.django_db
 
 def test_invitation_email_after_commit(role_user, django_capture_on_commit_callbacks):
     commissioner = role_user(roles.COMMISSIONER)
-    profile = factories.ExpertProfileFactory(
-        display_name="Priya", access_needs="Needs a hearing loop"
-    )
+    profile = factories.ExpertProfileFactory(display_name="Priya")
+    factories.PassportFactory(user=profile.user, other_needs="Needs a hearing loop")
     opportunity = factories.OpportunityFactory(title="Short breaks panel", posted_by=commissioner)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         invitation = invitation_send(

@@ -10,7 +10,7 @@ from tests.profiles.test_profile_editing import form_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("field", ["bio", "display_name", "access_needs", "other_experience"])
+@pytest.mark.parametrize("field", ["bio", "display_name", "other_experience"])
 def test_a_nul_in_a_profile_field_is_a_form_error(client, role_user, term, field):
     user = role_user(roles.EXPERT, display_name="Sam")
     client.force_login(user)

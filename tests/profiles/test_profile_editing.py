@@ -24,10 +24,8 @@ def form_data(term, **overrides):
         "languages": [term("british-sign-language").pk],
         "availability": ["weekday_evenings"],
         "preferred_formats": ["large_print"],
-        "access_needs": "Step-free access",
         "visibility": "staff",
         "consent_to_profile": "on",
-        "consent_to_access_needs": "on",
     }
     data.update(overrides)
     return data
@@ -53,7 +51,7 @@ def test_create_records_consent_and_everything_typed(client, expert_user, term):
     assert [a.slug for a in profile.experience_areas.all()] == ["personal-health-budgets"]
     assert profile.other_experience_tags == ["multiple sclerosis", "wheelchair user"]
     consents = {c.purpose: c for c in ProfileConsent.objects.filter(user=expert_user)}
-    assert set(consents) == {"profile", "access_needs"}
+    assert set(consents) == {"profile"}
     assert consents["profile"].privacy_notice_version == PRIVACY_NOTICE_VERSION
     assert consents["profile"].given_at is not None
     page = client.get("/profiles/me/").content.decode()
@@ -63,7 +61,7 @@ def test_create_records_consent_and_everything_typed(client, expert_user, term):
         "British Sign Language",
         "Large print",
         "Weekday evenings",
-        "Step-free access",
+        "involvement passport",
     ):
         assert shown in page, shown
 
@@ -79,13 +77,11 @@ def test_without_consent_nothing_is_stored(client, expert_user, term):
     assert not ExpertProfile.objects.exists()
 
 
-def test_access_needs_without_their_consent_are_refused(client, expert_user, term):
+def test_the_profile_form_sends_access_needs_to_the_passport(client, expert_user, term):
     client.force_login(expert_user)
-    data = form_data(term)
-    del data["consent_to_access_needs"]
-    response = client.post("/profiles/me/edit/", data)
-    assert "leave access and support needs empty" in response.content.decode()
-    assert not ExpertProfile.objects.exists()
+    form = client.get("/profiles/me/edit/").content.decode()
+    assert 'name="access_needs"' not in form
+    assert 'href="/my/passport/"' in form
 
 
 def test_editing_later_does_not_ask_for_consent_again(client, expert_user, term):
@@ -95,7 +91,7 @@ def test_editing_later_does_not_ask_for_consent_again(client, expert_user, term)
     assert "consent_to_profile" not in form
     assert 'value="Sam W"' in form
     data = form_data(term, display_name="Sam Whitfield", visibility="public")
-    del data["consent_to_profile"], data["consent_to_access_needs"]
+    del data["consent_to_profile"]
     assert client.post("/profiles/me/edit/", data).status_code == 302
     profile = ExpertProfile.objects.get()
     assert profile.display_name == "Sam Whitfield"

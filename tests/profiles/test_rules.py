@@ -114,13 +114,6 @@ def test_change_claim_only_when_queried_and_only_by_claimant_or_recorder(role_us
     assert not role_user(roles.COMMISSIONER).has_perm("engagement.change_claim", claim)
 
 
-@pytest.mark.parametrize("role", ALL)
-def test_access_needs_only_for_the_person(role_user, role):
-    profile = factories.ExpertProfileFactory(access_needs="A hearing loop")
-    assert not _user(role_user, role).has_perm("engagement.view_access_needs", profile)
-    assert profile.user.has_perm("engagement.view_access_needs", profile)
-
-
 @pytest.mark.parametrize(("role", "expected"), _allowed({roles.COMMISSIONER}))
 def test_change_opportunity_only_by_the_commissioner_who_posted_it(role_user, role, expected):
     user = _user(role_user, role)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from coproduce.easy_read import wants_easy_read
 from engagement.consultations.forms import (
     AssistedResponseForm,
     EqualityMonitoringForm,
@@ -180,6 +181,7 @@ def answer_section(
         form = SectionForm(
             questions=questions,
             answers={**response_answer_values(response=response), **unfinished},
+            easy_read=wants_easy_read(request),
         )
         return _render_section(
             request,
@@ -198,7 +200,12 @@ def answer_section(
     keep_as_typed = saving_for_later and not (
         response and response.status == ResponseStatus.SUBMITTED
     )
-    form = SectionForm(request.POST, questions=questions, enforce_required=not keep_as_typed)
+    form = SectionForm(
+        request.POST,
+        questions=questions,
+        enforce_required=not keep_as_typed,
+        easy_read=wants_easy_read(request),
+    )
     if not form.is_valid() and (not keep_as_typed or _has_unstorable_text(form)):
         return _render_section(
             request,
@@ -304,6 +311,7 @@ def _render_section(
             "returning_to_check": returning_to_check,
             "unfinished": unfinished,
             "has_points": any(q.kind == "points" for q in form.questions),
+            "has_easy_read": any(q.easy_read_text for q in form.questions),
         },
     )
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from coproduce.passport import services as passport_services
 from engagement.profiles.models import (
     PRIVACY_NOTICE_VERSION,
     ExperienceArea,
@@ -64,7 +65,8 @@ def consent_withdraw(*, user, purpose: str) -> None:
             visibility=ExpertProfile.Visibility.PRIVATE, updated_at=now
         )
     elif purpose == ProfileConsent.Purpose.ACCESS_NEEDS:
-        ExpertProfile.objects.filter(user=user).update(access_needs="", updated_at=now)
+        # Access needs now live in the involvement passport (coproduce.passport).
+        passport_services.passport_delete(user=user)
 
 
 @transaction.atomic
@@ -81,11 +83,9 @@ def profile_save(
     availability: Iterable[str] = (),
     availability_notes: str = "",
     preferred_formats: Iterable[str] = (),
-    access_needs: str = "",
     visibility: str = ExpertProfile.Visibility.PRIVATE,
     show_involvement_record: bool = False,
     consent_to_profile: bool = False,
-    consent_to_access_needs: bool = False,
 ) -> ExpertProfile:
     """Create or update the person's expertise profile.
 
@@ -98,15 +98,6 @@ def profile_save(
         consent_give(user=user, purpose=ProfileConsent.Purpose.PROFILE)
     elif not has_profile_consent:
         raise ConsentRequired(_("Consent to keep a profile is needed."))
-    if consent_to_access_needs:
-        consent_give(user=user, purpose=ProfileConsent.Purpose.ACCESS_NEEDS)
-    elif (
-        access_needs
-        and not ProfileConsent.objects.filter(
-            user=user, purpose=ProfileConsent.Purpose.ACCESS_NEEDS, withdrawn_at__isnull=True
-        ).exists()
-    ):
-        raise ConsentRequired(_("Consent to keep access and support needs is needed."))
 
     availability = set(availability)
     valid_formats = set(PreferredFormat.values)
@@ -121,7 +112,6 @@ def profile_save(
     profile.available_weekends = "weekends" in availability
     profile.availability_notes = availability_notes
     profile.preferred_formats = [f for f in preferred_formats if f in valid_formats]
-    profile.access_needs = access_needs
     profile.visibility = visibility
     profile.show_involvement_record = show_involvement_record
     profile.save()

@@ -40,7 +40,6 @@ def _render_profile(request, profile, *, is_own):
         {
             "profile": profile,
             "is_own": is_own,
-            "show_access_needs": request.user.has_perm("engagement.view_access_needs", profile),
             "record": record,
             "show_record": bool(record) and (is_own or profile.show_involvement_record),
         },
@@ -77,7 +76,6 @@ def profile_edit(request):
     consents = selectors.active_consent_purposes(user=request.user)
     form_kwargs = {
         "has_profile_consent": ProfileConsent.Purpose.PROFILE in consents,
-        "has_access_needs_consent": ProfileConsent.Purpose.ACCESS_NEEDS in consents,
     }
     if request.method == "POST":
         form = ProfileForm(request.POST, **form_kwargs)
