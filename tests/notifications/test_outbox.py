@@ -98,3 +98,21 @@ def test_running_the_task_twice_sends_once(opportunity, expert, queued_tasks):
     send_outgoing_email.call(email_id=email.pk)
     send_outgoing_email.call(email_id=email.pk)
     assert len(mail.outbox) == 1
+
+
+def test_with_the_production_task_backend_a_failure_is_queued_again_later(
+    opportunity, expert, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = FAILING
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(opportunity=opportunity, profile=expert, invited_by=opportunity.posted_by)
+    [first] = DBTaskResult.objects.all()
+    email = OutgoingEmail.objects.get()
+    send_outgoing_email.call(email_id=email.pk)  # the worker runs it; the mail server fails
+    retry = DBTaskResult.objects.exclude(pk=first.pk).get()
+    assert retry.task_path.endswith("send_outgoing_email")
+    assert retry.run_after > timezone.now()  # after the back-off, not at once
+    assert retry.args_kwargs["kwargs"] == {"email_id": email.pk}
