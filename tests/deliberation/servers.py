@@ -42,7 +42,7 @@ def test_database_url() -> str:
     return f"sqlite:///{name}"
 
 
-def _wait_for(port: int, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
+def _wait_for(port: int, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
