@@ -17,8 +17,8 @@ def test_switching_to_easy_read_by_keyboard(live_server, page, assert_accessible
     assert_accessible(page)
     button = page.get_by_role("button", name="Show the Easy Read version")
     button.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.get_by_text(EASY).is_visible()
     assert page.get_by_role("button", name="Show the standard version").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -34,8 +34,9 @@ def test_the_passport_by_keyboard_at_390px(live_server, page, log_in, assert_acc
     page.get_by_label("I agree that my passport is kept", exact=False).focus()
     page.keyboard.press("Space")
     page.get_by_role("button", name="Save my passport").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_text("Your involvement passport is saved.").is_visible()
     assert Passport.objects.get(user=person).hearing_loop
     assert_accessible(page)
 
@@ -57,8 +58,8 @@ def test_sharing_and_the_preparation_list(live_server, page, log_in, assert_acce
         assert _fits(page)
     page.get_by_label("Yes, I am coming").check()
     page.get_by_label("A hearing loop").check()
-    page.get_by_role("button", name="Save my answer").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save my answer").click()
     page.context.clear_cookies()
     log_in(page, facilitator)
     page.goto(f"{live_server.url}/sessions/{session.pk}/preparation/")
