@@ -226,6 +226,20 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coproduce <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The NHS.UK typeface. NHS.UK frontend's CSS names Frutiger, served from assets.nhs.uk; the
+# licence covers NHS organisations only (not councils or social care providers), and fetching it
+# tells a third party who visits. Off by default: the site asks for no web font and text is in
+# Arial, the fallback NHS.UK frontend intends. An NHS organisation turns it on with the font's
+# origin, NHS_FONT_HOST=https://assets.nhs.uk; the policy below then allows fonts from there.
+NHS_FONT_HOST = os.environ.get("NHS_FONT_HOST", "").strip().rstrip("/")
+if NHS_FONT_HOST and (
+    not NHS_FONT_HOST.startswith("https://") or "/" in NHS_FONT_HOST.removeprefix("https://")
+):
+    raise ImproperlyConfigured(
+        "NHS_FONT_HOST must be an https origin such as https://assets.nhs.uk, "
+        f"not {NHS_FONT_HOST!r}"
+    )
+
 # Content-Security-Policy: no inline script or style anywhere on the public site. The Wagtail
 # and Django admin screens still use inline script and style, so they are left out of the
 # header (they are staff-only and behind login).
@@ -236,7 +250,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
-        "font-src": [SELF],
+        "font-src": [SELF, *([NHS_FONT_HOST] if NHS_FONT_HOST else [])],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
