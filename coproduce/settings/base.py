@@ -268,7 +268,10 @@ TASKS = {
     }
 }
 
-WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Coproduce")
+# The organisation running the site, until an Editor names it in the admin (Settings →
+# Organisation settings); the admin calls the site by the same name.
+ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "").strip() or "Coproduce"
+WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "").strip() or ORGANISATION_NAME
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
