@@ -8,6 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django import forms
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -131,7 +132,8 @@ class ConsultationPage(ContextFromHooks, Page):
         FieldPanel("summary"),
         FieldPanel("who_is_asked"),
         FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("Dates")),
-        FieldPanel("topics"),
+        # Checkboxes: a multi-select needs Ctrl-click, which people do not know (issue 12).
+        FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
         FieldPanel("body"),
         FieldPanel("easy_read"),
         InlinePanel("documents", heading=_("Supporting documents"), label=_("Document")),

@@ -7,6 +7,7 @@ revision has been approved, so not even a Commissioner with publish rights can s
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django import forms
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -291,7 +292,8 @@ class DecisionPage(ContextFromHooks, Page):
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("why"),
-        FieldPanel("topics"),
+        # Checkboxes: a multi-select needs Ctrl-click, which people do not know (issue 12).
+        FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel(
             [
                 FieldPanel("status"),
