@@ -6,9 +6,9 @@ Python. Equality monitoring is kept in its own table, apart from the answers."""
 
 import secrets
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django import forms
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone

@@ -5,9 +5,9 @@ A decision is a Wagtail page. Publishing it always goes through the co-produced 
 workflow: the page's permission tester refuses "publish" until a sign-off of the latest
 revision has been approved, so not even a Commissioner with publish rights can skip it."""
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django import forms
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
