@@ -273,6 +273,9 @@ TASKS = {
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "").strip() or "Coproduce"
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "").strip() or ORGANISATION_NAME
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# No Gravatar: the admin would send a hash of each person's email to another host, and where
+# that host cannot be reached (or is blocked) every avatar is a broken image.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]

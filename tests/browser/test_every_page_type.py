@@ -3,9 +3,15 @@ process (so the live room's WebSocket connects): nothing in the console (no erro
 nothing the Content-Security-Policy blocks, such as the NHS font), no failed request and nothing
 fetched from another host.
 
-The same pages are checked by two other engines in test_other_engines.py."""
+The same pages go through two other engines than axe: HTML_CodeSniffer (pa11y's engine,
+WCAG2AA errors) injected into each page, and the Nu HTML checker (vnu.jar) over the HTML as
+served. Both come from npm (package.json; `make test` runs `npm ci`)."""
 
 import datetime as dt
+import json
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -13,6 +19,7 @@ from django.utils import timezone
 
 from coproduce.accounts import roles
 from tests import factories
+from tests.conftest import require
 from tests.consultations.conftest import SUBMITTED
 from tests.deliberation.conftest import session_cookie
 from tests.deliberation.servers import daphne_servers
@@ -20,6 +27,9 @@ from tests.deliberation.servers import daphne_servers
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+HTMLCS = NODE_MODULES / "html_codesniffer" / "build" / "HTMLCS.js"
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 @pytest.fixture
@@ -125,8 +135,9 @@ def server(site):
         yield urls[0]
 
 
-def open_as(browser, base_url, user, viewport=None):
+def open_as(browser, base_url, user, viewport=None, **options):
     context = browser.new_context(
+        **options,
         locale="en-GB",
         timezone_id="Europe/London",
         viewport=viewport or {"width": 1280, "height": 800},
@@ -200,3 +211,60 @@ def test_without_the_nhs_font_turned_on_no_font_is_asked_for_and_text_is_in_aria
     # No web font is declared at all, so text is in Arial (NHS.UK frontend's fallback).
     assert page.evaluate("document.fonts.size") == 0
     page.context.close()
+
+
+HTMLCS_ERRORS = """() => new Promise(done => HTMLCS.process("WCAG2AA", document, () => done(
+    HTMLCS.getMessages().filter(m => m.type === HTMLCS.ERROR).map(
+        m => `${m.code}: ${m.msg} at ${(m.element.outerHTML || "").slice(0, 120)}`))))"""
+
+
+def test_html_codesniffer_and_the_nu_html_checker_find_no_errors_on_any_page_type(
+    browser, site, server, tmp_path
+):
+    require(
+        HTMLCS.exists() and VNU.exists(), "needs `npm ci` (node_modules: vnu-jar, html_codesniffer)"
+    )
+    java = shutil.which("java")
+    require(java is not None, "needs java for the Nu HTML checker")
+    found, served = {}, {}
+    for role, (user, paths) in site.items():
+        # The checker is injected as a script, which the page's policy forbids: bypass it here
+        # only (the console test above runs under the policy).
+        page = open_as(browser, server, user, bypass_csp=True)
+        for path in paths:
+            reply = page.goto(server + path)
+            page.wait_for_load_state("networkidle")
+            name = f"{role or 'anonymous'} {path}"
+            served[name] = reply.text()
+            page.add_script_tag(path=str(HTMLCS))
+            errors = page.evaluate(HTMLCS_ERRORS)
+            if errors:
+                found[f"HTML_CodeSniffer, {name}"] = errors
+        page.context.close()
+
+    files = {}
+    for n, (name, html) in enumerate(served.items()):
+        file = tmp_path / f"page-{n}.html"
+        file.write_text(html, encoding="utf-8")
+        files[file.name] = name
+    result = subprocess.run(
+        [
+            java,
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--format",
+            "json",
+            *map(str, tmp_path.glob("*.html")),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    for message in json.loads(result.stderr or '{"messages": []}')["messages"]:
+        url = message.get("url", "")
+        name = files.get(url.rsplit("/", 1)[-1], url)
+        found.setdefault(f"Nu HTML checker, {name}", []).append(
+            f"line {message.get('lastLine')}: {message['message']}"
+        )
+    assert found == {}, "\n".join(f"{p}:\n  " + "\n  ".join(v) for p, v in found.items())
