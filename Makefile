@@ -47,7 +47,13 @@ serve:
 
 run: seed serve
 
-test: install-dev
+# The other engines the browser tests run (tests/browser/test_other_engines.py): the Nu HTML
+# checker and HTML_CodeSniffer, from npm (package-lock.json); reinstalled only when it changes.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+test: install-dev node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -69,4 +75,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache node_modules

@@ -36,6 +36,7 @@ BASE_DATA_MIGRATIONS = [
     ("coproduce.accounts.migrations.0002_roles", "create_roles"),
     ("coproduce.home.migrations.0002_create_homepage", "create_homepage"),
     ("coproduce.home.migrations.0003_role_page_permissions", "grant"),
+    ("coproduce.home.migrations.0004_site_name_is_the_organisation_name", "name_sites"),
     ("engagement.migrations.0005_sign_off_workflow", "create_sign_off_workflow"),
     ("deliberation.migrations.0002_role_permissions", "grant"),
     ("engagement.migrations.0102_profile_taxonomy", "seed_taxonomy"),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -5,7 +6,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 from wagtail.search import index
 
 from .blocks import BodyBlock
@@ -54,6 +55,11 @@ class ContentPage(Page):
         verbose_name = _("content page")
 
 
+def default_organisation_name() -> str:
+    """The organisation's name until an Editor sets it: ORGANISATION_NAME in the environment."""
+    return settings.ORGANISATION_NAME
+
+
 @register_setting(icon="site")
 class OrganisationSettings(ClusterableModel, BaseSiteSetting):
     """Who runs this site, and what its header and footer show."""
@@ -61,8 +67,11 @@ class OrganisationSettings(ClusterableModel, BaseSiteSetting):
     organisation_name = models.CharField(
         _("organisation name"),
         max_length=255,
-        default="Coproduce",
-        help_text=_("Shown in the header, e.g. 'Northshire Integrated Care Board'."),
+        default=default_organisation_name,
+        help_text=_(
+            "Shown in the header, e.g. 'Northshire Integrated Care Board', and as the site's "
+            "name in the admin."
+        ),
     )
     service_name = models.CharField(
         _("service name"),
@@ -93,6 +102,14 @@ class OrganisationSettings(ClusterableModel, BaseSiteSetting):
 
     class Meta:
         verbose_name = _("organisation settings")
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The admin names a site by its Wagtail site name (or, without one, its host name, such
+        # as "localhost"): keep it the organisation's name, which people know.
+        Site.objects.filter(pk=self.site_id).exclude(site_name=self.organisation_name).update(
+            site_name=self.organisation_name
+        )
 
 
 class SettingsLink(Orderable):

@@ -229,6 +229,20 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coproduce <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The NHS.UK typeface. NHS.UK frontend's CSS names Frutiger, served from assets.nhs.uk; the
+# licence covers NHS organisations only (not councils or social care providers), and fetching it
+# tells a third party who visits. Off by default: the site asks for no web font and text is in
+# Arial, the fallback NHS.UK frontend intends. An NHS organisation turns it on with the font's
+# origin, NHS_FONT_HOST=https://assets.nhs.uk; the policy below then allows fonts from there.
+NHS_FONT_HOST = os.environ.get("NHS_FONT_HOST", "").strip().rstrip("/")
+if NHS_FONT_HOST and (
+    not NHS_FONT_HOST.startswith("https://") or "/" in NHS_FONT_HOST.removeprefix("https://")
+):
+    raise ImproperlyConfigured(
+        "NHS_FONT_HOST must be an https origin such as https://assets.nhs.uk, "
+        f"not {NHS_FONT_HOST!r}"
+    )
+
 # Content-Security-Policy: no inline script or style anywhere on the public site. The Wagtail
 # and Django admin screens still use inline script and style, so they are left out of the
 # header (they are staff-only and behind login).
@@ -239,7 +253,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
-        "font-src": [SELF],
+        "font-src": [SELF, *([NHS_FONT_HOST] if NHS_FONT_HOST else [])],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
@@ -257,8 +271,14 @@ TASKS = {
     }
 }
 
-WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Coproduce")
+# The organisation running the site, until an Editor names it in the admin (Settings →
+# Organisation settings); the admin calls the site by the same name.
+ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "").strip() or "Coproduce"
+WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "").strip() or ORGANISATION_NAME
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# No Gravatar: the admin would send a hash of each person's email to another host, and where
+# that host cannot be reached (or is blocked) every avatar is a broken image.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]

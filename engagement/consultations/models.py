@@ -6,6 +6,7 @@ Python. Equality monitoring is kept in its own table, apart from the answers."""
 
 import secrets
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -137,7 +138,8 @@ class ConsultationPage(ContextFromHooks, Page):
         FieldPanel("summary"),
         FieldPanel("who_is_asked"),
         FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("Dates")),
-        FieldPanel("topics"),
+        # Checkboxes: a multi-select needs Ctrl-click, which people do not know (issue 12).
+        FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
         FieldPanel("body"),
         ReadabilityFieldPanel("easy_read"),
         InlinePanel("documents", heading=_("Supporting documents"), label=_("Document")),

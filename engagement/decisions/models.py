@@ -5,6 +5,7 @@ A decision is a Wagtail page. Publishing it always goes through the co-produced 
 workflow: the page's permission tester refuses "publish" until a sign-off of the latest
 revision has been approved, so not even a Commissioner with publish rights can skip it."""
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -309,7 +310,8 @@ class DecisionPage(ContextFromHooks, Page):
         FieldPanel("summary"),
         ReadabilityFieldPanel("easy_read_summary"),
         FieldPanel("why"),
-        FieldPanel("topics"),
+        # Checkboxes: a multi-select needs Ctrl-click, which people do not know (issue 12).
+        FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
         FieldPanel("cited_series"),
         MultiFieldPanel(
             [

@@ -454,6 +454,19 @@ class ClaimHistoryFilterForm(forms.Form):
     )
 
 
+class ClaimPaidForm(forms.Form):
+    paid_on = forms.DateField(
+        error_messages={
+            "required": _("Enter the date it was paid"),
+            "invalid": _("Enter the date it was paid as a date, for example 17/11/2026"),
+        },
+        label=_("Date paid"),
+        help_text=_("For example, 17/11/2026."),
+        input_formats=UK_DATE_INPUT_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "nhsuk-input--width-10"}),
+    )
+
+
 class ClaimReviewForm(forms.Form):
     decision = forms.ChoiceField(
         error_messages={"required": _("Choose approve or query")},

@@ -378,6 +378,7 @@ class PaymentClaim(models.Model):
         SUBMITTED = "submitted", _("Waiting for approval")
         APPROVED = "approved", _("Approved")
         QUERIED = "queried", _("Queried")
+        PAID = "paid", _("Paid")
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.PROTECT, related_name="claims")
     # The person paid. The user row outlives erasure (anonymised), so finance records stay.
@@ -408,7 +409,19 @@ class PaymentClaim(models.Model):
         related_name="payment_claims_reviewed",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Recorded by whoever pays (a Commissioner, for finance) once the money has gone.
+    paid_on = models.DateField(_("date paid"), null=True, blank=True)
+    paid_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payment_claims_marked_paid",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Claims that count as approved in the involvement record and ledger: approved, and paid.
+    APPROVED_STATUSES = (Status.APPROVED, Status.PAID)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -426,8 +439,13 @@ class PaymentClaim(models.Model):
                 name="engagement_paymentclaim_choice_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["submitted", "approved", "queried"]),
+                condition=models.Q(status__in=["submitted", "approved", "queried", "paid"]),
                 name="engagement_paymentclaim_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="paid", paid_on__isnull=False)
+                | (~models.Q(status="paid") & models.Q(paid_on__isnull=True)),
+                name="engagement_paymentclaim_paid_has_a_date",
             ),
         ]
 

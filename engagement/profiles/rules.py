@@ -95,3 +95,5 @@ rules.add_perm("engagement.change_claim", (is_claimant | recorded_claim) & claim
 rules.add_perm("engagement.review_claim", is_commissioner & ~is_claimant)
 rules.add_perm("engagement.review_claims", is_commissioner)
 rules.add_perm("engagement.export_claims", is_commissioner)
+# Whoever pays records it; nobody records their own claim as paid.
+rules.add_perm("engagement.mark_claim_paid", is_commissioner & ~is_claimant)

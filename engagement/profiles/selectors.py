@@ -214,7 +214,7 @@ def involvement_record(*, user) -> InvolvementRecord:
         .values_list("opportunity__title", "responded_at")
     )
     record.approved_hours = PaymentClaim.objects.filter(
-        claimant=user, status=PaymentClaim.Status.APPROVED
+        claimant=user, status__in=PaymentClaim.APPROVED_STATUSES
     ).aggregate(total=Sum("hours"))["total"] or Decimal("0")
     (
         record.groups_joined,
@@ -633,7 +633,7 @@ def involvement_ledger(*, user) -> list[LedgerYear]:
     # Claims are summed here, not in SQL, so each claim's fee is rounded exactly as
     # `PaymentClaim.fee` rounds what finance pays.
     for claim in PaymentClaim.objects.filter(
-        claimant=user, status=PaymentClaim.Status.APPROVED
+        claimant=user, status__in=PaymentClaim.APPROVED_STATUSES
     ).only("worked_on", "hours", "hourly_rate", "payment_choice", "expenses_amount"):
         entry = year(claim.worked_on.year)
         if claim.payment_choice != PaymentClaim.PaymentChoice.DECLINED:
@@ -700,7 +700,8 @@ def opportunities_to_claim_for(*, user, for_others: bool) -> QuerySet[Opportunit
 
 
 def approved_claims_for_finance() -> QuerySet[PaymentClaim]:
-    """Approved claims with what finance needs to pay them; never access needs or profiles."""
+    """Approved claims waiting to be paid, with what finance needs to pay them; never access
+    needs or profiles. Claims recorded as paid leave this list (they are in the history)."""
     return (
         PaymentClaim.objects.filter(status=PaymentClaim.Status.APPROVED)
         .select_related("opportunity", "claimant", "reviewed_by")

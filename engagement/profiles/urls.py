@@ -69,4 +69,5 @@ urlpatterns = [
     path("claims/approved.csv", claims.claims_export, name="claims_export"),
     path("claims/<int:pk>/", claims.claim_detail, name="claim_detail"),
     path("claims/<int:pk>/change/", claims.claim_change, name="claim_change"),
+    path("claims/<int:pk>/paid/", claims.claim_mark_paid, name="claim_mark_paid"),
 ]

@@ -6,10 +6,12 @@ tests/disclosure_audit.py)."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
 
+from coproduce.accounts import roles
 from engagement.consultations.exports import aggregates_as_dict
 from engagement.consultations.results import consultation_breakdown, consultation_results
 from engagement.models import Answer, ConsultationPage
@@ -333,3 +335,19 @@ def test_breakdown_page_refuses_an_unknown_field_with_a_clear_error(client, by_c
     html = response.content.decode()
     assert "nhsuk-error-summary" in html
     assert "Select a valid choice" in html
+
+
+# --- Valid markup (issue 12) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("by", ["", "?by=carer", "?by=age_band"])
+def test_the_breakdown_page_has_no_empty_form_action_and_no_doubled_full_stops(
+    client, role_user, by_carer, closed_consultation, by
+):
+    client.force_login(role_user(roles.COMMISSIONER))
+    path = reverse("engagement:consultation_breakdown", args=[closed_consultation.pk])
+    html = client.get(path + by).content.decode()
+    assert 'action=""' not in html
+    assert f'<form method="get" action="{path}"' in html
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert not re.findall(r"[.?!][”\"’)]?\s*\.(?!\.)", text.replace("...", "…"))

@@ -1,6 +1,8 @@
 from django import template
+from django.templatetags.static import static
 from wagtail.models import Site
 
+from coproduce.home import frontend
 from coproduce.home.models import OrganisationSettings
 
 register = template.Library()
@@ -50,3 +52,9 @@ def site_footer(context):
         "organisation": organisation,
         "footer_links": _links(organisation.footer_links, request.path if request else ""),
     }
+
+
+@register.simple_tag
+def frontend_stylesheet() -> str:
+    """NHS.UK frontend's stylesheet: without the web font unless NHS_FONT_HOST turns it on."""
+    return static(frontend.stylesheet())

@@ -253,3 +253,22 @@ def claim_review(*, claim: PaymentClaim, reviewer, approve: bool, note: str = ""
             context={"claim": claim},
         )
     return claim
+
+
+def claim_mark_paid(*, claim: PaymentClaim, recorded_by, paid_on) -> PaymentClaim:
+    """Record that an approved claim has been paid, and on which day. Only an approved claim can
+    be paid (never twice), not before it was approved nor in the future; nobody records their
+    own claim as paid."""
+    if claim.claimant_id == recorded_by.pk:
+        raise PermissionDenied
+    if paid_on > timezone.localdate():
+        raise ValidationError(_("The date paid must be today or in the past."))
+    if claim.reviewed_at and paid_on < timezone.localtime(claim.reviewed_at).date():
+        raise ValidationError(_("The date paid must be on or after the day it was approved."))
+    updated = PaymentClaim.objects.filter(pk=claim.pk, status=PaymentClaim.Status.APPROVED).update(
+        status=PaymentClaim.Status.PAID, paid_on=paid_on, paid_recorded_by=recorded_by
+    )
+    if not updated:
+        raise ValidationError(_("Only an approved claim that has not been paid can be paid."))
+    claim.refresh_from_db()
+    return claim

@@ -15,6 +15,7 @@ from engagement.profiles import selectors
 from engagement.profiles.forms import (
     ClaimForm,
     ClaimHistoryFilterForm,
+    ClaimPaidForm,
     ClaimReviewForm,
 )
 from engagement.profiles.models import (
@@ -139,7 +140,45 @@ def claim_detail(request, pk: int):
             "claim": claim,
             "form": form,
             "can_change": request.user.has_perm("engagement.change_claim", claim),
+            "paid_form": ClaimPaidForm(initial={"paid_on": timezone.localdate()})
+            if _can_mark_paid(request.user, claim)
+            else None,
         },
+    )
+
+
+def _can_mark_paid(user, claim) -> bool:
+    return (
+        user.has_perm("engagement.mark_claim_paid", claim)
+        and claim.status == PaymentClaim.Status.APPROVED
+    )
+
+
+@login_required
+def claim_mark_paid(request, pk: int):
+    """Record that an approved claim has been paid (POST from the claim's page)."""
+    claim = _claim(pk)
+    if not request.user.has_perm("engagement.view_claim", claim):
+        raise Http404
+    require_perm(request.user, "engagement.mark_claim_paid", claim)
+    if request.method != "POST":
+        return redirect("engagement:claim_detail", pk=claim.pk)
+    form = ClaimPaidForm(request.POST)
+    if form.is_valid():
+        try:
+            opportunity_services.claim_mark_paid(
+                claim=claim, recorded_by=request.user, paid_on=form.cleaned_data["paid_on"]
+            )
+        except ValidationError as error:
+            form.add_error("paid_on", error.message)
+        else:
+            messages.success(request, _("The claim is recorded as paid."))
+            return redirect("engagement:claim_detail", pk=claim.pk)
+    return render(
+        request,
+        "engagement/profiles/claim_detail.html",
+        {"claim": claim, "form": None, "can_change": False, "paid_form": form},
+        status=400,
     )
 
 
