@@ -402,8 +402,9 @@ def _ranked_candidates(*, opportunity: Opportunity, viewer, weights: MatchingWei
     )
     # Fairness figures leave this opportunity out: inviting someone to it must not move them.
     invitations = Invitation.objects.filter(profile=OuterRef("pk")).exclude(opportunity=opportunity)
+    # Approved, and approved then paid: a claim marked paid still counts as involvement.
     approved = PaymentClaim.objects.filter(
-        claimant=OuterRef("user_id"), status=PaymentClaim.Status.APPROVED
+        claimant=OuterRef("user_id"), status__in=PaymentClaim.APPROVED_STATUSES
     ).exclude(opportunity=opportunity)
     paid = approved.exclude(payment_choice=PaymentClaim.PaymentChoice.DECLINED)
     recent_paid = paid.filter(worked_on__gte=since.date())

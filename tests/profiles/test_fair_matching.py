@@ -144,7 +144,12 @@ def test_invitations_to_this_opportunity_do_not_move_people(term, commissioner, 
     assert _order(opportunity, commissioner) == before
 
 
-def test_recent_paid_hours_count_against_and_old_ones_do_not(term, commissioner, opportunity):
+@pytest.mark.parametrize("claim_status", ["approved", "paid"])
+def test_recent_paid_hours_count_against_and_old_ones_do_not(
+    term, commissioner, opportunity, claim_status
+):
+    # A claim marked paid after approval is still involvement: it must not make a person look
+    # new again, nor drop their hours.
     mh = term("mental-health")
     busy, other = (factories.ExpertProfileFactory(experience_areas=[mh]) for _ in range(2))
     # Both have taken part before (so neither is "new"); only `busy` has recent paid hours.
@@ -159,9 +164,11 @@ def test_recent_paid_hours_count_against_and_old_ones_do_not(term, commissioner,
             claimant=profile.user,
             worked_on=when,
             hours=Decimal(hours),
-            status="approved",
+            status=claim_status,
+            **({"paid_on": timezone.localdate()} if claim_status == "paid" else {}),
         )
     matches = opportunity_matches(opportunity=opportunity, viewer=commissioner)
+    assert not any(m.new_to_involvement for m in matches)
     assert [m.profile for m in matches] == [other, busy]
     assert matches[1].recent_hours == Decimal("20")
     assert matches[0].score - matches[1].score == 2  # two full 10s of hours, 1 point each
