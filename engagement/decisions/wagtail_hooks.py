@@ -9,14 +9,18 @@ Every way the admin publishes a decision, or acts on its sign-off, says what is 
 the record does not support the declared level, and keeps what was typed: the editor's publish
 (`before_publish_page`), bulk publish from a listing (`before_bulk_action`), and the workflow
 task's approve and ask-for-changes screen (`DecisionWorkflowActionView`, through
-`DecisionPageViewSet`, Wagtail's per-page-type views)."""
+`DecisionPageViewSet`, Wagtail's per-page-type views), and the admin API's publish action
+(`construct_admin_api`: a `400` naming what is missing)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError as APIValidationError
 from wagtail import hooks
+from wagtail.admin.api.actions.publish import PublishPageAPIAction
+from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.admin.views.pages.workflow import WorkflowActionView
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.snippets.models import register_snippet
@@ -82,6 +86,27 @@ def refuse_bulk_publish_of_unsupported_levels(request, action_type, objects, act
     for problem in problems:
         messages.error(request, problem)
     return redirect(action.next_url)
+
+
+class CheckedPublishPageAPIAction(PublishPageAPIAction):
+    """The admin API's publish (`POST /admin/api/main/pages/<id>/action/publish/`) calls
+    Wagtail's publish action directly, past `before_publish_page`: the same check, answered
+    `400` with what is missing, and nothing published."""
+
+    def execute(self, instance, data):
+        problem = publication_problem(instance)
+        if problem is not None:
+            raise APIValidationError({"involvement_level": [problem]})
+        return super().execute(instance, data)
+
+
+class PagesAdminAPIWithDecisionChecks(PagesAdminAPIViewSet):
+    actions = {**PagesAdminAPIViewSet.actions, "publish": CheckedPublishPageAPIAction}
+
+
+@hooks.register("construct_admin_api")
+def check_decisions_published_through_the_admin_api(router):
+    router.register_endpoint("pages", PagesAdminAPIWithDecisionChecks)
 
 
 class DecisionWorkflowActionView(WorkflowActionView):
