@@ -254,3 +254,16 @@ def test_editor_gives_a_role_in_the_admin_with_the_keyboard(live_server, page, r
         roles.PARTICIPANT,
         roles.COMMISSIONER,
     }
+
+
+def test_the_focus_check_fails_when_focus_is_hidden(page):
+    # The check above can fail: a link whose focus style was taken away is reported.
+    page.set_content(
+        "<style>a:focus{outline:none;box-shadow:none}</style><a href='#x'>Hidden focus</a>"
+        "<a href='#y' style='outline:3px solid #ffeb3b'>Shown focus</a>"
+    )
+    page.keyboard.press("Tab")
+    with pytest.raises(AssertionError, match="no visible focus"):
+        _focus_visible(page)
+    page.keyboard.press("Tab")
+    _focus_visible(page)
