@@ -3,11 +3,8 @@ co-production group members who do not use the Wagtail admin), and "your notific
 
 The decision log and the decision itself are Wagtail pages (engagement.decisions.models)."""
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,8 +13,6 @@ from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE
 from engagement.decisions.forms import (
@@ -122,23 +117,6 @@ def involvement_report_json(request, pk: int):
     return response
 
 
-class StaticFilesFetcher(URLFetcher):
-    """WeasyPrint reads the report's stylesheets from the static files on disk; it fetches
-    nothing over the network."""
-
-    PREFIX = "file:///static/"
-
-    def __init__(self):
-        super().__init__(allowed_protocols={"file"})
-
-    def fetch(self, url, headers=None):
-        if url.startswith(self.PREFIX):
-            path = finders.find(url[len(self.PREFIX) :].split("?")[0])
-            if path:
-                return super().fetch(Path(path).as_uri(), headers)
-        raise ValueError(f"Not fetched for the PDF: {url}")
-
-
 @require_GET
 def involvement_report_pdf(request, pk: int):
     """The evidence pack as a tagged PDF (PDF/UA-1), from the printable report."""
@@ -150,9 +128,11 @@ def involvement_report_pdf(request, pk: int):
         {"decision": decision, "for_pdf": True, **decision_report(decision=decision)},
         request=request,
     )
-    pdf = HTML(string=html, base_url="file:///", url_fetcher=StaticFilesFetcher()).write_pdf(
-        pdf_variant="pdf/ua-1"
-    )
+    # Imported here: WeasyPrint is heavy to import (and logs as it parses its stylesheets),
+    # and only this view needs it.
+    from engagement.decisions.report_pdf import tagged_pdf
+
+    pdf = tagged_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="involvement-report-{pk}.pdf"'
     return response
