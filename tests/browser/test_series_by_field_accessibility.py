@@ -2,6 +2,8 @@
 headless Chromium at 1280 and 390 px: chosen with the keyboard, with a tested group, a group
 hidden to protect people and a group nobody was in."""
 
+import datetime as dt
+
 import pytest
 
 from coproduce.accounts import roles
@@ -60,4 +62,27 @@ def test_the_comparison_by_field_is_accessible(
     assert page.get_by_text("Hidden to protect people").first.is_visible()
     assert page.locator("h1").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_decision_showing_its_series_is_accessible(
+    live_server, page, log_in, assert_accessible, series, width
+):
+    commissioner, key = series
+    closes = [dt.datetime(2026, 1, 31, tzinfo=dt.UTC), dt.datetime(2026, 6, 30, tzinfo=dt.UTC)]
+    for wave, closed in zip((1, 2), closes, strict=True):
+        ConsultationPage.objects.filter(series_key=key, wave=wave).update(
+            opens_at=closed - dt.timedelta(days=30), closes_at=closed
+        )
+    decision = factories.make_decision(cited_series=key, decided_on=dt.date(2026, 3, 2))
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}{decision.url}")
+    assert page.get_by_role("heading", name="What people said since").is_visible()
+    assert page.get_by_text("rose from").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page)
+    log_in(page, commissioner)
+    page.goto(f"{live_server.url}/decisions/{decision.pk}/involvement-report/")
+    assert page.get_by_role("heading", name="What people said since").is_visible()
     assert_accessible(page)
