@@ -453,10 +453,13 @@ def test_the_description_is_valid_openapi_3_1_with_the_licence_and_problem_types
     assert schema["info"]["license"] == OGL
     assert set(schema["paths"]) == {
         "/api/v1/consultations",
+        "/api/v1/consultations/{consultation_id}/representativeness",
         "/api/v1/consultations/{consultation_id}/results",
         "/api/v1/consultations/{consultation_id}/statements",
         "/api/v1/decisions",
         "/api/v1/decisions/{decision_id}",
+        "/api/v1/series/{series_key}",
+        "/api/v1/series/{series_key}/by/{field}",
     }
     for operations in schema["paths"].values():
         for status, described in operations["get"]["responses"].items():

@@ -16,9 +16,13 @@ from ninja import Field, Path, Query, Router, Schema
 from engagement.consultations.exports import aggregates_as_dict
 from engagement.consultations.models import ConsultationPage, ConsultationStatus, QuestionKind
 from engagement.consultations.representativeness import consultation_representativeness
-from engagement.consultations.results import consultation_results, results_are_public
+from engagement.consultations.results import (
+    breakdown_fields,
+    consultation_results,
+    results_are_public,
+)
 from engagement.consultations.selectors import consultation_listing
-from engagement.consultations.waves import series_comparison
+from engagement.consultations.waves import series_comparison, series_comparison_by
 from engagement.open_data import (
     DEFAULT_PAGE_SIZE,
     LICENCE,
@@ -355,6 +359,81 @@ def series_comparison_detail(
     is more than chance (the test named). Counts of 1 to 4 people are null, and a test is
     withheld where a hidden count could be worked out from it."""
     comparison = series_comparison(series_key=series_key, public_only=True)
+    if comparison is None:
+        raise ProblemError(
+            status=404, detail=_("There is no series with public results by that key.")
+        )
+    return {"licence": LICENCE} | comparison.as_dict()
+
+
+class SeriesGroupAnswer(Schema):
+    label: str
+    people: list[int | None] = Field(description="Per wave; null where hidden")
+    percent: list[float | None] = Field(
+        description="Per wave, of the group's `answered`; null where hidden"
+    )
+    change_points: float | None = Field(description="Latest wave minus the one before")
+
+
+class SeriesGroup(Schema):
+    value: str = Field(description="The field's stored value; `not_given` for no answer")
+    label: str
+    hidden: bool = Field(
+        description="Something of this group is hidden in the last two waves: no test"
+    )
+    answered: list[int | None]
+    answers: list[SeriesGroupAnswer]
+    statistic: float | None
+    p_value: float | None
+    more_than_chance: bool | None
+    not_tested_because: str | None
+
+
+class SeriesQuestionByGroup(Schema):
+    key: str = Field(description="The question's identity across waves")
+    text: str
+    kind: Literal["agreement_scale", "single_choice"]
+    waves: list[int]
+    test: str
+    statistic_name: str
+    groups: list[SeriesGroup]
+
+
+class SeriesByFieldOut(Schema):
+    licence: Licence
+    series: str
+    by: str
+    by_label: str
+    waves: list[SeriesWave]
+    significance_level: float
+    questions: list[SeriesQuestionByGroup]
+
+
+@router.get(
+    "/series/{series_key}/by/{field}",
+    response={200: SeriesByFieldOut, 400: Problem, 404: Problem},
+    url_name="series_comparison_by",
+    operation_id="series_comparison_by",
+    summary="A survey series compared wave by wave within the groups of an equality field",
+)
+def series_comparison_by_detail(
+    request: HttpRequest,
+    series_key: str = Path(..., max_length=100, pattern=SLUG),
+    field: str = Path(..., max_length=40, pattern=SLUG),
+):
+    """The series' public waves compared within each group of one equality-monitoring field
+    (`age_band`, `disability`, `long_term_condition`, `carer`, `ethnicity`, `sex`): the same
+    figures each wave's breakdown publishes, under the same disclosure control, and the same
+    named test per group. A group with anything hidden in the last two waves is `hidden` and
+    has no test."""
+    fields = dict(breakdown_fields())
+    if field not in fields:
+        raise ProblemError(
+            status=400,
+            detail=_("Results can be compared by one of: %(fields)s.")
+            % {"fields": ", ".join(fields)},
+        )
+    comparison = series_comparison_by(series_key=series_key, field_name=field, public_only=True)
     if comparison is None:
         raise ProblemError(
             status=404, detail=_("There is no series with public results by that key.")

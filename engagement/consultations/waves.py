@@ -25,11 +25,15 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from scipy.stats import chi2_contingency, mannwhitneyu
 
+from coproduce.disclosure import HIDDEN_MARK, is_hidden
 from coproduce.disclosure import count_or_mark as publishable_count
-from coproduce.disclosure import is_hidden
 from engagement.consultations.kinds import AGREEMENT_SCALE, QuestionKind
 from engagement.consultations.models import Answer, ConsultationPage, Question, ResponseStatus
-from engagement.consultations.results import results_are_public
+from engagement.consultations.results import (
+    breakdown_fields,
+    consultation_breakdown,
+    results_are_public,
+)
 
 COMPARED_KINDS = (QuestionKind.AGREEMENT_SCALE, QuestionKind.SINGLE_CHOICE)
 SMALLEST_TESTED = 5
@@ -325,3 +329,267 @@ def series_comparison(*, series_key: str, public_only: bool = False) -> SeriesCo
         comparison.chart, comparison.chart_labels, comparison.chart_height = _chart(rows, waves)
         comparisons.append(comparison)
     return SeriesComparison(series_key=series_key, consultations=pages, questions=comparisons)
+
+
+# --- By equality field -----------------------------------------------------------------------
+
+GROUP_HIDDEN = _(
+    "Hidden to protect people: too few in this group to show its figures or a test of them."
+)
+
+
+@dataclass
+class GroupRow:
+    label: str
+    people: list[int | None]  # per wave; None where hidden
+    percent: list[float | None]  # per wave, of those in the group who answered
+    change: float | None = None
+
+    @property
+    def shown(self) -> list[tuple[str, str]]:
+        return [
+            (
+                HIDDEN_MARK if n is None else str(n),
+                "" if p is None else f"{p:.0f}%",
+            )
+            for n, p in zip(self.people, self.percent, strict=True)
+        ]
+
+    @property
+    def shown_change(self) -> str:
+        return "" if self.change is None else f"{self.change:+.0f}"
+
+
+@dataclass
+class GroupComparison:
+    """One category of the equality field, for one question: its answers wave by wave, as the
+    breakdown of each wave publishes them, and the named test of the change when nothing in the
+    last two waves is hidden and both have enough answers."""
+
+    value: str
+    label: str
+    rows: list[GroupRow]
+    answered: list[int | None]
+    hidden: bool = False  # something of this group is hidden in the last two waves: no test
+    nobody: bool = False
+    statistic: float | None = None
+    p_value: float | None = None
+    not_tested_because: str = ""
+
+    @property
+    def shown_answered(self) -> list[str]:
+        return [HIDDEN_MARK if a is None else str(a) for a in self.answered]
+
+    @property
+    def more_than_chance(self) -> bool | None:
+        return None if self.p_value is None else self.p_value < SIGNIFICANCE
+
+
+@dataclass
+class QuestionByGroup:
+    key: str
+    text: str
+    kind: str
+    waves: list[int]
+    test_name: str
+    statistic_name: str
+    groups: list[GroupComparison]
+
+
+@dataclass
+class SeriesByField:
+    series_key: str
+    field: str
+    field_label: str
+    consultations: list[ConsultationPage]
+    questions: list[QuestionByGroup]
+
+    def as_dict(self) -> dict:
+        """As published: hidden counts, the shares worked out from them, and the tests of a
+        group with anything hidden are null (`hidden` true)."""
+        return {
+            "series": self.series_key,
+            "by": self.field,
+            "by_label": self.field_label,
+            "waves": [
+                {
+                    "wave": page.wave,
+                    "consultation": {"id": page.pk, "title": page.title},
+                    "audience": page.template_audience or None,
+                }
+                for page in self.consultations
+            ],
+            "significance_level": SIGNIFICANCE,
+            "questions": [
+                {
+                    "key": q.key,
+                    "text": q.text,
+                    "kind": q.kind,
+                    "waves": q.waves,
+                    "test": q.test_name,
+                    "statistic_name": q.statistic_name,
+                    "groups": [
+                        {
+                            "value": g.value,
+                            "label": g.label,
+                            "hidden": g.hidden,
+                            "answered": g.answered,
+                            "answers": [
+                                {
+                                    "label": row.label,
+                                    "people": row.people,
+                                    "percent": [
+                                        None if p is None else round(p, 1) for p in row.percent
+                                    ],
+                                    "change_points": None
+                                    if row.change is None
+                                    else round(row.change, 1),
+                                }
+                                for row in g.rows
+                            ],
+                            "statistic": None if g.statistic is None else round(g.statistic, 4),
+                            "p_value": None if g.p_value is None else round(g.p_value, 6),
+                            "more_than_chance": g.more_than_chance,
+                            "not_tested_because": g.not_tested_because or None,
+                        }
+                        for g in q.groups
+                    ],
+                }
+                for q in self.questions
+            ],
+        }
+
+
+def _group_comparison(
+    value: str, label: str, kind: str, labels: list[str], columns: list[dict]
+) -> GroupComparison:
+    """`columns`: per wave, {"counts": {answer label: count or None}, "skipped": count or None,
+    "size": count or None}, all as the wave's breakdown publishes them."""
+    answered: list[int | None] = []
+    for column in columns:
+        counts = [column["counts"].get(lbl, 0) for lbl in labels]
+        if column["size"] is not None and column["skipped"] is not None:
+            answered.append(column["size"] - column["skipped"])
+        elif all(c is not None for c in counts):
+            answered.append(sum(counts))
+        else:
+            answered.append(None)
+    rows = []
+    for lbl in labels:
+        people = [column["counts"].get(lbl, 0) for column in columns]
+        percent = [
+            None if n is None or not a else 100 * n / a
+            for n, a in zip(people, answered, strict=True)
+        ]
+        change = (
+            percent[-1] - percent[-2]
+            if len(percent) > 1 and None not in percent[-2:] and all(answered[-2:])
+            else None
+        )
+        rows.append(GroupRow(lbl, people, percent, change))
+    group = GroupComparison(value, label, rows, answered)
+    last_two = columns[-2:]
+    hidden = any(
+        c["size"] is None or c["skipped"] is None or None in c["counts"].values() for c in last_two
+    )
+    if all(c["size"] == 0 for c in columns):
+        group.nobody = True
+        group.not_tested_because = str(_("Nobody in this group answered in these waves."))
+    elif hidden:
+        group.hidden = True
+        group.not_tested_because = str(GROUP_HIDDEN)
+    elif len(columns) < 2:
+        group.not_tested_because = str(_("Asked in one wave only."))
+    elif min(answered[-2:]) < SMALLEST_TESTED:
+        group.not_tested_because = str(_("Too few answers in a wave to test."))
+    elif kind == QuestionKind.AGREEMENT_SCALE:
+        points = [value for value, _label in AGREEMENT_SCALE]
+        earlier = np.repeat(points, [r.people[-2] for r in rows]).tolist()
+        later = np.repeat(points, [r.people[-1] for r in rows]).tolist()
+        group.statistic, group.p_value = mann_whitney(earlier, later)
+    else:
+        group.statistic, group.p_value = chi_square(
+            [[r.people[-2] for r in rows], [r.people[-1] for r in rows]]
+        )
+    return group
+
+
+def series_comparison_by(
+    *, series_key: str, field_name: str, public_only: bool = False
+) -> SeriesByField | None:
+    """The series compared within each category of one equality-monitoring field. Every figure
+    is taken from the wave's own equality breakdown (`consultation_breakdown`), so a count is
+    hidden here exactly where the breakdown page hides it, with the same complementary
+    suppression; a group with anything hidden in the last two waves gets no test (a test is a
+    function of every count, and could give a hidden one away). Raises ValueError for a field
+    results cannot be broken down by."""
+    if field_name not in dict(breakdown_fields()):
+        raise ValueError(f"Results cannot be broken down by {field_name!r}.")
+    pages = series_consultations(series_key=series_key)
+    if public_only:
+        pages = [page for page in pages if results_are_public(consultation=page)]
+    if not pages:
+        return None
+    breakdowns = [
+        (page.wave, consultation_breakdown(consultation=page, field_name=field_name))
+        for page in pages
+    ]
+    groups = breakdowns[0][1].groups
+    # key -> wave -> (question, published table)
+    asked: dict[str, dict[int, tuple]] = {}
+    order: list[str] = []
+    for wave, breakdown in breakdowns:
+        for item in breakdown.questions:
+            question = item.question
+            if not question.key or question.kind not in COMPARED_KINDS:
+                continue
+            if question.key not in asked:
+                order.append(question.key)
+            asked.setdefault(question.key, {})[wave] = (question, item.table)
+
+    compared = []
+    for key in order:
+        waves = sorted(asked[key])
+        latest, _table = asked[key][waves[-1]]
+        if latest.kind == QuestionKind.AGREEMENT_SCALE:
+            labels = [str(label) for _value, label in AGREEMENT_SCALE]
+        else:
+            labels = []
+            for w in reversed(waves):
+                question, table = asked[key][w]
+                labels += [lbl for lbl in table.row_labels[:-1] if lbl not in labels]
+        group_comparisons = []
+        for g, (value, label) in enumerate(groups):
+            columns = []
+            for w in waves:
+                _question, table = asked[key][w]
+                # The table's last row is "Did not answer"; its column total the group's size.
+                columns.append(
+                    {
+                        "counts": {
+                            lbl: table.cells[r][g] for r, lbl in enumerate(table.row_labels[:-1])
+                        },
+                        "skipped": table.cells[-1][g],
+                        "size": table.column_totals[g],
+                    }
+                )
+            group_comparisons.append(_group_comparison(value, label, latest.kind, labels, columns))
+        agreement = latest.kind == QuestionKind.AGREEMENT_SCALE
+        compared.append(
+            QuestionByGroup(
+                key=key,
+                text=latest.text,
+                kind=latest.kind,
+                waves=waves,
+                test_name=str(MANN_WHITNEY if agreement else CHI_SQUARE),
+                statistic_name="U" if agreement else "χ²",
+                groups=group_comparisons,
+            )
+        )
+    return SeriesByField(
+        series_key=series_key,
+        field=field_name,
+        field_label=dict(breakdown_fields())[field_name],
+        consultations=pages,
+        questions=compared,
+    )

@@ -12,8 +12,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
-from engagement.decisions.models import DecisionStatus, InvolvementLevel, ResponseOutcome
-from engagement.decisions.selectors import decisions_for_api
+from engagement.decisions.models import (
+    DecisionPage,
+    DecisionStatus,
+    InvolvementLevel,
+    ResponseOutcome,
+)
+from engagement.decisions.selectors import (
+    decisions_for_api,
+    series_change_as_data,
+    series_change_since,
+)
 from engagement.open_data import (
     DEFAULT_PAGE_SIZE,
     LICENCE,
@@ -181,6 +190,11 @@ class Decision(Schema):
 
 class DecisionDetail(Decision):
     licence: Licence
+    series_change: dict | None = Field(
+        None,
+        description="The survey series the decision cites, and how the share who agree changed "
+        "since it was decided (worked out from the waves' answers); null when it cites none",
+    )
 
 
 class DecisionListLinks(PageLinks):
@@ -259,4 +273,9 @@ def decision_detail(request: HttpRequest, decision_id: int = Path(..., ge=1, le=
     found = decisions_for_api(decision_id=decision_id).results
     if not found:
         raise ProblemError(status=404, detail=_("There is no published decision with that id."))
-    return {"licence": LICENCE} | _with_results_urls(request, found[0])
+    decision = DecisionPage.objects.get(pk=decision_id)
+    return (
+        {"licence": LICENCE}
+        | _with_results_urls(request, found[0])
+        | {"series_change": series_change_as_data(series_change_since(decision=decision))}
+    )

@@ -798,6 +798,7 @@ def decision_report(*, decision: DecisionPage) -> dict:
                 consultation__decisions=decision, status=ResponseStatus.SUBMITTED
             )
         ),
+        "series_change": series_change_since(decision=decision),
         "sign_off": decision_sign_off_record(decision=decision),
         "sign_off_record": sign_off_record(decision=decision),
         "contests": contests_for(decision=decision),
@@ -896,6 +897,7 @@ def decision_pack(*, decision: DecisionPage) -> dict:
             ],
             "representativeness": report["representativeness"].as_dict(),
         },
+        "series_change": series_change_as_data(report["series_change"]),
         "themes": [
             {
                 "theme": t.name,
@@ -1201,3 +1203,29 @@ def series_change_since(*, decision: DecisionPage) -> dict | None:
             }
         )
     return result
+
+
+def series_change_as_data(change: dict | None) -> dict | None:
+    """`series_change_since` as plain data (the evidence pack and the open data): shares who
+    agree in percent, null where too few answered to show."""
+    if change is None:
+        return None
+
+    def wave(page):
+        return None if page is None else {"wave": page.wave, "consultation": page.title}
+
+    return {
+        "series": change["series"],
+        "before": wave(change["before"]),
+        "after": wave(change["after"]),
+        "measure": "percent who agree or strongly agree",
+        "questions": [
+            {
+                "question": line["text"],
+                "before_percent": line["before"],
+                "after_percent": line["after"],
+                "direction": line.get("direction"),
+            }
+            for line in change["lines"]
+        ],
+    }

@@ -8,16 +8,17 @@ import math
 
 import pytest
 from django.urls import reverse
-from scipy.stats import chi2, norm
+from scipy.stats import chi2, chi2_contingency, mannwhitneyu, norm
 
 from coproduce.accounts import roles
 from engagement.consultations import questionnaire_templates
 from engagement.consultations.questionnaire_templates import QUESTIONNAIRE_TEMPLATES
+from engagement.consultations.results import consultation_breakdown
 from engagement.consultations.services import (
     consultation_next_wave,
     questionnaire_apply_template,
 )
-from engagement.consultations.waves import series_comparison
+from engagement.consultations.waves import series_comparison, series_comparison_by
 from engagement.models import ConsultationPage, Question
 from tests import factories
 from tests.consultations.test_admin_questionnaire import _edit_data
@@ -307,3 +308,142 @@ def test_the_series_in_the_open_data(client, wave_one, commissioner):
     assert plan["statistic"] is None and plan["p_value"] is None
     assert "hidden small count" in plan["not_tested_because"]
     assert client.get("/api/v1/series/no-such-series").status_code == 404
+
+
+# --- By equality field -------------------------------------------------------------------------
+
+# Every non-zero count is 5 or more and shared by both groups, so nothing is hidden and each
+# group's test can be checked by hand.
+BY_FIELD = {
+    1: {"yes": [2] * 5 + [3] * 5 + [4] * 5, "no": [2] * 5 + [3] * 6 + [4] * 7},
+    2: {"yes": [3] * 5 + [4] * 5 + [5] * 5, "no": [3] * 5 + [4] * 6 + [5] * 5},
+}
+
+
+def _answer_as(page, key, values, equality):
+    question = _question(page, key)
+    for value in values:
+        factories.make_response(page, answers={question: value}, equality=equality)
+
+
+@pytest.fixture
+def by_disability(wave_one, commissioner):
+    wave_two = _publish(consultation_next_wave(source=wave_one, user=commissioner), commissioner)
+    for wave, page in ((1, wave_one), (2, wave_two)):
+        for group, values in BY_FIELD[wave].items():
+            _answer_as(page, PLAN_SAY, values, {"disability": group})
+    return wave_one, wave_two
+
+
+def test_by_field_each_group_matches_scipy_on_the_raw_answers(by_disability):
+    wave_one, _wave_two = by_disability
+    by = series_comparison_by(series_key=wave_one.series_key, field_name="disability")
+    plan = next(q for q in by.questions if q.key == PLAN_SAY)
+    assert "Mann–Whitney U" in plan.test_name
+    groups = {g.value: g for g in plan.groups}
+    for value in ("yes", "no"):
+        before, after = BY_FIELD[1][value], BY_FIELD[2][value]
+        expected = mannwhitneyu(
+            after, before, alternative="two-sided", use_continuity=True, method="asymptotic"
+        )
+        group = groups[value]
+        assert not group.hidden
+        assert group.answered == [len(before), len(after)]
+        assert group.statistic == pytest.approx(expected.statistic)
+        assert group.p_value == pytest.approx(expected.pvalue)
+        assert (group.statistic, group.p_value) == pytest.approx(_hand_mann_whitney(before, after))
+        agree = next(row for row in group.rows if row.label == "Agree")
+        assert agree.people == [before.count(4), after.count(4)]
+        assert agree.change == pytest.approx(
+            100 * after.count(4) / len(after) - 100 * before.count(4) / len(before)
+        )
+    # Nobody preferred not to say, or left it blank: shown as such, not tested.
+    assert groups["prefer_not"].nobody and groups["not_given"].nobody
+    assert groups["prefer_not"].p_value is None
+
+
+def test_by_field_single_choice_matches_scipy(wave_one, commissioner):
+    wave_two = _publish(consultation_next_wave(source=wave_one, user=commissioner), commissioner)
+    raw = {
+        (1, "yes"): ["Much better"] * 5 + ["A bit better"] * 10,
+        (1, "no"): ["Much better"] * 6 + ["A bit better"] * 5,
+        (2, "yes"): ["Much better"] * 12 + ["A bit better"] * 5,
+        (2, "no"): ["Much better"] * 5 + ["A bit better"] * 7,
+    }
+    for (wave, group), values in raw.items():
+        _answer_as((wave_one, wave_two)[wave - 1], CHOICE_CONTROL, values, {"disability": group})
+    by = series_comparison_by(series_key=wave_one.series_key, field_name="disability")
+    choice = next(q for q in by.questions if q.key == CHOICE_CONTROL)
+    assert "chi-square" in choice.test_name
+    for group in (g for g in choice.groups if g.value in ("yes", "no")):
+        labels = ["Much better", "A bit better"]
+        table = [[raw[(w, group.value)].count(label) for label in labels] for w in (1, 2)]
+        statistic, p_value, _dof, _expected = chi2_contingency(table, correction=False)
+        assert group.statistic == pytest.approx(statistic)
+        assert group.p_value == pytest.approx(p_value)
+
+
+def test_by_field_figures_are_the_breakdowns_and_a_small_group_is_hidden_not_tested(
+    by_disability,
+):
+    wave_one, wave_two = by_disability
+    # Three people who prefer not to say, in each wave: a hidden group, and complementary
+    # suppression hides more (as on each wave's breakdown page).
+    for page in (wave_one, wave_two):
+        _answer_as(page, PLAN_SAY, [4, 4, 4], {"disability": "prefer_not"})
+    by = series_comparison_by(series_key=wave_one.series_key, field_name="disability")
+    plan = next(q for q in by.questions if q.key == PLAN_SAY)
+    groups = {g.value: g for g in plan.groups}
+    small = groups["prefer_not"]
+    assert small.hidden and small.p_value is None and small.statistic is None
+    assert "Hidden to protect people" in small.not_tested_because
+    assert all(n is None for row in small.rows for n in row.people if n != 0)
+    # Every figure is the one the wave's breakdown publishes, hidden where it is hidden.
+    for index, page in enumerate((wave_one, wave_two)):
+        breakdown = consultation_breakdown(consultation=page, field_name="disability")
+        table = next(q.table for q in breakdown.questions if q.question.key == PLAN_SAY)
+        for g, (value, _label) in enumerate(breakdown.groups):
+            for r, label in enumerate(table.row_labels[:-1]):
+                row = next(row for row in groups[value].rows if row.label == label)
+                assert row.people[index] == table.cells[r][g]
+    # No test is published over a hidden figure; a group with none hidden is tested.
+    for group in plan.groups:
+        last_two = [n for row in group.rows for n in row.people[-2:]]
+        if None in last_two:
+            assert group.hidden and group.p_value is None
+    assert sum(1 for g in plan.groups if g.hidden) >= 2  # the complement too
+
+
+def test_the_page_compares_by_the_field_chosen(client, by_disability, commissioner):
+    wave_one, _wave_two = by_disability
+    client.force_login(commissioner)
+    url = f"/consultations/series/{wave_one.series_key}/"
+    page = client.get(url, {"by": "disability"}).content.decode()
+    assert "Wave by wave, by disability" in page
+    assert page.count("U = ") >= 3  # everyone, and each of the two groups
+    assert "Nobody in this group answered in these waves." in page
+    bad = client.get(url, {"by": "shoe_size"})
+    assert bad.status_code == 200
+    assert "Select a valid choice" in bad.content.decode()
+
+
+def test_the_series_by_field_in_the_open_data(client, by_disability):
+    wave_one, wave_two = by_disability
+    for page in (wave_one, wave_two):
+        _answer_as(page, PLAN_SAY, [4, 4, 4], {"disability": "prefer_not"})
+    url = f"/api/v1/series/{wave_one.series_key}/by/disability"
+    assert client.get(url).status_code == 404  # no wave's results public yet
+    _close(wave_one, wave_two)
+    data = client.get(url).json()
+    assert data["by"] == "disability" and [w["wave"] for w in data["waves"]] == [1, 2]
+    plan = next(q for q in data["questions"] if q["key"] == PLAN_SAY)
+    groups = {g["value"]: g for g in plan["groups"]}
+    small = groups["prefer_not"]
+    assert small["hidden"] is True and small["p_value"] is None and small["statistic"] is None
+    assert all(n in (None, 0) for a in small["answers"] for n in a["people"])
+    for group in plan["groups"]:
+        if any(n is None for a in group["answers"] for n in a["people"][-2:]):
+            assert group["hidden"] and group["p_value"] is None
+    problem = client.get(f"/api/v1/series/{wave_one.series_key}/by/shoe_size")
+    assert problem.status_code == 400
+    assert "disability" in problem.json()["detail"]

@@ -103,3 +103,34 @@ def test_a_decision_citing_no_series_shows_nothing(client):
     decision = factories.make_decision()
     assert series_change_since(decision=decision) is None
     assert "What people said since" not in client.get(decision.url).content.decode()
+
+
+def test_the_change_is_in_the_evidence_pack_the_report_and_the_open_data(
+    client, series, commissioner
+):
+    wave_one, wave_two = series
+    decision = factories.make_decision(
+        cited_series=wave_one.series_key, decided_on=dt.date(2026, 3, 2)
+    )
+    question = Question.objects.get(section__page=wave_one, key=PLAN_SAY)
+    expected = {
+        "question": question.text,
+        "before_percent": round(100 * 5 / 12),
+        "after_percent": round(100 * 9 / 12),
+        "direction": "rose",
+    }
+    public = client.get(f"/api/v1/decisions/{decision.pk}").json()["series_change"]
+    assert public["series"] == wave_one.series_key
+    assert public["before"] == {"wave": 1, "consultation": wave_one.title}
+    assert public["after"] == {"wave": 2, "consultation": wave_two.title}
+    assert public["questions"] == [expected]
+    client.force_login(commissioner)
+    pack = client.get(f"/decisions/{decision.pk}/involvement-report.json").json()
+    assert pack["series_change"]["questions"] == [expected]
+    report = client.get(f"/decisions/{decision.pk}/involvement-report/").content.decode()
+    assert "What people said since" in report and "rose from 42% to 75%" in report
+
+
+def test_a_decision_citing_no_series_has_none_in_the_open_data(client, db):
+    decision = factories.make_decision()
+    assert client.get(f"/api/v1/decisions/{decision.pk}").json()["series_change"] is None

@@ -1,6 +1,7 @@
 """What matters to people, year on year: the comparison of a series' waves, and "Run the next
 wave" in the Wagtail admin."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from coproduce.disclosure import HIDDEN_NOTE
@@ -17,8 +19,23 @@ from engagement.consultations.services import consultation_next_wave
 from engagement.consultations.waves import (
     CHART_BAR_ROOM,
     SIGNIFICANCE,
+    breakdown_fields,
     series_comparison,
+    series_comparison_by,
 )
+
+
+def _field_choices():
+    return [("", gettext_lazy("Everyone together")), *breakdown_fields()]
+
+
+class SeriesByForm(forms.Form):
+    by = forms.ChoiceField(
+        label=gettext_lazy("Compare within the groups of an equality question"),
+        choices=_field_choices,
+        required=False,
+        widget=forms.Select,
+    )
 
 
 @login_required
@@ -27,11 +44,19 @@ def series_compare(request, series_key: str):
     comparison = series_comparison(series_key=series_key)
     if comparison is None:
         raise Http404
+    # The commissioner may compare within the groups of one equality-monitoring field. A field
+    # that is not one of them is shown back on the form as an error, never a 500.
+    form = SeriesByForm(request.GET or None)
+    by_field = None
+    if form.is_valid() and form.cleaned_data["by"]:
+        by_field = series_comparison_by(series_key=series_key, field_name=form.cleaned_data["by"])
     return render(
         request,
         "engagement/consultations/series_comparison.html",
         {
             "comparison": comparison,
+            "form": form,
+            "by_field": by_field,
             "significance": SIGNIFICANCE,
             "bar_room": CHART_BAR_ROOM,
             "hidden_note": HIDDEN_NOTE,
