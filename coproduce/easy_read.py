@@ -9,7 +9,7 @@ with `?format=easy-read` or `?format=standard` (links that can be shared). Impor
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 COOKIE = "easy_read"
 SESSION_KEY = "easy_read"
@@ -34,15 +34,19 @@ def context(request) -> dict:
     return {"easy_read_on": wants_easy_read(request)}
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def switch(request):
-    """Turn Easy Read on or off, then go back to the page the reader was on."""
-    on = request.POST.get("easy_read") == "on"
-    target = request.POST.get("next") or "/"
+    """Turn Easy Read on or off, then go back to the page the reader was on. A GET (the
+    address opened or bookmarked) changes nothing and goes back to the page, not an error."""
+    data = request.POST if request.method == "POST" else request.GET
+    target = data.get("next") or "/"
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "/"
+    if request.method != "POST":
+        return HttpResponseRedirect(target)
+    on = request.POST.get("easy_read") == "on"
     # The page's own ?format= would undo the choice just made: drop it.
     if "format=" in target:
         path, _, query = target.partition("?")

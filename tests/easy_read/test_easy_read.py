@@ -68,7 +68,6 @@ def test_a_page_without_an_easy_read_version_shows_the_standard_one(client):
 def test_the_switch_never_sends_people_off_the_site(client):
     response = _switch(client, True, "https://evil.example/")
     assert response["Location"] == "/"
-    assert client.get(reverse("easy_read_switch")).status_code == 405
 
 
 def test_switching_drops_a_format_in_the_address(client, decision):
@@ -156,3 +155,12 @@ def test_the_hint_is_shown_beside_easy_read_fields_in_the_admin(client, editor, 
     assert "Easy Read aims for 15 or fewer" in html
     # A hint, never a gate: a hard Easy Read text still publishes.
     assert Page.objects.filter(pk=decision.pk, live=True).exists()
+
+
+def test_opening_the_switch_address_changes_nothing_and_goes_back(client):
+    # A bookmarked or typed /easy-read/ is not an error page, and a GET never switches.
+    response = client.get("/easy-read/?next=/consultations/")
+    assert (response.status_code, response["Location"]) == (302, "/consultations/")
+    assert COOKIE not in response.cookies
+    elsewhere = client.get("/easy-read/?next=https://evil.example/")
+    assert elsewhere["Location"] == "/"
