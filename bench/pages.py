@@ -32,6 +32,7 @@ import secrets
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -113,14 +114,14 @@ async def hammer(base: str, path: str, cookie: str | None, *, concurrency, secon
 
     latencies: list[float] = []
     errors = 0
-    deadline = time.monotonic() + seconds
     cookies = {"sessionid": cookie} if cookie else None
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(
-        base_url=base, cookies=cookies, limits=limits, timeout=30, trust_env=False
+        base_url=base, cookies=cookies, limits=limits, timeout=15, trust_env=False
     ) as client:
         for _ in range(2):  # warm
             await client.get(path)
+        deadline = time.monotonic() + seconds
 
         async def worker():
             nonlocal errors
@@ -129,7 +130,7 @@ async def hammer(base: str, path: str, cookie: str | None, *, concurrency, secon
                 try:
                     response = await client.get(path)
                     ok = response.status_code == 200
-                except httpx.HTTPError:
+                except httpx.HTTPError:  # a timeout or refusal is counted, not raised
                     ok = False
                 if ok:
                     latencies.append((time.perf_counter() - start) * 1000)
@@ -149,7 +150,7 @@ async def hammer(base: str, path: str, cookie: str | None, *, concurrency, secon
 
 
 def write_markdown(report: dict) -> None:
-    ceiling = report["pages"]["minimal Django view (ceiling)"]["rps"] or 1
+    ceiling = report["pages"]["minimal Django view (ceiling)"]["rps"] or 1.0
     rows = []
     for name, run in report["pages"].items():
         small, large = (
@@ -261,20 +262,31 @@ def main(argv: list[str] | None = None) -> int:
             "CHANNEL_LAYER_PREFIX": f"bench-pages-{os.getpid()}",
         }
         cookie = staff.cookies[settings.SESSION_COOKIE_NAME].value
+        connection.close()  # nothing of this process's may hold a lock the server waits on
         pages = {}
         with Servers(env, count=1) as servers:
+            # Servers keeps the server's stderr in a pipe (for its start-up error); drain it,
+            # or a page that logs fills the pipe and the server blocks writing to it.
+            for process in servers.processes:
+                threading.Thread(
+                    target=lambda stream=process.stderr: [None for _line in stream], daemon=True
+                ).start()
             base = f"http://{servers.urls[0]}"
             for name, (path, signed_in) in urls.items():
-                run = asyncio.run(
-                    hammer(
-                        base,
-                        path,
-                        cookie if signed_in else None,
-                        concurrency=args.concurrency,
-                        seconds=args.seconds,
-                        cap=args.max_requests,
+                try:
+                    run = asyncio.run(
+                        hammer(
+                            base,
+                            path,
+                            cookie if signed_in else None,
+                            concurrency=args.concurrency,
+                            seconds=args.seconds,
+                            cap=args.max_requests,
+                        )
                     )
-                )
+                except Exception as error:  # noqa: BLE001 - reported, and the run goes on
+                    run = {"requests": 0, "errors": repr(error)[:200], "rps": 0.0}
+                    run |= {"p50_ms": None, "p95_ms": None}
                 pages[name] = run
                 print(f"{name}: {json.dumps(run)}", flush=True)
         data = {k: v // 2 * 2 for k, v in sizes.items()}
