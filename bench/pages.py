@@ -114,6 +114,7 @@ async def hammer(base: str, path: str, cookie: str | None, *, concurrency, secon
 
     latencies: list[float] = []
     errors = 0
+    statuses: dict[str, int] = {}  # what the failures were, to say why
     cookies = {"sessionid": cookie} if cookie else None
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(
@@ -130,8 +131,11 @@ async def hammer(base: str, path: str, cookie: str | None, *, concurrency, secon
                 try:
                     response = await client.get(path)
                     ok = response.status_code == 200
-                except httpx.HTTPError:  # a timeout or refusal is counted, not raised
-                    ok = False
+                    what = str(response.status_code)
+                except httpx.HTTPError as error:  # a timeout or refusal is counted, not raised
+                    ok, what = False, type(error).__name__
+                if not ok:
+                    statuses[what] = statuses.get(what, 0) + 1
                 if ok:
                     latencies.append((time.perf_counter() - start) * 1000)
                 else:
@@ -143,6 +147,7 @@ async def hammer(base: str, path: str, cookie: str | None, *, concurrency, secon
     return {
         "requests": len(latencies),
         "errors": errors,
+        "failures": statuses,
         "rps": round(len(latencies) / elapsed, 1),
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "p95_ms": round(percentile(latencies, 95), 1) if latencies else None,
@@ -261,6 +266,15 @@ def main(argv: list[str] | None = None) -> int:
             "CACHE_KEY_PREFIX": f"bench-pages-{os.getpid()}",
             "CHANNEL_LAYER_PREFIX": f"bench-pages-{os.getpid()}",
         }
+        # Production settings serve static files through a manifest, as a deploy does after
+        # collectstatic: without one every page is a 500.
+        env["STATIC_ROOT"] = str(ROOT / "staticfiles-bench")
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            check=True,
+        )
         cookie = staff.cookies[settings.SESSION_COOKIE_NAME].value
         connection.close()  # nothing of this process's may hold a lock the server waits on
         pages = {}
