@@ -23,3 +23,5 @@ else:
         }
     }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# The site's URLs plus the minimal view of bench/pages.py (the ceiling).
+ROOT_URLCONF = "bench.urls"

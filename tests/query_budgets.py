@@ -65,8 +65,9 @@ QUERY_BUDGETS: dict[str, Budget] = {
         4, "the private pages (Wagtail's public()), the count, one page (status in SQL), topics"
     ),
     "api: consultation results": Budget(
-        12,
-        "the page and whether it is restricted, questions, choices, respondents, figures of "
+        13,
+        "the page and whether it is restricted, its results version (results_cache.py), "
+        "questions, choices, respondents, figures of "
         "every answer and of unsubmitted ones, people per question (both), latest free text, "
         "whether a published decision links to it (its status)",
     ),

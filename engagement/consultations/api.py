@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 
+from engagement.consultations import results_cache
 from engagement.consultations.exports import aggregates_as_dict
 from engagement.consultations.models import ConsultationPage, ConsultationStatus, QuestionKind
 from engagement.consultations.representativeness import consultation_representativeness
 from engagement.consultations.results import (
     breakdown_fields,
-    consultation_results,
     results_are_public,
 )
 from engagement.consultations.selectors import consultation_listing
@@ -209,7 +209,7 @@ def consultation_results_detail(
             detail=_("The results of this consultation are not public yet."),
         )
     return {"licence": LICENCE} | aggregates_as_dict(
-        consultation_results(consultation=consultation)
+        results_cache.consultation_results(consultation=consultation)
     )
 
 

@@ -656,3 +656,19 @@ class ReferencePopulation(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.area_code})"
+
+
+class ResultsVersion(models.Model):
+    """A number that changes whenever anything that a consultation's published figures depend on
+    changes (a response entered or deleted, an answer hidden or shown, the page published with
+    new dates or questions, 'about you' answers saved). The cached results of a closed
+    consultation are keyed on it (engagement/consultations/results_cache.py). Kept in
+    PostgreSQL, not in the cache, so a Redis outage cannot lose a change."""
+
+    consultation = models.OneToOneField(
+        ConsultationPage, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Results version {self.version} of consultation {self.consultation_id}"

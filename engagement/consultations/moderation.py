@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from engagement.consultations import results_cache
 from engagement.consultations.models import Answer, AnswerModeration, QuestionKind
 
 REASON_MAX_LENGTH = 255
@@ -48,6 +49,7 @@ def answer_hide(*, answer_id: int, moderator: AbstractBaseUser, reason: str) -> 
     answer.hidden_by = moderator
     answer.hidden_at = timezone.now()
     answer.save(update_fields=["hidden", "hidden_reason", "hidden_by", "hidden_at"])
+    results_cache.bump(answer.response.consultation_id)
     AnswerModeration.objects.create(
         answer=answer, action=AnswerModeration.Action.HIDDEN, reason=reason, moderator=moderator
     )
@@ -66,6 +68,7 @@ def answer_unhide(*, answer_id: int, moderator: AbstractBaseUser) -> Answer:
     answer.hidden_by = None
     answer.hidden_at = None
     answer.save(update_fields=["hidden", "hidden_reason", "hidden_by", "hidden_at"])
+    results_cache.bump(answer.response.consultation_id)
     AnswerModeration.objects.create(
         answer=answer, action=AnswerModeration.Action.SHOWN, moderator=moderator
     )

@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from coproduce.notifications.mail import TRANSACTIONAL, Kind, send_email
+from engagement.consultations import results_cache
 from engagement.consultations.kinds import quoted_sentence
 from engagement.consultations.models import (
     AGREEMENT_SCALE,
@@ -499,6 +500,7 @@ def response_enter_assisted(
         return Response.objects.get(reference=reference, consultation=consultation), False
     _replace_answers(response=response, questions=consultation.ordered_questions, answers=answers)
     response, _sent = response_submit(response=response)
+    results_cache.bump(consultation.pk)
     return response, True
 
 
@@ -632,6 +634,7 @@ def _replace_questionnaire(
     revision = latest.save_revision(user=user)
     if target.live and not had_draft_changes:
         revision.publish(user=user)
+    results_cache.bump(target.pk)
 
 
 def _questionnaire_definition(page: ConsultationPage) -> list[dict]:

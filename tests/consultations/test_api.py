@@ -113,10 +113,22 @@ def test_the_old_url_redirects_here_with_a_deprecation_notice(client, answered):
 
 
 def test_api_queries_do_not_grow_with_responses(client, answered, exact_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from engagement.consultations import results_cache
+
+    # Computed each time (a new results version), as the first request after any change is.
     client.get(api_url(answered))
+    results_cache.bump(answered.pk)
     with exact_queries("api: consultation results"):
         client.get(api_url(answered))
     for _n in range(10):
         factories.make_response(answered, answers={SINGLE: "Weekly", SCALE: 4})
+    results_cache.bump(answered.pk)  # the factory goes behind the services' back
     with exact_queries("api: consultation results"):
         assert client.get(api_url(answered)).json()["respondents"] == 14
+    # Then served from the cache (closed consultation): fewer queries still.
+    with CaptureQueriesContext(connection) as cached:
+        assert client.get(api_url(answered)).json()["respondents"] == 14
+    assert len(cached) < 13 - 5, len(cached)

@@ -150,7 +150,10 @@ def test_results_page_queries_do_not_grow_with_questions_or_responses(
     large = _consultation_with(questions_sets=3, responses=12, title="Large consultation")
     if role:
         client.force_login(request.getfixturevalue(role))
-    client.get(results_url(small))  # warm per-process caches (site settings, locale)
+    warm = _consultation_with(questions_sets=1, responses=1, title="Warm-up consultation")
+    # Warm per-process caches (site settings, locale) on a third consultation, so the two
+    # measured below are both computed, not served from the results cache (results_cache.py).
+    client.get(results_url(warm))
 
     def queries_for(consultation):
         from django.db import connection
@@ -170,8 +173,9 @@ def test_results_page_queries_do_not_grow_with_questions_or_responses(
     assert html.count("<blockquote") == 9
     assert html.count("Answer 11<") == 3
     # The fixed budget itself stays small: session, user and groups; the page and whether it is
-    # restricted; the selector's eight; the site, its settings, menus and breadcrumb.
-    assert budget <= 24, budget
+    # restricted; its results version (results_cache.py); the selector's eight; the site, its
+    # settings, menus and breadcrumb.
+    assert budget <= 25, budget
 
 
 def test_results_of_a_private_page_are_not_public(client, answered):

@@ -20,6 +20,7 @@ from wagtail import hooks
 from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE
 from engagement.consultations import moderation as moderation
 from engagement.consultations import results as selectors
+from engagement.consultations import results_cache
 from engagement.consultations.charts import bar_chart
 from engagement.consultations.exports import (
     aggregate_csv,
@@ -111,7 +112,7 @@ def consultation_results(request, consultation_id: int):
     consultation = _consultation(consultation_id)
     if not request.user.has_perm("engagement.view_consultation_results", consultation):
         return _not_public(request, consultation)
-    results = selectors.consultation_results(consultation=consultation)
+    results = results_cache.consultation_results(consultation=consultation)
     sections = [
         (
             title,
@@ -195,7 +196,7 @@ def consultation_breakdown(request, consultation_id: int):
     form = BreakdownForm(request.GET or None)
     breakdown = None
     if form.is_valid():
-        breakdown = selectors.consultation_breakdown(
+        breakdown = results_cache.consultation_breakdown(
             consultation=consultation, field_name=form.cleaned_data["by"]
         )
     return render(
@@ -231,7 +232,7 @@ def breakdown_export(request, consultation_id: int, fmt: str):
         if fmt == "json":
             return JsonResponse({"error": message}, status=400)
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-    breakdown = selectors.consultation_breakdown(
+    breakdown = results_cache.consultation_breakdown(
         consultation=consultation, field_name=form.cleaned_data["by"]
     )
     if fmt == "json":
@@ -310,7 +311,7 @@ def export_results(request, consultation_id: int, fmt: str):
     consultation = _consultation(consultation_id)
     if denied := _require(request, "engagement.export_consultation_results", consultation):
         return denied
-    results = selectors.consultation_results(consultation=consultation)
+    results = results_cache.consultation_results(consultation=consultation)
     if fmt == "csv":
         response = HttpResponse(aggregate_csv(results), content_type="text/csv; charset=utf-8")
     elif fmt == "json":

@@ -1,0 +1,337 @@
+"""Benchmark: the public pages against the ceiling of the stack (issue #17, "Pages against the
+ceiling").
+
+    DATABASE_URL=postgres://user@host:5432/name python -m bench.pages [--full]
+
+Makes a throwaway database next to the one DATABASE_URL names (`test_<name>`, migrated, dropped
+at the end), seeds a closed consultation with responses (bench/consultation_results.py's COPY
+loader), expert profiles, published decisions and co-production groups, then starts one daphne
+process (as deploy/coproduce-web@.service runs it) with production settings (bench/settings.py,
+whose URLs add a minimal Django view: the ceiling) on loopback, and for each page runs
+`--concurrency` clients (default 16) for `--seconds` each, reporting requests per second and
+p50/p95 latency. Before that it counts each page's database queries at two data sizes (the
+seed, then again after adding as much once more): the counts must not grow.
+
+The load generator is an asyncio loop over httpx (one process, `--concurrency` tasks sharing a
+connection pool): light enough to run beside the server on a small machine, which locust (its
+own web UI, gevent, a worker per core) is not; every run is bounded by `--seconds` and by
+`--max-requests`, and talks only to 127.0.0.1.
+
+Default scale: 20,000 responses, 200 profiles, 20 decisions, 5 groups. `--full` is the issue's:
+100,000 responses, 2,000 profiles, 200 decisions, 50 groups. Writes bench/results-pages.json
+(bench/results.json is the rooms benchmark's) and a section of docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from bench.consultation_results import load, machine, setup_django
+from bench.rooms import Servers, percentile
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_JSON = ROOT / "bench" / "results-pages.json"
+BENCHMARKS_MD = ROOT / "docs" / "benchmarks.md"
+SECTION_START = "<!-- pages:start -->"
+SECTION_END = "<!-- pages:end -->"
+
+
+def seed(*, responses: int, profiles: int, decisions: int, groups: int, seed_n: int, batch: int):
+    """Add this much data; returns the consultation (the first batch makes it)."""
+    from engagement.consultations.models import ConsultationPage
+    from tests import factories
+
+    now = dt.datetime.now(dt.UTC)
+    consultation = ConsultationPage.objects.filter(title="Short breaks for carers").first()
+    if consultation is None:
+        consultation = factories.make_consultation(
+            title="Short breaks for carers",
+            opens_at=now - dt.timedelta(days=60),
+            closes_at=now - dt.timedelta(days=1),
+        )
+    load(consultation, responses=responses, seed=seed_n + batch)
+    factories.ExpertProfileFactory.create_batch(profiles)
+    for i in range(decisions):
+        factories.make_decision(title=f"Decision {batch}-{i}", consultations=[consultation])
+    factories.CoproductionGroupFactory.create_batch(groups)
+    from engagement.consultations import results_cache
+
+    results_cache.bump(consultation.pk)  # COPY goes behind the services' back
+    return consultation
+
+
+def page_urls(consultation) -> dict[str, tuple[str, bool]]:
+    """name -> (path, signed in as a commissioner)."""
+    from django.urls import reverse
+
+    from engagement.decisions.models import DecisionPage
+
+    decision = DecisionPage.objects.live().order_by("pk").first()
+    pk = consultation.pk
+    return {
+        "minimal Django view (ceiling)": ("/bench/minimal/", False),
+        "home": ("/", False),
+        "consultation": (consultation.url, False),
+        "results": (reverse("engagement:consultation_results", args=[pk]), False),
+        "breakdown (commissioner)": (
+            reverse("engagement:consultation_breakdown", args=[pk]) + "?by=age_band",
+            True,
+        ),
+        "profile directory (commissioner)": (reverse("engagement:directory"), True),
+        "decision": (decision.url, False),
+        "decision log": (decision.get_parent().url, False),
+    }
+
+
+def query_counts(urls: dict, client, staff_client) -> dict[str, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for name, (url, staff) in urls.items():
+        if url.startswith("/bench/"):
+            continue
+        browser = staff_client if staff else client
+        browser.get(url)  # warm: per-process caches, and the results cache
+        with CaptureQueriesContext(connection) as captured:
+            status = browser.get(url).status_code
+        counts[name] = len(captured) if status == 200 else f"HTTP {status}"
+    return counts
+
+
+async def hammer(base: str, path: str, cookie: str | None, *, concurrency, seconds, cap) -> dict:
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    statuses: dict[str, int] = {}  # what the failures were, to say why
+    cookies = {"sessionid": cookie} if cookie else None
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(
+        base_url=base, cookies=cookies, limits=limits, timeout=15, trust_env=False
+    ) as client:
+        for _ in range(2):  # warm
+            await client.get(path)
+        deadline = time.monotonic() + seconds
+
+        async def worker():
+            nonlocal errors
+            while time.monotonic() < deadline and len(latencies) + errors < cap:
+                start = time.perf_counter()
+                try:
+                    response = await client.get(path)
+                    ok = response.status_code == 200
+                    what = str(response.status_code)
+                except httpx.HTTPError as error:  # a timeout or refusal is counted, not raised
+                    ok, what = False, type(error).__name__
+                if not ok:
+                    statuses[what] = statuses.get(what, 0) + 1
+                if ok:
+                    latencies.append((time.perf_counter() - start) * 1000)
+                else:
+                    errors += 1
+
+        started = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.monotonic() - started
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "failures": statuses,
+        "rps": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "p95_ms": round(percentile(latencies, 95), 1) if latencies else None,
+    }
+
+
+def write_markdown(report: dict) -> None:
+    ceiling = report["pages"]["minimal Django view (ceiling)"]["rps"] or 1.0
+    rows = []
+    for name, run in report["pages"].items():
+        small, large = (
+            report["queries"]["small"].get(name, "–"),
+            report["queries"]["large"].get(name, "–"),
+        )
+        rows.append(
+            f"| {name} | {run['rps']} | {round(run['rps'] / ceiling * 100)}% | {run['p50_ms']} |"
+            f" {run['p95_ms']} | {run['errors']} | {small} | {large} |"
+        )
+    data = report["data"]
+    section = f"""{SECTION_START}
+## Pages against the ceiling
+
+`python -m bench.pages{" --full" if report["full"] else ""}` on {report["date"]} (commit
+{report["git"]}): one daphne process, production settings, {report["concurrency"]} concurrent
+clients for {report["seconds"]} s per page on loopback (an asyncio httpx loop in a second
+process). Data: {data["responses"]:,} responses to one closed consultation, {data["profiles"]}
+profiles, {data["decisions"]} decisions, {data["groups"]} groups; query counts at that size
+and at half of it. **Machine loaded** while measured: load average {report["load_before"]}
+before, {report["load_after"]} after, on {report["machine"].get("cpus", "?")} CPUs shared with
+other work; rerun on an idle machine before reading these as capacity.
+
+| Page | Requests/s | Of ceiling | p50 ms | p95 ms | Errors | Queries (half) | Queries (full) |
+|---|---|---|---|---|---|---|---|
+{chr(10).join(rows)}
+
+The targets (issue #17): every public page at least half the ceiling's requests per second;
+results and breakdown p95 under 300 ms at 100,000 responses; the same number of queries at
+both sizes. The results page, its breakdown and the open-data results of a closed
+consultation are served from the cache (engagement/consultations/results_cache.py) after the
+first request, so their figures here are the cached ones.
+{SECTION_END}"""
+    text = BENCHMARKS_MD.read_text()
+    if SECTION_START in text and SECTION_END in text:
+        before, rest = text.split(SECTION_START, 1)
+        text = before + section + rest.split(SECTION_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    BENCHMARKS_MD.write_text(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--full", action="store_true", help="the issue's full scale")
+    parser.add_argument("--responses", type=int)
+    parser.add_argument("--profiles", type=int)
+    parser.add_argument("--decisions", type=int)
+    parser.add_argument("--groups", type=int)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--max-requests", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    scale = (100_000, 2_000, 200, 50) if args.full else (20_000, 200, 20, 5)
+    sizes = {
+        "responses": args.responses or scale[0],
+        "profiles": args.profiles or scale[1],
+        "decisions": args.decisions or scale[2],
+        "groups": args.groups or scale[3],
+    }
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        print("Set DATABASE_URL to a PostgreSQL database: the figures are for PostgreSQL.")
+        return 2
+    load_before = os.getloadavg()
+    server_key = secrets.token_urlsafe(50)
+    setup_django()
+    from django.conf import settings
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from coproduce.accounts import roles
+    from tests import factories
+
+    setup_test_environment()
+    settings.SECRET_KEY = server_key  # the session's auth hash must match the server's
+    old_name = connection.settings_dict["NAME"]
+    # Its own name, so a test run on the same database server is left alone.
+    connection.settings_dict["TEST"]["NAME"] = f"bench_pages_{old_name}"
+    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        half = {k: v // 2 for k, v in sizes.items()}
+        print(f"Seeding {half}…", flush=True)
+        consultation = seed(**half, seed_n=args.seed, batch=0)
+        commissioner = factories.UserFactory(email="bench-commissioner@example.org")
+        commissioner.groups.add(Group.objects.get(name=roles.COMMISSIONER))
+        anonymous, staff = Client(), Client()
+        staff.force_login(commissioner)
+        urls = page_urls(consultation)
+        queries = {"small": query_counts(urls, anonymous, staff)}
+        print(f"Seeding {half} more…", flush=True)
+        seed(**half, seed_n=args.seed, batch=1)
+        queries["large"] = query_counts(urls, anonymous, staff)
+        print(f"Queries: {queries}", flush=True)
+
+        base_url = database_url.rsplit("/", 1)[0]
+        env = {
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "SECRET_KEY": server_key,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": f"{base_url}/{test_name}",
+            "DATABASE_CONN_MAX_AGE": "60",
+            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "SECURE_SSL_REDIRECT": "false",
+            "CACHE_KEY_PREFIX": f"bench-pages-{os.getpid()}",
+            "CHANNEL_LAYER_PREFIX": f"bench-pages-{os.getpid()}",
+        }
+        # Production settings serve static files through a manifest, as a deploy does after
+        # collectstatic: without one every page is a 500.
+        env["STATIC_ROOT"] = str(ROOT / "staticfiles-bench")
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            check=True,
+        )
+        cookie = staff.cookies[settings.SESSION_COOKIE_NAME].value
+        connection.close()  # nothing of this process's may hold a lock the server waits on
+        pages = {}
+        with Servers(env, count=1) as servers:
+            # Servers keeps the server's stderr in a pipe (for its start-up error); drain it,
+            # or a page that logs fills the pipe and the server blocks writing to it.
+            for process in servers.processes:
+                threading.Thread(
+                    target=lambda stream=process.stderr: [None for _line in stream], daemon=True
+                ).start()
+            base = f"http://{servers.urls[0]}"
+            for name, (path, signed_in) in urls.items():
+                try:
+                    run = asyncio.run(
+                        hammer(
+                            base,
+                            path,
+                            cookie if signed_in else None,
+                            concurrency=args.concurrency,
+                            seconds=args.seconds,
+                            cap=args.max_requests,
+                        )
+                    )
+                except Exception as error:  # noqa: BLE001 - reported, and the run goes on
+                    run = {"requests": 0, "errors": repr(error)[:200], "rps": 0.0}
+                    run |= {"p50_ms": None, "p95_ms": None}
+                pages[name] = run
+                print(f"{name}: {json.dumps(run)}", flush=True)
+        data = {k: v // 2 * 2 for k, v in sizes.items()}
+        report = {
+            "benchmark": "pages",
+            "date": dt.date.today().isoformat(),
+            "full": args.full,
+            "concurrency": args.concurrency,
+            "seconds": args.seconds,
+            "data": data,
+            "queries": queries,
+            "pages": pages,
+            "load_before": [round(x, 2) for x in load_before],
+            "load_after": [round(x, 2) for x in os.getloadavg()],
+            "machine": machine(),
+            "git": subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=False,
+            ).stdout.strip(),
+        }
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    RESULTS_JSON.write_text(json.dumps(report, indent=2) + "\n")
+    write_markdown(report)
+    print(f"Wrote {RESULTS_JSON.relative_to(ROOT)} and {BENCHMARKS_MD.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
