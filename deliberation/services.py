@@ -781,7 +781,8 @@ def session_reminders_queue(*, now=None) -> int:
     """Queue the reminders now due: a day before and an hour before each session, to each
     person with a place. Each reminder is one OutgoingEmail row with a unique key (kind,
     session, its start time, person), so however often this runs, or the worker retries, it is
-    sent once. A session moved to a new time gets new reminders. Returns how many were queued."""
+    sent once. A session moved to a new time gets new reminders. People whose passport asks for
+    Easy Read get the Easy Read wording. Returns how many were queued."""
     now = now or timezone.now()
     queued = 0
     sessions = Session.objects.select_related("group").filter(
@@ -792,10 +793,17 @@ def session_reminders_queue(*, now=None) -> int:
     )
     for session in sessions:
         which = "hour" if session.scheduled_at - now <= timedelta(hours=1) else "day"
-        people = SessionAttendance.objects.select_related("user").filter(
-            session=session, place=SessionAttendance.Place.CONFIRMED
+        people = list(
+            SessionAttendance.objects.select_related("user").filter(
+                session=session, place=SessionAttendance.Place.CONFIRMED
+            )
         )
+        passports = passport_selectors.passports_by_user(user_ids=[a.user_id for a in people])
         for attendance in people:
+            # In the format the person chose in their passport: Easy Read has its own words
+            # (short sentences, one idea a line); every other format gets the standard text.
+            passport = passports.get(attendance.user_id)
+            easy_read = passport is not None and passport.contact_format == "easy_read"
             with transaction.atomic():
                 email = send_email(
                     kind=Kind.REMINDERS,
@@ -806,7 +814,9 @@ def session_reminders_queue(*, now=None) -> int:
                     )
                     % {"title": session.title},
                     body=render_to_string(
-                        "deliberation/email/reminder.txt",
+                        "deliberation/email/reminder_easy_read.txt"
+                        if easy_read
+                        else "deliberation/email/reminder.txt",
                         {
                             "session": session,
                             "which": which,

@@ -189,3 +189,23 @@ def test_the_reminder_command_and_people_who_turned_reminders_off(
         call_command("send_session_reminders", stdout=io.StringIO())
         call_command("send_session_reminders", stdout=io.StringIO())
     assert [m.to for m in mail.outbox] == [["asha@example.org"]]
+
+
+def test_a_reminder_comes_in_easy_read_when_the_passport_asks_for_it(
+    session, member, role_user, django_capture_on_commit_callbacks
+):
+    other = role_user(roles.EXPERT, email="ben@example.org")
+    session.group.members.add(other)
+    factories.PassportFactory(user=member, contact_format="easy_read")
+    factories.PassportFactory(user=other, contact_format="standard")
+    _register(session, member)
+    _register(session, other)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert session_reminders_queue(now=session.scheduled_at - timedelta(minutes=50)) == 2
+    body = {m.to[0]: m.body for m in mail.outbox}
+    assert "Your meeting starts soon." in body["asha@example.org"]
+    assert "starts in about an hour" not in body["asha@example.org"]
+    assert "starts in about an hour" in body["ben@example.org"]
+    assert "Your meeting starts soon." not in body["ben@example.org"]
+    assert all(LINK in text for text in body.values())
