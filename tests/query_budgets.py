@@ -31,8 +31,12 @@ QUERY_BUDGETS: dict[str, Budget] = {
         "the weights, areas' shares of profiles and of the people involved (2), the "
         "opportunity's terms, the candidates with their fairness figures, and their terms",
     ),
-    "room page (facilitator)": Budget(26, "signed in, rule checks, log, people, polls, agenda"),
-    "transcript": Budget(18, "signed in, rule checks, the log, removals, people, polls"),
+    "room page (facilitator)": Budget(
+        27, "signed in, rule checks, log, people, polls, agenda; the person's roles (header)"
+    ),
+    "transcript": Budget(
+        19, "signed in, rule checks, the log, removals, people, polls; the person's roles (header)"
+    ),
     "expert: /opportunities/": Budget(14, "signed in, chrome, one page of opportunities"),
     "expert: /opportunities/invitations/": Budget(10, "signed in, chrome, the invitations"),
     "expert: /claims/": Budget(13, "signed in, chrome, the person's claims"),
@@ -59,7 +63,8 @@ QUERY_BUDGETS: dict[str, Budget] = {
     "expert: /profiles/me/record/": Budget(
         16, "signed in, chrome, the record (4) and the ledger by year (4)"
     ),
-    "commissioner: a profile": Budget(15, "signed in, chrome, the profile and its taxonomies"),
+    # One fewer since access needs left the profile for the involvement passport (issue 15).
+    "commissioner: a profile": Budget(14, "signed in, chrome, the profile and its taxonomies"),
     # The open-data API has no chrome and no session: only what the answer holds.
     "api: consultations": Budget(
         4, "the private pages (Wagtail's public()), the count, one page (status in SQL), topics"
