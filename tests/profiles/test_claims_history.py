@@ -52,7 +52,7 @@ def test_approved_claims_stay_in_the_commissioners_history_with_filters(
     client.force_login(role_user(roles.COMMISSIONER))
 
     history = client.get("/claims/").content.decode().split('id="claims-history"')[1]
-    assert history.count('<tr role="row"') == 3 + 1  # and the header row
+    assert history.count('<tr class="nhsuk-table__row">') == 3 + 1  # and the header row
     assert "Approved" in history and "Queried" in history
 
     approved = client.get("/claims/", {"status": "approved"}).content.decode()

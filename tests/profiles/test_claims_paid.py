@@ -131,7 +131,7 @@ def test_the_history_filters_paid_and_the_ledger_and_csv_agree(client, people, a
     client.force_login(people["commissioner"])
     paid = client.get("/claims/", {"status": "paid"}).content.decode()
     paid = paid.split('id="claims-history"')[1]
-    assert paid.count('<tr role="row"') == 1 + 1  # and the header row
+    assert paid.count('<tr class="nhsuk-table__row">') == 1 + 1  # and the header row
     assert (
         '<option value="paid" selected>Paid</option>'
         in client.get("/claims/", {"status": "paid"}).content.decode()
