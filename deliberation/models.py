@@ -438,7 +438,10 @@ class SessionAttendance(models.Model):
     attending = models.BooleanField(default=True)
     # What the person has: a place, a place on the waiting list, or nothing (not coming).
     # Set only by deliberation.services.session_registration_sync, under a lock on the session.
-    place = models.CharField(max_length=10, choices=Place.choices, blank=True, default="")
+    # The database default lets code one release older (a rolling deploy) still add rows.
+    place = models.CharField(
+        max_length=10, choices=Place.choices, blank=True, default="", db_default=""
+    )
     waiting_since = models.DateTimeField(null=True, blank=True)
     # Keys of `coproduce.passport.models.NEEDS` this person shares for this session.
     shared_needs = models.JSONField(default=list, blank=True)

@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='sessionattendance',
             name='place',
-            field=models.CharField(blank=True, choices=[('confirmed', 'You have a place'), ('waiting', 'You are on the waiting list'), ('', 'Not coming')], default='', max_length=10),
+            field=models.CharField(blank=True, choices=[('confirmed', 'You have a place'), ('waiting', 'You are on the waiting list'), ('', 'Not coming')], db_default='', default='', max_length=10),
         ),
         migrations.AddField(
             model_name='sessionattendance',
