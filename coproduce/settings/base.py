@@ -228,6 +228,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coproduce <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# GOV.UK Notify instead of SMTP: set EMAIL_BACKEND to
+# coproduce.notifications.notify_backend.NotifyEmailBackend and these (docs/deployment.md).
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "")
+NOTIFY_REPLY_TO_ID = os.environ.get("NOTIFY_REPLY_TO_ID", "")
 
 # The NHS.UK typeface. NHS.UK frontend's CSS names Frutiger, served from assets.nhs.uk; the
 # licence covers NHS organisations only (not councils or social care providers), and fetching it
