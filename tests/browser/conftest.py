@@ -2,10 +2,12 @@
 
 Playwright never downloads a browser here; it drives /usr/bin/chromium (or CHROMIUM_PATH)."""
 
+import contextlib
 import os
 import shutil
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.conftest import require
 
@@ -103,3 +105,22 @@ def log_in(live_server):
         page.wait_for_load_state()
 
     return do
+
+
+def assert_fits_width(page, width: int) -> None:
+    """Nothing scrolls sideways at `width` px. After a resize the header's script moves links
+    under "More" a moment later, so the width may settle first; an overflow that stays fails,
+    naming what sticks out."""
+    page.set_viewport_size({"width": width, "height": 844})
+    with contextlib.suppress(PlaywrightTimeoutError):  # the assertion below says what is wrong
+        page.wait_for_function(f"document.documentElement.scrollWidth <= {width}", timeout=5_000)
+    wide = page.evaluate(
+        """(width) => [...document.querySelectorAll('body *')]
+            .filter((e) => e.getBoundingClientRect().right > width + 1)
+            .slice(0, 5)
+            .map((e) => `${e.tagName.toLowerCase()}.${e.className} ends at `
+                + `${Math.round(e.getBoundingClientRect().right)}px`)""",
+        width,
+    )
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"the page is {scroll_width}px wide at {width}px: {wide}"

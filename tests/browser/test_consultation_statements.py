@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from deliberation.opinions import services as opinions
 from deliberation.opinions.models import StatementVote
 from engagement.consultation_statements import services
+from tests.browser.conftest import assert_fits_width
 from tests.consultation_statements.conftest import (  # noqa: F401 - fixtures
     closed_with_statements,
     open_with_statements,
@@ -71,8 +72,7 @@ def test_voting_by_keyboard_alone_without_an_account(
     page.get_by_role("button", name="Add statement").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter your statement")
     assert_accessible(page)
-    page.set_viewport_size({"width": 390, "height": 844})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_fits_width(page, 390)
     assert_accessible(page)
     _tab_to(page, "Back to the questions")
     page.keyboard.press("Enter")
