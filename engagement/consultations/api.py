@@ -321,7 +321,16 @@ class SeriesAnswer(Schema):
     change_points: float | None = Field(description="Latest wave minus the one before")
 
 
-class SeriesQuestion(Schema):
+class SeriesTestOutcome(Schema):
+    """The test of change between the last two waves, or why there is none."""
+
+    statistic: float | None
+    p_value: float | None
+    more_than_chance: bool | None
+    not_tested_because: str | None
+
+
+class SeriesQuestion(SeriesTestOutcome):
     key: str = Field(description="The question's identity across waves")
     text: str
     kind: Literal["agreement_scale", "single_choice"]
@@ -330,10 +339,6 @@ class SeriesQuestion(Schema):
     answers: list[SeriesAnswer]
     test: str | None
     statistic_name: str | None
-    statistic: float | None
-    p_value: float | None
-    more_than_chance: bool | None
-    not_tested_because: str | None
 
 
 class SeriesComparisonOut(Schema):
@@ -375,7 +380,7 @@ class SeriesGroupAnswer(Schema):
     change_points: float | None = Field(description="Latest wave minus the one before")
 
 
-class SeriesGroup(Schema):
+class SeriesGroup(SeriesTestOutcome):
     value: str = Field(description="The field's stored value; `not_given` for no answer")
     label: str
     hidden: bool = Field(
@@ -383,10 +388,6 @@ class SeriesGroup(Schema):
     )
     answered: list[int | None]
     answers: list[SeriesGroupAnswer]
-    statistic: float | None
-    p_value: float | None
-    more_than_chance: bool | None
-    not_tested_because: str | None
 
 
 class SeriesQuestionByGroup(Schema):
