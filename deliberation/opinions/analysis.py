@@ -313,6 +313,10 @@ def _project(
     )
     imputed = np.where(seen, values, column_mean)
     components = min(2, n_statements, len(values))
+    if not np.ptp(imputed, axis=0).any():
+        # Everyone voted alike (or one person): every point is the centre; PCA would only
+        # divide by a zero variance on the way.
+        return np.zeros((len(values), 2))
     projected = PCA(n_components=components, svd_solver="full").fit_transform(imputed)
     if components < 2:
         projected = np.column_stack([projected, np.zeros((len(values), 2 - components))])
