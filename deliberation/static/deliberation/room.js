@@ -348,7 +348,8 @@ function startRoom(root) {
     const title = el("room-agenda").querySelector(
       `li[data-item="${Number(item.id)}"] .coproduce-agenda__title`,
     );
-    if (title && item.title) title.textContent = itemTitle(item);
+    // An event logged before both titles were sent cannot say which to show: leave the page's.
+    if (title && item.title && "easy_read_title" in item) title.textContent = itemTitle(item);
   }
 
   function setCurrentItem(itemId) {
