@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.passport.models import Passport
 
-from .models import SessionAttendance
+from .models import CONTACT_IN_FORMAT, SessionAttendance, contact_in_format
+from .selectors import describe_contact
 
 
 class AttendanceForm(forms.Form):
@@ -43,9 +44,10 @@ class NeedsSharingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.passport = passport
         needs = passport.needs if passport is not None else []
-        self.fields["shared_needs"].choices = [
-            (need.key, passport.describe(need.key)) for need in needs
-        ]
+        choices = [(need.key, passport.describe(need.key)) for need in needs]
+        if contact_in_format(passport):
+            choices.append((CONTACT_IN_FORMAT, describe_contact(passport)))
+        self.fields["shared_needs"].choices = choices
 
     @property
     def has_needs(self) -> bool:

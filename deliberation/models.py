@@ -443,7 +443,8 @@ class SessionAttendance(models.Model):
         max_length=10, choices=Place.choices, blank=True, default="", db_default=""
     )
     waiting_since = models.DateTimeField(null=True, blank=True)
-    # Keys of `coproduce.passport.models.NEEDS` this person shares for this session.
+    # Keys of `coproduce.passport.models.NEEDS` this person shares for this session, and
+    # CONTACT_IN_FORMAT when they share that they want contact in audio or BSL before it.
     shared_needs = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -456,6 +457,19 @@ class SessionAttendance(models.Model):
 
     def __str__(self):
         return f"{self.user} for {self.session_id}"
+
+
+# A sharing choice beside the passport's needs: "contact me before this session in my format".
+# Offered only to people whose passport asks for a format the product cannot make (audio, BSL
+# video); shared, it puts them on the facilitators' to-do list ("Contact 2 people ...").
+CONTACT_IN_FORMAT = "contact_format"
+FORMATS_A_PERSON_MAKES = ("audio", "bsl")
+
+
+def contact_in_format(passport) -> bool:
+    """Whether this passport asks for messages in a format a person has to make (audio, BSL
+    video): the facilitator contacts them before a session, if they share it."""
+    return passport is not None and passport.contact_format in FORMATS_A_PERSON_MAKES
 
 
 # Statement voting (deliberation/opinions/): imported here so Django registers its models.

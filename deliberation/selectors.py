@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coproduce.passport import selectors as passport_selectors
-from coproduce.passport.models import NEEDS
+from coproduce.passport.models import NEEDS, ContactFormat, ContactMethod
 
 from . import presence
 from .models import (
+    CONTACT_IN_FORMAT,
     AgendaItem,
     CoproductionGroup,
     Poll,
@@ -20,6 +22,7 @@ from .models import (
     Session,
     SessionAttendance,
     SessionParticipant,
+    contact_in_format,
 )
 from .protocol import PROTOCOL_VERSION
 from .serializers import event_message
@@ -117,7 +120,12 @@ def room_state(*, session: Session, user) -> dict:
         "last_seq": last_seq,
         "state": {
             "agenda": [
-                {"id": item.pk, "title": item.title, "time_box_minutes": item.time_box_minutes}
+                {
+                    "id": item.pk,
+                    "title": item.title,
+                    "easy_read_title": item.easy_read_title,
+                    "time_box_minutes": item.time_box_minutes,
+                }
                 for item in agenda
             ],
             "current_item": session.current_item_id,
@@ -274,6 +282,14 @@ class Preparation:
     todo: list[str]
 
 
+def describe_contact(passport) -> str:
+    """The sharing choice as the facilitators read it: the format and how to reach them."""
+    return _("Contact me before the session in %(format)s (%(method)s)") % {
+        "format": ContactFormat(passport.contact_format).label,
+        "method": ContactMethod(passport.contact_method).label.lower(),
+    }
+
+
 def preparation_list(*, session: Session) -> Preparation:
     """Who said they are coming, with the needs they chose to share for this session read from
     their involvement passport (nothing else of it), and the to-do list those needs make."""
@@ -288,19 +304,39 @@ def preparation_list(*, session: Session) -> Preparation:
     rows = []
     counts: Counter = Counter()
     languages: Counter = Counter()
+    to_contact = []
     for attendance in attendances:
         passport = passports.get(attendance.user_id)
         shared = set(attendance.shared_needs)
         needs = [
             n for n in NEEDS if passport is not None and n.key in shared and passport.has(n.key)
         ]
-        rows.append((attendance, [passport.describe(n.key) for n in needs]))
+        described = [passport.describe(n.key) for n in needs]
+        # Read through today's passport: a format changed back to standard drops off the list.
+        if CONTACT_IN_FORMAT in shared and contact_in_format(passport):
+            described.append(describe_contact(passport))
+            to_contact.append(
+                f"{attendance.user.public_name} "
+                f"({ContactFormat(passport.contact_format).label}, "
+                f"{ContactMethod(passport.contact_method).label.lower()})"
+            )
+        rows.append((attendance, described))
         for need in needs:
             if need.key == "interpreter":
                 languages[passport.interpreter_language.strip()] += 1
             else:
                 counts[need.key] += 1
     todo = []
+    if to_contact:
+        # Time-bound, so first: the product cannot make audio or BSL video messages.
+        todo.append(
+            ngettext(
+                "Ring or contact %(count)d person before the session in their format: %(names)s",
+                "Ring or contact %(count)d people before the session in their format: %(names)s",
+                len(to_contact),
+            )
+            % {"count": len(to_contact), "names": "; ".join(to_contact)}
+        )
     for need in NEEDS:
         if need.key == "interpreter":
             for language, count in sorted(languages.items()):

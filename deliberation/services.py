@@ -31,6 +31,7 @@ from coproduce.passport.models import NEEDS
 from .calendar import LONDON, calendar_filename, session_calendar
 from .calendar import MIMETYPE as CALENDAR_MIMETYPE
 from .models import (
+    CONTACT_IN_FORMAT,
     AgendaItem,
     Poll,
     PollVote,
@@ -38,6 +39,7 @@ from .models import (
     Session,
     SessionAttendance,
     SessionParticipant,
+    contact_in_format,
 )
 from .protocol import BAD_REQUEST, FORBIDDEN, MUTED, RATE_LIMIT_MESSAGES, RATE_LIMIT_WINDOW_SECONDS
 from .serializers import event_message
@@ -387,9 +389,12 @@ def hand_call(
 
 
 def _item(item: AgendaItem) -> dict:
+    """An agenda item in an event. Both titles travel ("" when there is no Easy Read one):
+    each page shows the one its reader chose (docs/protocol.md, docs/easy-read.md)."""
     return {
         "id": item.pk,
         "title": item.title,
+        "easy_read_title": item.easy_read_title,
         "time_box_minutes": item.time_box_minutes,
     }
 
@@ -596,6 +601,9 @@ def session_attendance_save(
     recorded = {need.key for need in passport.needs} if passport is not None else set()
     wanted = set(shared_needs)
     shared = [need.key for need in NEEDS if need.key in wanted and need.key in recorded]
+    # "Contact me before the session in my format", for audio and BSL video only.
+    if CONTACT_IN_FORMAT in wanted and contact_in_format(passport):
+        shared.append(CONTACT_IN_FORMAT)
     attendance, _created = SessionAttendance.objects.update_or_create(
         session=session,
         user=user,
@@ -782,7 +790,8 @@ def session_reminders_queue(*, now=None) -> int:
     person with a place. Each reminder is one OutgoingEmail row with a unique key (kind,
     session, its start time, person), so however often this runs, or the worker retries, it is
     sent once. A session moved to a new time gets new reminders. People whose passport asks for
-    Easy Read get the Easy Read wording. Returns how many were queued."""
+    Easy Read get the Easy Read wording; people who asked for audio or BSL video are told who
+    will contact them in it. Returns how many were queued."""
     now = now or timezone.now()
     queued = 0
     sessions = Session.objects.select_related("group").filter(
@@ -801,9 +810,12 @@ def session_reminders_queue(*, now=None) -> int:
         passports = passport_selectors.passports_by_user(user_ids=[a.user_id for a in people])
         for attendance in people:
             # In the format the person chose in their passport: Easy Read has its own words
-            # (short sentences, one idea a line); every other format gets the standard text.
+            # (short sentences, one idea a line); large print is added to every email when
+            # it is sent (coproduce.notifications.services.email_message); audio and BSL video
+            # are not made here, so the email says who will contact them in their format.
             passport = passports.get(attendance.user_id)
             easy_read = passport is not None and passport.contact_format == "easy_read"
+            person_makes = contact_in_format(passport)
             with transaction.atomic():
                 email = send_email(
                     kind=Kind.REMINDERS,
@@ -823,6 +835,11 @@ def session_reminders_queue(*, now=None) -> int:
                             "show_link": True,
                             "url": _session_url(session),
                             "london_time": timezone.localtime(session.scheduled_at, LONDON),
+                            "person_makes": person_makes,
+                            "contact_format": passport.contact_format if person_makes else "",
+                            "contact_method": passport.contact_method if person_makes else "",
+                            "contact_shared": person_makes
+                            and CONTACT_IN_FORMAT in attendance.shared_needs,
                         },
                     ),
                     dedupe_key=(

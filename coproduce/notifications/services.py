@@ -2,6 +2,7 @@
 (which stores the row here and queues the task); the task calls `outgoing_email_send`."""
 
 import logging
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from coproduce.passport.models import ContactFormat, Passport
 
 from .kinds import DIGESTIBLE, PREFERENCE_FIELD, TRANSACTIONAL, Kind
 from .models import EmailSuppression, NotificationPreference, OutgoingEmail
@@ -177,6 +180,52 @@ def email_store(
         return None
 
 
+# --- The person's format -----------------------------------------------------------------------
+
+# The large print alternative's type sizes, in points: body text at 18pt, headings larger.
+# Tests parse the HTML for these numbers.
+LARGE_PRINT_BODY_PT = 18
+LARGE_PRINT_HEADING_PT = 24
+
+
+def contact_format_for(*, to: str, user=None) -> str:
+    """The format this person asked for in their involvement passport (standard without one).
+    One query: by the account when known, else by the address."""
+    if user is not None:
+        found = Passport.objects.filter(user=user)
+    else:
+        found = Passport.objects.filter(user__email__iexact=to)
+    return found.values_list("contact_format", flat=True).first() or ContactFormat.STANDARD
+
+
+def _paragraphs(text: str) -> list[list[str]]:
+    """Plain text as paragraphs (split at blank lines) of lines."""
+    return [
+        [line.strip() for line in block.splitlines() if line.strip()]
+        for block in re.split(r"\n\s*\n", text.strip())
+        if block.strip()
+    ]
+
+
+def large_print_html(
+    *, subject: str, body: str, unsubscribe_url: str = "", kind_label: str = ""
+) -> str:
+    """The large print alternative of a plain text email: the same words in 18pt type, black
+    on white, one column, the subject as the heading and web addresses as links."""
+    return render_to_string(
+        "notifications/email_large_print.html",
+        {
+            "subject": subject,
+            "paragraphs": _paragraphs(body),
+            "url": unsubscribe_url,
+            "kind_label": kind_label,
+            "body_pt": LARGE_PRINT_BODY_PT,
+            "heading_pt": LARGE_PRINT_HEADING_PT,
+            "small_heading_pt": LARGE_PRINT_BODY_PT + 2,
+        },
+    )
+
+
 def email_message(
     *,
     kind: str,
@@ -185,13 +234,21 @@ def email_message(
     body: str,
     attachments: Iterable[dict] = (),
     connection=None,
+    user=None,
+    contact_format: str | None = None,
 ) -> EmailMultiAlternatives:
     """The message as sent: with a one-click unsubscribe link in the text and the
-    `List-Unsubscribe` / `List-Unsubscribe-Post` headers (RFC 8058), unless transactional."""
+    `List-Unsubscribe` / `List-Unsubscribe-Post` headers (RFC 8058), unless transactional.
+    Every email is built here, so this is the one place that follows the person's format:
+    for large print it carries an HTML alternative in large type beside the plain text
+    (`contact_format`, when not given, is read from the passport of `user` or of the
+    address)."""
     headers = {}
+    url = ""
+    text = body
     if kind != TRANSACTIONAL:
         url = unsubscribe_url(email=to, kind=kind)
-        body = render_to_string(
+        text = render_to_string(
             "notifications/email_footer.txt",
             {"body": body.rstrip(), "url": url, "kind_label": Kind(kind).label},
         )
@@ -200,8 +257,20 @@ def email_message(
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
     message = EmailMultiAlternatives(
-        subject=subject, body=body, to=[to], headers=headers, connection=connection
+        subject=subject, body=text, to=[to], headers=headers, connection=connection
     )
+    if contact_format is None:
+        contact_format = contact_format_for(to=to, user=user)
+    if contact_format == ContactFormat.LARGE_PRINT:
+        message.attach_alternative(
+            large_print_html(
+                subject=subject,
+                body=body,
+                unsubscribe_url=url,
+                kind_label=str(Kind(kind).label) if url else "",
+            ),
+            "text/html",
+        )
     for attachment in attachments:
         message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return message
@@ -236,6 +305,7 @@ def outgoing_email_send(*, email_id: int) -> SendOutcome:
                 body=email.body,
                 attachments=email.attachments,
                 connection=connection,
+                user=email.user,
             ).send()
     except Exception as error:
         attempts = email.attempts + 1

@@ -1,4 +1,4 @@
-// The live room (protocol: docs/protocol.md, version 2). The page is already readable without
+// The live room (protocol: docs/protocol.md, version 3). The page is already readable without
 // this module: it adds live updates, the compose box, hands, polls and facilitator controls.
 // New contributions go into the stream, a polite live region (role="log"), and focus never
 // moves unless the person asked for it. After a dropped connection it reconnects with
@@ -31,6 +31,8 @@ function startRoom(root) {
   let hands = [];
   const polls = new Map();
 
+  // The reader's Easy Read choice as the page was rendered (coproduce/easy_read.py).
+  const easyRead = root.dataset.easyRead === "on";
   const canTakePart = role === "member" || role === "facilitator";
   const isFacilitator = () => role === "facilitator";
 
@@ -119,6 +121,7 @@ function startRoom(root) {
     role = you.role;
     setConnection(text.connected);
     const state = message.state;
+    for (const item of state.agenda || []) showItemTitle(item);
     setCurrentItem(state.current_item);
     present.clear();
     for (const person of state.present) present.set(person.id, person.name);
@@ -193,8 +196,9 @@ function startRoom(root) {
       case "agenda.moved":
       case "session.started":
         if (event.item) {
+          showItemTitle(event.item);
           setCurrentItem(event.item.id);
-          announce(`${text.agendaNow}: ${event.item.title}`);
+          announce(`${text.agendaNow}: ${itemTitle(event.item)}`);
         }
         break;
       case "poll.opened":
@@ -332,6 +336,20 @@ function startRoom(root) {
     });
     button.replaceWith(form);
     input.focus();
+  }
+
+  // An agenda item's title in the version this reader chose. Events logged before the Easy
+  // Read title was sent have no `easy_read_title`: they show the standard one.
+  function itemTitle(item) {
+    return easyRead && item.easy_read_title ? item.easy_read_title : item.title;
+  }
+
+  function showItemTitle(item) {
+    const title = el("room-agenda").querySelector(
+      `li[data-item="${Number(item.id)}"] .coproduce-agenda__title`,
+    );
+    // An event logged before both titles were sent cannot say which to show: leave the page's.
+    if (title && item.title && "easy_read_title" in item) title.textContent = itemTitle(item);
   }
 
   function setCurrentItem(itemId) {
