@@ -18,7 +18,7 @@ from coproduce.notifications.models import NotificationPreference, OutgoingEmail
 from coproduce.passport import selectors as passport_selectors
 from coproduce.passport import services as passport_services
 from coproduce.passport.models import NEEDS_BY_KEY
-from deliberation.models import RoomEvent, SessionAttendance
+from deliberation.models import CONTACT_IN_FORMAT, RoomEvent, SessionAttendance
 from engagement.consultations.models import Answer, Response
 from engagement.decisions.models import (
     Contest,
@@ -223,6 +223,8 @@ def _export_session_attendance(user) -> list[dict[str, Any]]:
                 for key in attendance.shared_needs
                 if key in NEEDS_BY_KEY
             ],
+            # Whether they asked to be contacted before it in their format (audio or BSL).
+            "contact_before_in_my_format": CONTACT_IN_FORMAT in attendance.shared_needs,
         }
         for attendance in SessionAttendance.objects.filter(user=user).select_related("session")
     ]

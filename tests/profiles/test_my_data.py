@@ -10,6 +10,7 @@ from django.db import models
 
 from coproduce.accounts import roles
 from coproduce.passport.models import Passport
+from deliberation.models import CONTACT_IN_FORMAT
 from engagement.models import ExpertProfile, PaymentClaim
 from tests import factories
 
@@ -203,7 +204,9 @@ def contributions(person):
         actor=person,
         payload={"text": "As Ifeoma said before, transport matters."},
     )
-    session.attendances.create(user=person, shared_needs=["interpreter", "other_needs"])
+    session.attendances.create(
+        user=person, shared_needs=["interpreter", "other_needs", CONTACT_IN_FORMAT]
+    )
     decision = factories.make_decision()
     decision.ratings.create(user=person, score=4, comment="Signed, Ifeoma Quartey")
     return consultation, session, decision
@@ -219,6 +222,7 @@ def test_download_includes_answers_contributions_needs_and_ratings(client, perso
         "Another interpreter",
         "Anything else, in my own words",
     ]
+    assert data["session_attendance"][0]["contact_before_in_my_format"] is True
     assert data["decision_ratings"][0]["score"] == 4
 
 
