@@ -404,10 +404,12 @@ class PaymentClaim(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payment_claims_recorded"
     )
     # The session the claim is for, when it was made from the room's record of who took part
-    # (one claim per person per session). Kept (PROTECT) like the opportunity: finance evidence.
+    # (one claim per person per session). Deleting a session deletes its room record too; the
+    # claim stays (a finance record) with its pre-filled hours, and the reviewer is told the
+    # session is gone. (PROTECT would make deleting a session or its group an error page.)
     session = models.ForeignKey(
         Session,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="payment_claims",
@@ -481,8 +483,7 @@ class PaymentClaim(models.Model):
                 name="engagement_paymentclaim_one_per_session",
             ),
             models.CheckConstraint(
-                condition=models.Q(session__isnull=True, prefilled_hours__isnull=True)
-                | models.Q(session__isnull=False, prefilled_hours__isnull=False),
+                condition=models.Q(session__isnull=True) | models.Q(prefilled_hours__isnull=False),
                 name="engagement_paymentclaim_session_claims_are_prefilled",
             ),
         ]
@@ -500,6 +501,11 @@ class PaymentClaim(models.Model):
     @property
     def total(self) -> Decimal:
         return self.fee + self.expenses_amount
+
+    @property
+    def from_attendance(self) -> bool:
+        """Made from the room's record of a session (even if the session was deleted since)."""
+        return self.prefilled_hours is not None
 
     @property
     def hours_above_prefilled(self) -> bool:

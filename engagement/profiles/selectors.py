@@ -841,20 +841,24 @@ def sessions_to_record_for_others(*, user) -> list[SessionToClaim]:
 class AttendanceEvidence:
     """What a reviewer sees about a claim made for a session."""
 
-    session: Session
+    session: Session | None
     session_hours: Decimal
     took_part: bool  # the room's record shows the claimant took part, now
     hours_above_session: bool
 
 
 def attendance_evidence(*, claim: PaymentClaim) -> AttendanceEvidence | None:
-    if claim.session_id is None:
+    """For a claim made from a session's attendance: the session (None if it has been deleted
+    since, with its room record), whether the room still shows the claimant took part, and
+    whether more hours were claimed than the session's length."""
+    if not claim.from_attendance:
         return None
     session = claim.session
     return AttendanceEvidence(
         session=session,
         session_hours=claim.prefilled_hours,
-        took_part=room_selectors.took_part(session=session, user=claim.claimant),
+        took_part=session is not None
+        and room_selectors.took_part(session=session, user=claim.claimant),
         hours_above_session=claim.hours_above_prefilled,
     )
 

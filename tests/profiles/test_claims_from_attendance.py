@@ -419,3 +419,22 @@ def test_download_my_data_has_the_session_and_erasure_keeps_the_claim(client, wo
     claim = PaymentClaim.objects.get()  # a finance record: kept, with its evidence
     assert claim.session == session
     assert claim.prefilled_hours == Decimal("1.75")
+
+
+def test_deleting_a_claimed_session_keeps_the_claim_and_tells_the_reviewer(client, world):
+    session = world["session"]
+    client.force_login(world["priya"])
+    client.post(_url(session), _post_data(session))
+    admin = factories.UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    url = f"/admin/snippets/deliberation/session/delete/{session.pk}/"
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 302
+    assert not Session.objects.filter(pk=session.pk).exists()
+    claim = PaymentClaim.objects.get()  # a finance record: kept
+    assert claim.session is None
+    assert claim.prefilled_hours == Decimal("1.75")
+    client.force_login(world["commissioner"])
+    page = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "The session has been deleted since" in page
+    assert "Cannot be checked now:" in page
