@@ -394,3 +394,68 @@ def groups_of(*, user) -> QuerySet[CoproductionGroup]:
         .distinct()
         .order_by("name")
     )
+
+
+# --- Who took part, for involvement payment claims ----------------------------------------------
+# The room records everyone who came in (`SessionParticipant`, made on their first connection).
+# Observers come in too, so "took part" here means came in *and* is a member of the session's
+# group. People who never joined have no row. A session counts once it has gone live (a
+# cancelled one never does).
+
+ATTENDED_STATUSES = (Session.Status.LIVE, Session.Status.ENDED)
+
+
+def sessions_taken_part_in(*, user) -> QuerySet[Session]:
+    """The sessions this person took part in as a member of the group, newest first."""
+    if not user.is_authenticated:
+        return Session.objects.none()
+    return (
+        Session.objects.filter(
+            status__in=ATTENDED_STATUSES,
+            cancelled=False,
+            participants__user=user,
+            group__members=user,
+        )
+        .select_related("group")
+        .distinct()
+        .order_by("-scheduled_at", "-pk")
+    )
+
+
+def took_part(*, session: Session, user) -> bool:
+    """Whether the room's record shows this person took part in this session as a member."""
+    return sessions_taken_part_in(user=user).filter(pk=session.pk).exists()
+
+
+def participants_who_took_part(*, session: Session) -> QuerySet[SessionParticipant]:
+    """Who took part in this session as members of its group (not observers), by name."""
+    if session.status not in ATTENDED_STATUSES or session.cancelled:
+        return SessionParticipant.objects.none()
+    return (
+        SessionParticipant.objects.filter(
+            session=session, user__coproduction_groups=session.group_id
+        )
+        .select_related("user")
+        .order_by("user__display_name", "user_id")
+    )
+
+
+def attended_sessions_of_groups_facilitated(*, user) -> QuerySet[Session]:
+    """Sessions that have gone live in the groups this person facilitates, newest first."""
+    if not user.is_authenticated:
+        return Session.objects.none()
+    return (
+        Session.objects.filter(
+            status__in=ATTENDED_STATUSES, cancelled=False, group__facilitators=user
+        )
+        .select_related("group")
+        .order_by("-scheduled_at", "-pk")
+    )
+
+
+def facilitates(*, session: Session, user) -> bool:
+    return user.is_authenticated and session.group.facilitators.filter(pk=user.pk).exists()
+
+
+def session_get_with_group(*, pk: int) -> Session | None:
+    return Session.objects.select_related("group").filter(pk=pk).first()

@@ -39,7 +39,17 @@ QUERY_BUDGETS: dict[str, Budget] = {
     ),
     "expert: /opportunities/": Budget(14, "signed in, chrome, one page of opportunities"),
     "expert: /opportunities/invitations/": Budget(10, "signed in, chrome, the invitations"),
-    "expert: /claims/": Budget(13, "signed in, chrome, the person's claims"),
+    "expert: /claims/": Budget(
+        15,
+        "signed in, chrome, the person's claims; sessions they took part in not yet claimed "
+        "and the rates that pay them (2, issue 15: claims pre-filled from attendance)",
+    ),
+    "facilitator: /claims/": Budget(
+        15,
+        "signed in, chrome, claims they recorded, opportunities someone took up; members of "
+        "their groups who took part in a session and have not been claimed for, and the "
+        "rates that pay them (2)",
+    ),
     "expert: /profiles/me/": Budget(18, "signed in, chrome, profile, taxonomies, record"),
     "commissioner: /opportunities/": Budget(12, "signed in, chrome, one page of opportunities"),
     "commissioner: /claims/": Budget(15, "signed in, chrome, claims to review"),

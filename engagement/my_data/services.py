@@ -153,6 +153,18 @@ def _export_claims(user) -> list[dict[str, Any]]:
     return [
         {
             "opportunity": claim.opportunity.title,
+            # The session the claim was made for from the room's record, and the hours it
+            # filled in (the session's length), when it was.
+            "session": {
+                "title": claim.session.title,
+                "group": claim.session.group.name,
+                "scheduled_at": _iso(claim.session.scheduled_at),
+            }
+            if claim.session_id
+            else None,
+            "prefilled_hours": _money(claim.prefilled_hours)
+            if claim.prefilled_hours is not None
+            else None,
             "worked_on": _iso(claim.worked_on),
             "description": claim.description,
             "hours": _money(claim.hours),
@@ -165,7 +177,9 @@ def _export_claims(user) -> list[dict[str, Any]]:
             "query_note": claim.query_note,
             "created_at": _iso(claim.created_at),
         }
-        for claim in PaymentClaim.objects.filter(claimant=user).select_related("opportunity")
+        for claim in PaymentClaim.objects.filter(claimant=user).select_related(
+            "opportunity", "session__group"
+        )
     ]
 
 

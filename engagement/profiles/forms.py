@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.form_rendering import UK_DATE_INPUT_FORMATS
 from coproduce.passport.models import PAYMENT_BENEFITS_WARNING
+from deliberation.models import CoproductionGroup
 from engagement.profiles.models import (
+    CLAIM_MAX_AGE_DAYS,
     Availability,
     ExperienceArea,
     ExpertProfile,
@@ -209,6 +211,16 @@ class OpportunityForm(forms.Form):
         input_formats=UK_DATE_INPUT_FORMATS,
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"class": "nhsuk-input--width-10"}),
     )
+    coproduction_group = forms.ModelChoiceField(
+        label=_("Co-production group whose sessions this rate pays (optional)"),
+        queryset=CoproductionGroup.objects.order_by("name"),
+        required=False,
+        empty_label=_("None"),
+        help_text=_(
+            "Members who take part in the group's sessions can then claim for each session, "
+            "pre-filled from the room's record of who was there."
+        ),
+    )
     selected_by_lottery = forms.BooleanField(
         label=_("Choose the panel by lottery from the people who express interest"),
         required=False,
@@ -354,8 +366,8 @@ class InvitationResponseForm(forms.Form):
     )
 
 
-# A claim is for work done: not in the future, and not so long ago that it cannot be checked.
-CLAIM_MAX_AGE_DAYS = 365
+# A claim is for work done: not in the future, and not so long ago that it cannot be checked
+# (CLAIM_MAX_AGE_DAYS).
 
 
 class ClaimForm(forms.Form):

@@ -15,10 +15,14 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from coproduce import privacy
 from coproduce.passport.models import PaymentChoice
+from deliberation.models import CoproductionGroup, Session
 from engagement.consultations.models import EqualityMonitoring
 
 # The version of the privacy notice a consent was given under (one for the whole site).
 PRIVACY_NOTICE_VERSION = privacy.PRIVACY_NOTICE_VERSION
+
+# How far back a claim may go: a session or task in the last 12 months.
+CLAIM_MAX_AGE_DAYS = 365
 
 
 class TaxonomyTerm(models.Model):
@@ -268,6 +272,17 @@ class Opportunity(models.Model):
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opportunities_posted"
     )
+    # The co-production group whose sessions are paid at this opportunity's rate. When several
+    # opportunities name one group, a session is paid at the newest one posted on or before its
+    # day (`selectors.paying_opportunity`), so a new year's rate does not reprice old sessions.
+    coproduction_group = models.ForeignKey(
+        CoproductionGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="paying_opportunities",
+        verbose_name=_("co-production group whose sessions it pays"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -388,6 +403,21 @@ class PaymentClaim(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payment_claims_recorded"
     )
+    # The session the claim is for, when it was made from the room's record of who took part
+    # (one claim per person per session). Deleting a session deletes its room record too; the
+    # claim stays (a finance record) with its pre-filled hours, and the reviewer is told the
+    # session is gone. (PROTECT would make deleting a session or its group an error page.)
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="payment_claims",
+        verbose_name=_("session"),
+    )
+    # The hours the form suggested from the session's length (rounded to the quarter hour), so
+    # the reviewer sees what was pre-filled and whether the person changed it.
+    prefilled_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     worked_on = models.DateField(_("date of the session or task"))
     description = models.CharField(_("what you did"), max_length=255)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
@@ -447,6 +477,15 @@ class PaymentClaim(models.Model):
                 | (~models.Q(status="paid") & models.Q(paid_on__isnull=True)),
                 name="engagement_paymentclaim_paid_has_a_date",
             ),
+            models.UniqueConstraint(
+                fields=["claimant", "session"],
+                condition=models.Q(session__isnull=False),
+                name="engagement_paymentclaim_one_per_session",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(session__isnull=True) | models.Q(prefilled_hours__isnull=False),
+                name="engagement_paymentclaim_session_claims_are_prefilled",
+            ),
         ]
 
     def __str__(self):
@@ -462,6 +501,17 @@ class PaymentClaim(models.Model):
     @property
     def total(self) -> Decimal:
         return self.fee + self.expenses_amount
+
+    @property
+    def from_attendance(self) -> bool:
+        """Made from the room's record of a session (even if the session was deleted since)."""
+        return self.prefilled_hours is not None
+
+    @property
+    def hours_above_prefilled(self) -> bool:
+        """More hours claimed than the session's length: allowed (preparation and travel time
+        count), but shown to the reviewer to check."""
+        return self.prefilled_hours is not None and self.hours > self.prefilled_hours
 
 
 @register_setting(icon="group")

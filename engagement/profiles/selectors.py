@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -30,9 +30,11 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.accounts.rules import is_finder
 from coproduce.disclosure import count_or_mark as publishable_count
-from deliberation.models import CoproductionGroup, SessionParticipant
+from deliberation import selectors as room_selectors
+from deliberation.models import CoproductionGroup, Session, SessionParticipant
 from engagement.consultations.models import Response, ResponseStatus
 from engagement.profiles.models import (
+    CLAIM_MAX_AGE_DAYS,
     Availability,
     ExpertProfile,
     ExpressionOfInterest,
@@ -710,6 +712,157 @@ def approved_claims_for_finance() -> QuerySet[PaymentClaim]:
     )
 
 
+# --- Claims for sessions, from the room's record of who took part ------------------------------
+
+
+def session_hours(*, session: Session) -> Decimal:
+    """The session's planned length in hours, rounded to the nearest quarter hour (at least a
+    quarter, at most a day: what a claim allows)."""
+    quarters = (Decimal(session.duration_minutes) / 15).quantize(Decimal("1"), ROUND_HALF_UP)
+    return min(max(quarters * Decimal("0.25"), Decimal("0.25")), Decimal("24.00"))
+
+
+def session_day(session: Session):
+    return timezone.localtime(session.scheduled_at).date()
+
+
+def _paying_opportunities(group_ids) -> dict[int, list[Opportunity]]:
+    """The opportunities that pay each group's sessions, newest first (one query)."""
+    by_group: dict[int, list[Opportunity]] = {}
+    for opportunity in Opportunity.objects.filter(
+        coproduction_group_id__in=set(group_ids)
+    ).order_by("-created_at", "-pk"):
+        by_group.setdefault(opportunity.coproduction_group_id, []).append(opportunity)
+    return by_group
+
+
+def _rate_for(session: Session, by_group: dict[int, list[Opportunity]]) -> Opportunity | None:
+    """The newest opportunity naming the session's group that was posted on or before the
+    session's day; if every one was posted later, the oldest of them (a group whose rate was
+    set after it started meeting still pays its first sessions)."""
+    candidates = by_group.get(session.group_id, [])
+    day = session_day(session)
+    for opportunity in candidates:
+        if timezone.localtime(opportunity.created_at).date() <= day:
+            return opportunity
+    return candidates[-1] if candidates else None
+
+
+def paying_opportunity(*, session: Session) -> Opportunity | None:
+    """The opportunity whose rate pays this session, or None if the group names none."""
+    return _rate_for(session, _paying_opportunities([session.group_id]))
+
+
+@dataclass
+class SessionToClaim:
+    session: Session
+    opportunity: Opportunity | None
+    hours: Decimal
+    person: object = None  # the person a facilitator would record the claim for
+
+
+def _claim_window():
+    today = timezone.localdate()
+    return today - timedelta(days=CLAIM_MAX_AGE_DAYS), today
+
+
+def sessions_to_claim(*, user) -> list[SessionToClaim]:
+    """Sessions in the last 12 months the room shows this person took part in (as a member,
+    not an observer) and that they have not claimed for yet, newest first, with the rate that
+    pays each (None when the group names no opportunity)."""
+    earliest, today = _claim_window()
+    sessions = [
+        session
+        for session in room_selectors.sessions_taken_part_in(user=user).exclude(
+            pk__in=PaymentClaim.objects.filter(claimant=user, session__isnull=False).values(
+                "session_id"
+            )
+        )
+        if earliest <= session_day(session) <= today
+    ]
+    if not sessions:
+        return []
+    rates = _paying_opportunities(session.group_id for session in sessions)
+    return [
+        SessionToClaim(
+            session=session,
+            opportunity=_rate_for(session, rates),
+            hours=session_hours(session=session),
+        )
+        for session in sessions
+    ]
+
+
+def people_to_claim_for(*, session: Session) -> QuerySet:
+    """The members who took part in this session and have no claim for it yet, by name."""
+    return (
+        get_user_model()
+        .objects.filter(
+            pk__in=room_selectors.participants_who_took_part(session=session).values("user_id")
+        )
+        .exclude(payment_claims__session=session)
+        .order_by("display_name", "pk")
+    )
+
+
+def sessions_to_record_for_others(*, user) -> list[SessionToClaim]:
+    """For a facilitator: each member of their groups who took part in a session in the last 12
+    months and has not claimed for it, with the rate that pays it (two queries)."""
+    earliest, today = _claim_window()
+    claimed = PaymentClaim.objects.filter(
+        session=OuterRef("session_id"), claimant=OuterRef("user_id")
+    )
+    participants = [
+        participant
+        for participant in SessionParticipant.objects.filter(
+            session__in=room_selectors.attended_sessions_of_groups_facilitated(user=user),
+            user__coproduction_groups=F("session__group_id"),
+        )
+        .exclude(Exists(claimed))
+        .select_related("session__group", "user")
+        .order_by("-session__scheduled_at", "session_id", "user__display_name", "user_id")
+        if earliest <= session_day(participant.session) <= today
+    ]
+    if not participants:
+        return []
+    rates = _paying_opportunities(p.session.group_id for p in participants)
+    return [
+        SessionToClaim(
+            session=p.session,
+            opportunity=_rate_for(p.session, rates),
+            hours=session_hours(session=p.session),
+            person=p.user,
+        )
+        for p in participants
+    ]
+
+
+@dataclass
+class AttendanceEvidence:
+    """What a reviewer sees about a claim made for a session."""
+
+    session: Session | None
+    session_hours: Decimal
+    took_part: bool  # the room's record shows the claimant took part, now
+    hours_above_session: bool
+
+
+def attendance_evidence(*, claim: PaymentClaim) -> AttendanceEvidence | None:
+    """For a claim made from a session's attendance: the session (None if it has been deleted
+    since, with its room record), whether the room still shows the claimant took part, and
+    whether more hours were claimed than the session's length."""
+    if not claim.from_attendance:
+        return None
+    session = claim.session
+    return AttendanceEvidence(
+        session=session,
+        session_hours=claim.prefilled_hours,
+        took_part=session is not None
+        and room_selectors.took_part(session=session, user=claim.claimant),
+        hours_above_session=claim.hours_above_prefilled,
+    )
+
+
 # --- One person's own things, and one record by id --------------------------------------------
 
 
@@ -776,7 +929,9 @@ def invitation_by_id(*, pk: int) -> Invitation | None:
 
 def claim_by_id(*, pk: int) -> PaymentClaim | None:
     return (
-        PaymentClaim.objects.select_related("opportunity", "claimant", "recorded_by")
+        PaymentClaim.objects.select_related(
+            "opportunity", "claimant", "recorded_by", "session__group"
+        )
         .filter(pk=pk)
         .first()
     )

@@ -66,6 +66,7 @@ urlpatterns = [
     ),
     path("claims/", claims.claim_list, name="claim_list"),
     path("claims/new/<int:opportunity_pk>/", claims.claim_create, name="claim_create"),
+    path("claims/session/<int:session_pk>/", claims.claim_for_session, name="claim_for_session"),
     path("claims/approved.csv", claims.claims_export, name="claims_export"),
     path("claims/<int:pk>/", claims.claim_detail, name="claim_detail"),
     path("claims/<int:pk>/change/", claims.claim_change, name="claim_change"),

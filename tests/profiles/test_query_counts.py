@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from coproduce.accounts import roles
+from deliberation.models import SessionParticipant
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +24,20 @@ def commissioner(role_user):
     return role_user(roles.COMMISSIONER)
 
 
-def _add_data(term, commissioner, expert_profile, opportunity, how_many):
+def _add_data(term, commissioner, expert_profile, opportunity, how_many, facilitator=None):
     area, skill = term("mental-health"), term("peer-support")
     for _ in range(how_many):
+        # A session the expert took part in, in a group whose sessions an opportunity pays,
+        # and one a second member took part in: the claims page lists both kinds.
+        member = factories.UserFactory()
+        group = factories.CoproductionGroupFactory(
+            members=[expert_profile.user, member],
+            facilitators=[facilitator] if facilitator else [],
+        )
+        factories.OpportunityFactory(posted_by=commissioner, coproduction_group=group)
+        session = factories.SessionFactory(group=group, status="ended")
+        SessionParticipant.objects.create(session=session, user=expert_profile.user)
+        SessionParticipant.objects.create(session=session, user=member)
         other = factories.OpportunityFactory(
             posted_by=commissioner,
             experience_areas=[area],
@@ -39,7 +51,7 @@ def _add_data(term, commissioner, expert_profile, opportunity, how_many):
         )
 
 
-@pytest.mark.parametrize("as_role", ["expert", "commissioner"])
+@pytest.mark.parametrize("as_role", ["expert", "commissioner", "facilitator"])
 def test_list_pages_do_not_grow(client, commissioner, role_user, term, exact_queries, as_role):
     expert_profile = factories.ExpertProfileFactory(
         user=role_user(roles.EXPERT), experience_areas=[term("mental-health")]
@@ -47,6 +59,7 @@ def test_list_pages_do_not_grow(client, commissioner, role_user, term, exact_que
     opportunity = factories.OpportunityFactory(
         posted_by=commissioner, experience_areas=[term("mental-health")]
     )
+    facilitator = None
     if as_role == "expert":
         client.force_login(expert_profile.user)
         paths = {
@@ -58,6 +71,10 @@ def test_list_pages_do_not_grow(client, commissioner, role_user, term, exact_que
                 "/profiles/me/",
             ]
         }
+    elif as_role == "facilitator":
+        facilitator = role_user(roles.FACILITATOR)
+        client.force_login(facilitator)
+        paths = {"facilitator: /claims/": "/claims/"}
     else:
         client.force_login(commissioner)
         paths = {
@@ -66,9 +83,9 @@ def test_list_pages_do_not_grow(client, commissioner, role_user, term, exact_que
             "commissioner: matches": f"/opportunities/{opportunity.pk}/matches/",
             "commissioner: a profile": f"/profiles/{expert_profile.pk}/",
         }
-    _add_data(term, commissioner, expert_profile, opportunity, 1)
+    _add_data(term, commissioner, expert_profile, opportunity, 1, facilitator)
     for name, path in paths.items():
         _check(client, path, name, exact_queries)
-    _add_data(term, commissioner, expert_profile, opportunity, 8)
+    _add_data(term, commissioner, expert_profile, opportunity, 8, facilitator)
     for name, path in paths.items():
         _check(client, path, name, exact_queries)

@@ -12,6 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.notifications.mail import Kind, send_email
+from deliberation import selectors as room_selectors
+from deliberation.models import CoproductionGroup, Session
+from engagement.profiles import selectors
 from engagement.profiles.models import (
     ExperienceArea,
     ExpertProfile,
@@ -53,6 +56,7 @@ def opportunity_create(
     times_needed: Iterable[str] = (),
     closes_on: date | None = None,
     selected_by_lottery: bool = False,
+    coproduction_group: CoproductionGroup | None = None,
 ) -> Opportunity:
     """Post an involvement opportunity, open for interest and invitations. With
     `selected_by_lottery`, people who express interest are asked the lottery's four optional
@@ -69,6 +73,7 @@ def opportunity_create(
         expenses=expenses,
         closes_on=closes_on,
         selected_by_lottery=selected_by_lottery,
+        coproduction_group=coproduction_group,
         needs_weekday_daytime="weekday_daytime" in times_needed,
         needs_weekday_evenings="weekday_evenings" in times_needed,
         needs_weekends="weekends" in times_needed,
@@ -196,6 +201,63 @@ def claim_submit(
         expenses_description=expenses_description,
         payment_choice=payment_choice,
     )
+
+
+ALREADY_CLAIMED = _(
+    "A claim for this session has already been made for this person. Find it under "
+    "“Your claims”; to change it, ask the reviewer to query it."
+)
+
+
+@transaction.atomic
+def claim_submit_for_session(
+    *,
+    session: Session,
+    claimant,
+    recorded_by,
+    worked_on: date,
+    description: str,
+    hours: Decimal,
+    payment_choice: str,
+    expenses_amount: Decimal = Decimal("0"),
+    expenses_description: str = "",
+) -> PaymentClaim:
+    """Claim for a session the room shows the claimant took part in, at the rate of the
+    opportunity that pays the group's sessions. One claim per person per session (a database
+    constraint, so two tabs sent at once make one claim). Hours above the session's length are
+    allowed: the reviewer sees them flagged."""
+    if not room_selectors.took_part(session=session, user=claimant):
+        raise PermissionDenied(_("Only people who took part in this session can claim for it."))
+    opportunity = selectors.paying_opportunity(session=session)
+    if opportunity is None:
+        raise ValidationError(
+            _(
+                "No involvement payment rate is set for this group's sessions yet. "
+                "Ask its facilitator."
+            )
+        )
+    if expenses_amount and not expenses_description:
+        raise ValidationError(_("Say what the expenses were for."))
+    try:
+        with transaction.atomic():
+            return PaymentClaim.objects.create(
+                opportunity=opportunity,
+                session=session,
+                prefilled_hours=selectors.session_hours(session=session),
+                claimant=claimant,
+                recorded_by=recorded_by,
+                worked_on=worked_on,
+                description=description,
+                hours=hours,
+                hourly_rate=opportunity.hourly_rate,
+                expenses_amount=expenses_amount,
+                expenses_description=expenses_description,
+                payment_choice=payment_choice,
+            )
+    except IntegrityError as error:
+        if "engagement_paymentclaim_one_per_session" in str(error):
+            raise ValidationError(ALREADY_CLAIMED) from None
+        raise
 
 
 @transaction.atomic

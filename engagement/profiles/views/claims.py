@@ -9,8 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coproduce.passport import selectors as passport_selectors
 from coproduce.permissions import require_perm
 from coproduce.spreadsheets import csv_writer
+from deliberation import selectors as room_selectors
 from engagement.profiles import selectors
 from engagement.profiles.forms import (
     ClaimForm,
@@ -43,6 +45,14 @@ def claim_list(request):
         "can_claim": can_claim,
         "claimable": selectors.opportunities_to_claim_for(user=user, for_others=for_others)
         if can_claim
+        else (),
+        # From the room's record of who took part: the person's own sessions, and for a
+        # facilitator, the members of their groups who have not claimed yet.
+        "sessions_to_claim": selectors.sessions_to_claim(user=user)
+        if user.has_perm("engagement.claim_for_self")
+        else (),
+        "sessions_for_others": selectors.sessions_to_record_for_others(user=user)
+        if for_others
         else (),
     }
     if can_review:
@@ -98,6 +108,100 @@ def claim_create(request, opportunity_pk: int):
     )
 
 
+def _session_claim_description(session) -> str:
+    description = _("%(session)s, %(group)s") % {
+        "session": session.title,
+        "group": session.group.name,
+    }
+    return description[:255]
+
+
+@login_required
+def claim_for_session(request, session_pk: int):
+    """A claim for one session, pre-filled from the room's record: the date, the session and
+    group, its length to the quarter hour, and the payment choice in the person's passport.
+    Everything stays editable; the server checks again that the person took part.
+
+    The person claims for themselves; a facilitator of the group records one for a member who
+    took part (`?for=<user id>`)."""
+    session = room_selectors.session_get_with_group(pk=session_pk)
+    if session is None:
+        raise Http404
+    user = request.user
+    person_id = request.GET.get("for", "")
+    if person_id:
+        if not (
+            user.has_perm("engagement.claim_for_others")
+            and room_selectors.facilitates(session=session, user=user)
+        ):
+            raise PermissionDenied
+        claimant = (
+            selectors.people_to_claim_for(session=session)
+            .filter(pk=int(person_id) if person_id.isdigit() and len(person_id) < 10 else 0)
+            .first()
+        )
+        if claimant is None:
+            messages.error(
+                request,
+                _(
+                    "That person has already been claimed for, or the room does not show them "
+                    "taking part in this session."
+                ),
+            )
+            return redirect("engagement:claim_list")
+    else:
+        claimant = user
+        if not (
+            user.has_perm("engagement.claim_for_self")
+            and room_selectors.took_part(session=session, user=user)
+        ):
+            # Not the generic "another role" page: say why, and what to do if they were there.
+            return render(
+                request,
+                "engagement/profiles/claim_session_refused.html",
+                {"session": session},
+                status=403,
+            )
+    opportunity = selectors.paying_opportunity(session=session)
+    hours = selectors.session_hours(session=session)
+    passport = passport_selectors.passport_for(user=claimant)
+    preference = passport.payment_preference if passport else ""
+    initial = {
+        "worked_on": selectors.session_day(session),
+        "description": _session_claim_description(session),
+        "hours": hours,
+        "payment_choice": preference or None,
+    }
+    form = ClaimForm(request.POST if request.method == "POST" else None, initial=initial)
+    form.fields["hours"].help_text = _(
+        "Pre-filled from the session’s planned length, %(minutes)s minutes, rounded to the "
+        "quarter hour. Add any preparation or travel time: the reviewer will check hours "
+        "longer than the session."
+    ) % {"minutes": session.duration_minutes}
+    if request.method == "POST" and opportunity is not None and form.is_valid():
+        try:
+            claim = opportunity_services.claim_submit_for_session(
+                session=session, claimant=claimant, recorded_by=user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your claim has been sent for approval."))
+            return redirect("engagement:claim_detail", pk=claim.pk)
+    return render(
+        request,
+        "engagement/profiles/claim_form.html",
+        {
+            "form": form if opportunity is not None else None,
+            "opportunity": opportunity,
+            "session": session,
+            "claimant": claimant,
+            "from_passport": bool(preference),
+            "for_someone_else": claimant != user,
+        },
+    )
+
+
 def _claim(pk):
     claim = selectors.claim_by_id(pk=pk)
     if claim is None:
@@ -140,6 +244,7 @@ def claim_detail(request, pk: int):
             "claim": claim,
             "form": form,
             "can_change": request.user.has_perm("engagement.change_claim", claim),
+            "evidence": selectors.attendance_evidence(claim=claim),
             "paid_form": ClaimPaidForm(initial={"paid_on": timezone.localdate()})
             if _can_mark_paid(request.user, claim)
             else None,
@@ -177,7 +282,13 @@ def claim_mark_paid(request, pk: int):
     return render(
         request,
         "engagement/profiles/claim_detail.html",
-        {"claim": claim, "form": None, "can_change": False, "paid_form": form},
+        {
+            "claim": claim,
+            "form": None,
+            "can_change": False,
+            "paid_form": form,
+            "evidence": selectors.attendance_evidence(claim=claim),
+        },
         status=400,
     )
 
