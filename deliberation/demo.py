@@ -70,6 +70,10 @@ def seed_demo_rooms(*, users: dict) -> CoproductionGroup:
     )
     if created:
         services.session_start(session=past, facilitator=facilitator)
+        # Who came into the room (as a connection records it): the claims page offers them a
+        # claim for the session from this.
+        for person in (facilitator, expert, participant):
+            services.participation_record(session=past, user=person)
         services.contribution_create(
             session=past,
             author=facilitator,

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from coproduce.accounts import roles
+from engagement.profiles.selectors import sessions_to_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,11 @@ def test_one_verified_demo_account_per_role_and_the_demo_pages_work(client):
         client.logout()
     for path in ["/", "/about-co-production/", "/accessibility-statement/", "/privacy-notice/"]:
         assert client.get(path).status_code == 200, path
+    # The demo expert took part in the group's past session, paid at the group's rate: the
+    # claims page offers to claim for it from attendance.
+    expert = get_user_model().objects.get(email="expert@example.org")
+    [to_claim] = sessions_to_claim(user=expert)
+    assert to_claim.opportunity is not None and to_claim.hours > 0
 
 
 def test_the_demo_shows_its_progress_keeps_emails_quiet_and_links_follow_the_address(

@@ -524,3 +524,11 @@ def seed_demo_profiles(*, users: dict) -> None:
         profile=ExpertProfile.objects.get(user__email="chloe.marsh@example.org"),
         message="I sat on a panel for home care last year.",
     )
+
+
+def link_demo_group_to_its_opportunity(*, group) -> None:
+    """The co-production group's sessions are paid at the rate of the opportunity people joined
+    it through, so the demo expert can claim for the past session from attendance."""
+    Opportunity.objects.filter(title=OPPORTUNITIES[0]["title"], coproduction_group=None).update(
+        coproduction_group=group
+    )

@@ -11,7 +11,7 @@ from coproduce.home.demo import seed_demo_site
 from deliberation.demo import seed_demo_rooms
 from engagement.consultations.demo import seed_demo_consultations
 from engagement.decisions.demo import seed_demo_decisions
-from engagement.profiles.demo import seed_demo_profiles
+from engagement.profiles.demo import link_demo_group_to_its_opportunity, seed_demo_profiles
 
 DEMO_EMAILS_FILE = "demo-emails.txt"
 
@@ -54,7 +54,8 @@ class Command(BaseCommand):
                 self._step(3, total, "expertise profiles and opportunities")
                 seed_demo_profiles(users=users)
                 self._step(4, total, "co-production groups and live sessions")
-                seed_demo_rooms(users=users)
+                group = seed_demo_rooms(users=users)
+                link_demo_group_to_its_opportunity(group=group)
                 self._step(5, total, "consultations and their responses (the longest step)")
                 seed_demo_consultations(users=users)
                 self._step(6, total, "decisions, and the emails telling people about them")
