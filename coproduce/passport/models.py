@@ -1,6 +1,7 @@
 """The involvement passport: a person's access needs, contact and payment preferences, kept once
 with their consent and shared with a session's facilitators only item by item, by their choice
-(`deliberation.SessionAttendance.shared_needs`)."""
+(`deliberation.SessionAttendance.shared_needs`); and, under a consent of its own, the optional
+"about you" section (`EqualityAnswers`), used only for counts of who took part in a group."""
 
 from dataclasses import dataclass
 
