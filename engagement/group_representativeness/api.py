@@ -52,7 +52,7 @@ class GroupRepresentativeness(Schema):
 
 @router.get(
     "/groups/{slug}/representativeness/{int:year}",
-    response={200: GroupRepresentativeness, 403: Problem, 404: Problem},
+    response={200: GroupRepresentativeness, 400: Problem, 403: Problem, 404: Problem},
     url_name="group_representativeness",
     operation_id="group_representativeness",
     summary="Who took part in a co-production group in a year, against who lives here",
