@@ -33,3 +33,6 @@ rules.add_perm("deliberation.view_transcript", can_watch | is_commissioner | is_
 rules.add_perm("deliberation.write_summary", is_group_facilitator)
 # Group pages: the member list is for the group itself.
 rules.add_perm("deliberation.view_group_members", takes_part)
+# Who took part in a year, against who lives here (counts only, through disclosure control):
+# commissioners, and the group's own facilitators. Not members: docs/representativeness.md.
+rules.add_perm("deliberation.view_who_took_part", is_group_facilitator | is_commissioner)

@@ -49,6 +49,8 @@ def group_detail(request, slug):
             "group": group,
             "sessions": group.sessions.all(),
             "show_members": request.user.has_perm("deliberation.view_group_members", group),
+            # Checked here on the server: the link is in the page for no one else.
+            "show_who_took_part": request.user.has_perm("deliberation.view_who_took_part", group),
         },
     )
 

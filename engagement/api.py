@@ -40,6 +40,7 @@ from ninja.errors import HttpError, ValidationError
 from engagement.consultation_statements.api import router as consultation_statements
 from engagement.consultations.api import router as consultations
 from engagement.decisions.api import router as decisions
+from engagement.group_representativeness.api import router as group_representativeness
 from engagement.open_data import OGL_NAME, OGL_URL, ProblemError
 
 logger = logging.getLogger(__name__)
@@ -96,6 +97,7 @@ api = OpenDataAPI(
 api.add_router("", consultations)
 api.add_router("", consultation_statements)
 api.add_router("", decisions)
+api.add_router("", group_representativeness)
 
 
 # --- Problems ----------------------------------------------------------------------------------

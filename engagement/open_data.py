@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Literal
 from urllib.parse import urlencode
 
 from django.http import HttpRequest
@@ -142,3 +143,55 @@ def paged_body(request: HttpRequest, window: PageWindow, results: list, **links:
         "links": page_links(request, window) | links,
         "results": results,
     }
+
+
+# --- Who took part, against who lives here (docs/representativeness.md) ----------------------
+# Shared by a consultation's respondents and a co-production group's year.
+
+
+class RepresentativenessGroup(Schema):
+    group: str
+    label: str
+    mapping_note: str | None = Field(None, description="How our answers and ONS's line up")
+    people: int | None = Field(
+        description="People in the group (respondents, or people who took part); null where hidden"
+    )
+    share: float | None = Field(description="Share of those with a comparable answer, 0 to 1")
+    interval_low: float | None = Field(description="95% Wilson score interval, low end")
+    interval_high: float | None = Field(description="95% Wilson score interval, high end")
+    reference_share: float | None = Field(description="The population's share, 0 to 1")
+    ratio: float | None = Field(description="share / reference_share")
+    difference_points: float | None = Field(description="share - reference_share, in points")
+    verdict: Literal["over", "under", "in_line"] | None = Field(
+        description="`over` or `under` only where the interval leaves out the population's share"
+    )
+
+
+class RepresentativenessSource(Schema):
+    table_code: str
+    source_url: str
+    provenance: str
+    unit: Literal["count", "percent"]
+
+
+class RepresentativenessField(Schema):
+    field: str
+    question: str
+    census_table: str
+    reference_available: bool
+    sources: list[RepresentativenessSource]
+    answered: int | None
+    not_given_or_not_comparable: int | None
+    groups: list[RepresentativenessGroup]
+
+
+class ReferenceArea(Schema):
+    name: str
+    area_code: str
+    area_name: str
+
+
+class NotCompared(Schema):
+    field: str
+    question: str
+    why: str

@@ -4,6 +4,7 @@ from engagement.api import old_urlpatterns as old_api
 from engagement.consultation_statements.urls import urlpatterns as consultation_statements
 from engagement.consultations.urls import urlpatterns as consultations
 from engagement.decisions.urls import urlpatterns as decisions
+from engagement.group_representativeness.urls import urlpatterns as group_representativeness
 from engagement.my_data.urls import urlpatterns as my_data
 from engagement.my_home.urls import urlpatterns as my_home
 from engagement.profiles.urls import urlpatterns as profiles
@@ -19,5 +20,6 @@ urlpatterns = [
     *consultations,
     *consultation_statements,
     *decisions,
+    *group_representativeness,
     *old_api,
 ]

@@ -458,6 +458,7 @@ def test_the_description_is_valid_openapi_3_1_with_the_licence_and_problem_types
         "/api/v1/consultations/{consultation_id}/statements",
         "/api/v1/decisions",
         "/api/v1/decisions/{decision_id}",
+        "/api/v1/groups/{slug}/representativeness/{year}",
         "/api/v1/series/{series_key}",
         "/api/v1/series/{series_key}/by/{field}",
     }

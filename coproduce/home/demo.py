@@ -153,6 +153,19 @@ CONTENT_PAGES = [
                 "your answers, and report it only in totals, with every figure that could let "
                 "someone be picked out hidden and marked [c].</p>",
             ),
+            ("heading", "About you: equality monitoring in your involvement passport"),
+            (
+                "paragraph",
+                "<p>You may keep answers about your age, sex, ethnic group, disability and "
+                "caring in your involvement passport. This is optional and has its own consent. "
+                "We use these answers only for counts of groups of people, to see whether the "
+                "people who take part in our co-production groups are like the people who live "
+                "here. They are never shown with your name, and never used to choose you for "
+                "anything: not for invitations, and not for a panel chosen by lottery, which "
+                "asks its own questions for that draw only. Counts of fewer than 5 people are "
+                "hidden. You can delete your answers at any time; they are included when you "
+                "download your data and deleted when you delete your account.</p>",
+            ),
         ],
     ),
 ]

@@ -4,12 +4,16 @@ and consent."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduce import equality
+
 from .models import (
+    EQUALITY_FIELDS,
     NEEDS,
     PAYMENT_BENEFITS_WARNING,
     TICKED_NEEDS,
     ContactFormat,
     ContactMethod,
+    EqualityAnswers,
     Passport,
     PaymentChoice,
 )
@@ -104,3 +108,49 @@ class PassportForm(forms.Form):
             "contact_format": passport.contact_format,
             "payment_preference": passport.payment_preference,
         }
+
+
+def _question(name: str, choices) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=equality.QUESTIONS[name],
+        choices=choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+
+class EqualityAnswersForm(forms.Form):
+    """The passport's "about you" section: the consultations' equality monitoring questions
+    (same wording, same choices), every one optional and with "Prefer not to say", and a
+    consent box of its own the first time."""
+
+    age_band = _question("age_band", equality.AgeBand.choices)
+    sex = _question("sex", equality.Sex.choices)
+    ethnicity = _question("ethnicity", equality.Ethnicity.choices)
+    disability = _question("disability", equality.YesNo.choices)
+    carer = _question("carer", equality.YesNo.choices)
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that my answers are kept and used only for counts of groups of people, "
+            "never shown with my name and never used to choose me"
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, has_consent: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_consent = has_consent
+        if has_consent:
+            del self.fields["consent"]
+
+    def clean(self):
+        data = super().clean()
+        if not self.has_consent and not data.get("consent"):
+            self.add_error("consent", _("Tick the box to agree, so we can keep your answers"))
+        return data
+
+    @classmethod
+    def initial_for(cls, answers: EqualityAnswers | None) -> dict:
+        if answers is None:
+            return {}
+        return {name: getattr(answers, name) for name in EQUALITY_FIELDS}

@@ -1,6 +1,7 @@
 """The involvement passport: a person's access needs, contact and payment preferences, kept once
 with their consent and shared with a session's facilitators only item by item, by their choice
-(`deliberation.SessionAttendance.shared_needs`)."""
+(`deliberation.SessionAttendance.shared_needs`); and, under a consent of its own, the optional
+"about you" section (`EqualityAnswers`), used only for counts of who took part in a group."""
 
 from dataclasses import dataclass
 
@@ -8,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from coproduce import equality
 
 
 class PaymentChoice(models.TextChoices):
@@ -227,3 +230,75 @@ class Passport(models.Model):
         if need.is_text:
             return f"{need.label}: {getattr(self, key)}"
         return str(need.label)
+
+
+# What a person agrees to when they answer the passport's "about you" questions. Its own
+# purpose, apart from the passport's: shown above the consent box and kept in the privacy notice.
+EQUALITY_PURPOSE = _(
+    "Your answers are used only for counts of groups of people, to see whether the people who "
+    "take part in our groups are like the people who live here. They are never shown with your "
+    "name, and never used to choose you for anything."
+)
+EQUALITY_FIELDS = ("age_band", "sex", "ethnicity", "disability", "carer")
+
+
+class EqualityAnswers(models.Model):
+    """The passport's optional "about you" section: the consultations' equality monitoring
+    questions (the same choices, `coproduce.equality`), kept under a consent of their own and
+    used only for counts of the people who took part in a co-production group
+    (docs/representativeness.md). Never shown one by one, never read by matching or the
+    lottery. An empty answer is a question skipped; withdrawing the consent deletes the row."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="equality_answers"
+    )
+    age_band = models.CharField(
+        _("age"), max_length=20, choices=equality.AgeBand.choices, blank=True
+    )
+    sex = models.CharField(_("sex"), max_length=20, choices=equality.Sex.choices, blank=True)
+    ethnicity = models.CharField(
+        _("ethnic group"), max_length=20, choices=equality.Ethnicity.choices, blank=True
+    )
+    disability = models.CharField(
+        _("do you consider yourself disabled?"),
+        max_length=20,
+        choices=equality.YesNo.choices,
+        blank=True,
+    )
+    carer = models.CharField(
+        _("do you look after someone?"),
+        max_length=20,
+        choices=equality.YesNo.choices,
+        blank=True,
+    )
+    privacy_notice_version = models.CharField(max_length=20)
+    consent_given_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("equality monitoring answers")
+        verbose_name_plural = _("equality monitoring answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(**{f"{name}__in": ["", *choices.values]}),
+                name=f"passport_equality_{name}_valid",
+            )
+            for name, choices in (
+                ("age_band", equality.AgeBand),
+                ("sex", equality.Sex),
+                ("ethnicity", equality.Ethnicity),
+                ("disability", equality.YesNo),
+                ("carer", equality.YesNo),
+            )
+        ]
+
+    def __str__(self):
+        return f"Equality monitoring answers of {self.user_id}"
+
+    def described(self) -> list[tuple[str, str]]:
+        """(question, answer) for each question, as the person reads them (their own page and
+        their download)."""
+        return [
+            (str(equality.QUESTIONS[name]), str(getattr(self, f"get_{name}_display")() or ""))
+            for name in EQUALITY_FIELDS
+        ]

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import PassportForm
+from .forms import EqualityAnswersForm, PassportForm
+from .models import EQUALITY_PURPOSE
 
 
 def _next(request) -> str | None:
@@ -36,7 +37,12 @@ def passport(request):
     return render(
         request,
         "passport/passport.html",
-        {"form": form, "passport": passport, "next": _next(request)},
+        {
+            "form": form,
+            "passport": passport,
+            "next": _next(request),
+            "equality_answers": selectors.equality_answers_for(user=request.user),
+        },
     )
 
 
@@ -47,5 +53,37 @@ def passport_delete(request):
         messages.success(
             request,
             _("Your involvement passport is deleted. Nothing from it is shared any more."),
+        )
+    return redirect("passport:passport")
+
+
+@login_required
+def equality_answers(request):
+    """The passport's "about you" section: answer, change, or see what is kept."""
+    kept = selectors.equality_answers_for(user=request.user)
+    form = EqualityAnswersForm(
+        request.POST or None,
+        initial=EqualityAnswersForm.initial_for(kept),
+        has_consent=kept is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        services.equality_answers_save(user=request.user, **data)
+        messages.success(request, _("Your answers about you are saved."))
+        return redirect("passport:passport")
+    return render(
+        request,
+        "passport/equality_answers.html",
+        {"form": form, "answers": kept, "purpose": EQUALITY_PURPOSE},
+    )
+
+
+@login_required
+@require_POST
+def equality_answers_delete(request):
+    if services.equality_answers_delete(user=request.user):
+        messages.success(
+            request,
+            _("Your answers about you are deleted. They no longer count in any figures."),
         )
     return redirect("passport:passport")

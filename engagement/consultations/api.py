@@ -31,9 +31,12 @@ from engagement.open_data import (
     MAX_PAGE_SIZE,
     SLUG,
     Licence,
+    NotCompared,
     PageLinks,
     Problem,
     ProblemError,
+    ReferenceArea,
+    RepresentativenessField,
     page_window,
     paged_body,
 )
@@ -211,52 +214,6 @@ def consultation_results_detail(
     return {"licence": LICENCE} | aggregates_as_dict(
         results_cache.consultation_results(consultation=consultation)
     )
-
-
-class RepresentativenessGroup(Schema):
-    group: str
-    label: str
-    mapping_note: str | None = Field(None, description="How our answers and ONS's line up")
-    people: int | None = Field(description="Respondents in the group; null where hidden")
-    share: float | None = Field(description="Share of those with a comparable answer, 0 to 1")
-    interval_low: float | None = Field(description="95% Wilson score interval, low end")
-    interval_high: float | None = Field(description="95% Wilson score interval, high end")
-    reference_share: float | None = Field(description="The population's share, 0 to 1")
-    ratio: float | None = Field(description="share / reference_share")
-    difference_points: float | None = Field(description="share - reference_share, in points")
-    verdict: Literal["over", "under", "in_line"] | None = Field(
-        description="`over` or `under` only where the interval leaves out the population's share"
-    )
-
-
-class RepresentativenessSource(Schema):
-    table_code: str
-    source_url: str
-    provenance: str
-    unit: Literal["count", "percent"]
-
-
-class RepresentativenessField(Schema):
-    field: str
-    question: str
-    census_table: str
-    reference_available: bool
-    sources: list[RepresentativenessSource]
-    answered: int | None
-    not_given_or_not_comparable: int | None
-    groups: list[RepresentativenessGroup]
-
-
-class ReferenceArea(Schema):
-    name: str
-    area_code: str
-    area_name: str
-
-
-class NotCompared(Schema):
-    field: str
-    question: str
-    why: str
 
 
 class ConsultationRepresentativeness(Schema):

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coproduce.equality import QUESTIONS
 from coproduce.form_rendering import NHSUKBoundField
 from engagement.consultations.kinds import quoted_sentence
 from engagement.consultations.models import (
@@ -404,37 +405,37 @@ class EqualityMonitoringForm(forms.Form):
     say'."""
 
     age_band = forms.ChoiceField(
-        label=_("What is your age?"),
+        label=QUESTIONS["age_band"],
         choices=_without_blank(EqualityMonitoring.AgeBand.choices),
         widget=forms.RadioSelect,
         required=False,
     )
     disability = forms.ChoiceField(
-        label=_("Do you consider yourself to be disabled?"),
+        label=QUESTIONS["disability"],
         choices=EqualityMonitoring.YesNo.choices,
         widget=forms.RadioSelect,
         required=False,
     )
     long_term_condition = forms.ChoiceField(
-        label=_("Do you have a long-term health condition?"),
+        label=QUESTIONS["long_term_condition"],
         choices=EqualityMonitoring.YesNo.choices,
         widget=forms.RadioSelect,
         required=False,
     )
     carer = forms.ChoiceField(
-        label=_("Do you look after someone because of their illness, disability or age?"),
+        label=QUESTIONS["carer"],
         choices=EqualityMonitoring.YesNo.choices,
         widget=forms.RadioSelect,
         required=False,
     )
     ethnicity = forms.ChoiceField(
-        label=_("What is your ethnic group?"),
+        label=QUESTIONS["ethnicity"],
         choices=EqualityMonitoring.Ethnicity.choices,
         widget=forms.RadioSelect,
         required=False,
     )
     sex = forms.ChoiceField(
-        label=_("What is your sex?"),
+        label=QUESTIONS["sex"],
         choices=EqualityMonitoring.Sex.choices,
         widget=forms.RadioSelect,
         required=False,

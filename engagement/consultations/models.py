@@ -29,6 +29,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from coproduce import equality
 from coproduce.home.blocks import BodyBlock
 from coproduce.page_context import ContextFromHooks
 from coproduce.readability import ReadabilityFieldPanel
@@ -517,33 +518,11 @@ class EqualityMonitoring(models.Model):
     """The optional 'about you' answers. Kept apart from the answers, read only by the results
     selectors, and reported only in aggregate through coproduce.disclosure (docs/statistics.md)."""
 
-    class AgeBand(models.TextChoices):
-        UNDER_18 = "under_18", _("Under 18")
-        AGE_18_24 = "18_24", _("18 to 24")
-        AGE_25_34 = "25_34", _("25 to 34")
-        AGE_35_49 = "35_49", _("35 to 49")
-        AGE_50_64 = "50_64", _("50 to 64")
-        AGE_65_79 = "65_79", _("65 to 79")
-        AGE_80_PLUS = "80_plus", _("80 or over")
-        PREFER_NOT = "prefer_not", _("Prefer not to say")
-
-    class YesNo(models.TextChoices):
-        YES = "yes", _("Yes")
-        NO = "no", _("No")
-        PREFER_NOT = "prefer_not", _("Prefer not to say")
-
-    class Ethnicity(models.TextChoices):
-        ASIAN = "asian", _("Asian or Asian British")
-        BLACK = "black", _("Black, Black British, Caribbean or African")
-        MIXED = "mixed", _("Mixed or multiple ethnic groups")
-        WHITE = "white", _("White")
-        OTHER = "other", _("Another ethnic group")
-        PREFER_NOT = "prefer_not", _("Prefer not to say")
-
-    class Sex(models.TextChoices):
-        FEMALE = "female", _("Female")
-        MALE = "male", _("Male")
-        PREFER_NOT = "prefer_not", _("Prefer not to say")
+    # The choices every equality question uses, wherever it is asked (coproduce/equality.py).
+    AgeBand = equality.AgeBand
+    YesNo = equality.YesNo
+    Ethnicity = equality.Ethnicity
+    Sex = equality.Sex
 
     response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="equality")
     age_band = models.CharField(max_length=20, choices=AgeBand.choices, blank=True)

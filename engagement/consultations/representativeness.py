@@ -625,20 +625,45 @@ def responses_representativeness(
     """Respondents' equality monitoring against the reference, field by field. `responses` are
     the submitted responses to count (one consultation's, or a decision's linked ones). One
     count and one grouped query per field."""
-    reference = reference or reference_in_use()
     total = responses.count()
     base = EqualityMonitoring.objects.filter(response__in=responses)
-    fields = []
-    for name in COMPARISON_GROUPS:
-        counts = {
+    counts = {
+        name: {
             row[name]: row["n"]
             for row in base.exclude(**{name: ""}).values(name).annotate(n=Count("pk")).order_by()
         }
-        fields.append(
-            compare_counts(field_name=name, counts=counts, responses=total, reference=reference)
+        for name in COMPARISON_GROUPS
+    }
+    return counts_representativeness(counts=counts, people=total, reference=reference)
+
+
+def counts_representativeness(
+    *,
+    counts: dict[str, dict[str, int]],
+    people: int,
+    reference: ReferenceFigures | None = None,
+    not_compared: dict[str, str] | None = None,
+) -> Representativeness:
+    """The comparison from counts already made: `counts[field][answer]` people gave each
+    answer (the equality monitoring values; skipped questions left out) among `people` in
+    all. Respondents to a consultation, or the people who took part in a co-production group
+    in a year (their passport's "about you" answers): the same mapping, disclosure control and
+    intervals for both."""
+    reference = reference or reference_in_use()
+    fields = [
+        compare_counts(
+            field_name=name,
+            counts=counts.get(name, {}),
+            responses=people,
+            reference=reference,
         )
+        for name in COMPARISON_GROUPS
+    ]
     return Representativeness(
-        reference=reference, responses=total, fields=fields, not_compared=dict(NOT_COMPARED)
+        reference=reference,
+        responses=people,
+        fields=fields,
+        not_compared=dict(NOT_COMPARED if not_compared is None else not_compared),
     )
 
 

@@ -17,7 +17,7 @@ from wagtail.models import PageLogEntry, Revision
 from coproduce.notifications.models import NotificationPreference, OutgoingEmail
 from coproduce.passport import selectors as passport_selectors
 from coproduce.passport import services as passport_services
-from coproduce.passport.models import NEEDS_BY_KEY
+from coproduce.passport.models import EQUALITY_PURPOSE, NEEDS_BY_KEY
 from deliberation.models import CONTACT_IN_FORMAT, RoomEvent, SessionAttendance
 from engagement.consultations.models import Answer, Response
 from engagement.decisions.models import (
@@ -294,6 +294,23 @@ def _export_passport(user) -> dict[str, Any] | None:
     }
 
 
+def _export_equality_answers(user) -> dict[str, Any] | None:
+    # The passport's "about you" section: the person's own answers, which nobody else sees.
+    answers = passport_selectors.equality_answers_for(user=user)
+    if answers is None:
+        return None
+    return {
+        "answers": [
+            {"question": question, "answer": answer or None}
+            for question, answer in answers.described()
+        ],
+        "purpose": str(EQUALITY_PURPOSE),
+        "privacy_notice_version": answers.privacy_notice_version,
+        "consent_given_at": _iso(answers.consent_given_at),
+        "updated_at": _iso(answers.updated_at),
+    }
+
+
 def _export_decision_ratings(user) -> list[dict[str, Any]]:
     return [
         {"decision": rating.decision.title, "score": rating.score, "comment": rating.comment}
@@ -346,6 +363,7 @@ EXPORT_SECTIONS: list[tuple[str, Callable[[Any], Any]]] = [
     ("expertise_profile", _export_profile),
     ("consents", _export_consents),
     ("involvement_passport", _export_passport),
+    ("equality_monitoring_answers", _export_equality_answers),
     ("expressions_of_interest", _export_interests),
     ("invitations", _export_invitations),
     ("payment_claims", _export_claims),
@@ -513,8 +531,10 @@ def _scrub_decision_voice(user, identifiers: list[str]) -> None:
 
 def _erase_needs_and_notices(user, identifiers: list[str]) -> None:
     # Access needs are special-category data: the passport and every choice to share from it
-    # are gone. So are the person's notices and the record of where decision emails went.
+    # are gone, and so are the passport's "about you" answers (ethnicity, disability). So are
+    # the person's notices and the record of where decision emails went.
     passport_services.passport_delete(user=user)
+    passport_services.equality_answers_delete(user=user)
     SessionAttendance.objects.filter(user=user).update(shared_needs=[])
     Notification.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()

@@ -31,7 +31,10 @@ EXPECTED = {
     "deliberation.view_transcript": {"member", "facilitator", "commissioner", "editor"},
     "deliberation.write_summary": {"facilitator"},
     "deliberation.view_group_members": {"member", "facilitator"},
+    # Who took part in a year, against who lives here: counts only, not for members.
+    "deliberation.view_who_took_part": {"facilitator", "commissioner"},
 }
+GROUP_RULES = {"deliberation.view_group_members", "deliberation.view_who_took_part"}
 SIGNED_IN = set(PEOPLE) - {"anonymous"}
 # With observers allowed, anyone signed in may watch and read the record; nothing else changes.
 WITH_OBSERVERS = {
@@ -66,7 +69,7 @@ def people(role_user):
 def test_rule_over_every_role(people, rule, allow_observers):
     group, users = people
     session = factories.SessionFactory(group=group, allow_observers=allow_observers)
-    target = group if rule == "deliberation.view_group_members" else session
+    target = group if rule in GROUP_RULES else session
     expected = (WITH_OBSERVERS if allow_observers else EXPECTED)[rule]
     allowed = {name for name, user in users.items() if user.has_perm(rule, target)}
     assert allowed == expected
