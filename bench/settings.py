@@ -25,3 +25,7 @@ else:
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # The site's URLs plus the minimal view of bench/pages.py (the ceiling).
 ROOT_URLCONF = "bench.urls"
+# The per-IP limit on new open responses (engagement/consultations/views/answering.py), set for
+# `python -m bench.ingest`, whose clients all come from 127.0.0.1: configured, not switched off.
+if os.environ.get("BENCH_OPEN_RESPONSES_PER_HOUR"):
+    CONSULTATION_OPEN_RESPONSES_PER_HOUR = int(os.environ["BENCH_OPEN_RESPONSES_PER_HOUR"])
