@@ -122,8 +122,6 @@ SERVER_COMMANDS = {
         "websockets",
         "--ws-max-size",
         "1048576",
-        "--ws-ping-interval",
-        "0",
         "--lifespan",
         "off",
         "--log-level",
