@@ -33,11 +33,13 @@ import json
 import os
 import secrets
 import signal
+import subprocess
 import sys
 import tempfile
 import time
 from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 from bench.rooms import (
     DEFAULT_DATABASE_URL,
@@ -181,9 +183,9 @@ class Person:
     async def post(self, path: str, data: list[tuple[str, str]]):
         token = self.cookies.get("csrftoken", "")
         started = time.perf_counter()
-        response = await self.client.post(
-            path, data=[*data, ("csrfmiddlewaretoken", token)], headers=self._headers()
-        )
+        body = urlencode([*data, ("csrfmiddlewaretoken", token)])
+        headers = {**self._headers(), "Content-Type": "application/x-www-form-urlencoded"}
+        response = await self.client.post(path, content=body, headers=headers)
         self.post_ms.append((time.perf_counter() - started) * 1000)
         self._keep(response)
         return response
@@ -324,6 +326,11 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(tempfile.gettempdir()) / "coproduce-bench-ingest-smoke.json",
         help="where --smoke writes its results",
     )
+    parser.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="the database is migrated already (the smoke tests' test database)",
+    )
     args = parser.parse_args(argv)
     if args.smoke:
         args.responses, args.concurrency = SMOKE["responses"], [SMOKE["concurrency"]]
@@ -338,8 +345,22 @@ def main(argv: list[str] | None = None) -> int:
         **server_environment(database_url=database_url, redis_url=redis_url, layer="pubsub"),
         "BENCH_OPEN_RESPONSES_PER_HOUR": str(per_ip),
     }
+    if args.smoke:
+        env["BENCH_PLAIN_STATIC"] = "1"
+    else:
+        # Production settings serve static URLs through a manifest, as a deploy does after
+        # collectstatic: without one every page is a 500 (bench/pages.py does the same).
+        env["STATIC_ROOT"] = str(ROOT / "staticfiles-bench")
     ensure_database(database_url)
-    migrate(env)
+    if not args.no_migrate:
+        migrate(env)
+    if not args.smoke:
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            check=True,
+        )
     setup_django(env)
     # The window's count lives in the shared cache: start each benchmark with an empty one.
     from django.core.cache import cache

@@ -418,6 +418,7 @@ async def reconnect_storm(
     finally:
         await asyncio.gather(*(w.close() for w in writers))
     final = await asyncio.to_thread(last_seq, session_id)
+    missed = final - min(c.seen for c in clients)
     gate = asyncio.Semaphore(concurrency)
 
     async def back(client: Client):
@@ -436,7 +437,7 @@ async def reconnect_storm(
     refused = sum(1 for outcome in outcomes if isinstance(outcome, BaseException))
     return {
         "storm_clients": len(clients),
-        "storm_missed_events": final - min(c.seen for c in clients) if clients else 0,
+        "storm_missed_events": missed,
         "storm_written": STORM_WRITES if written else sum(len(w.ack_ms) for w in writers),
         "storm_reconnect_s": round(reconnect_seconds, 2),
         "storm_caught_up_s": round(caught_up_seconds, 2) if done else None,
@@ -712,7 +713,7 @@ def _stop_on_sigterm(*_):
     raise SystemExit(143)
 
 
-SMOKE = {"sizes": [6], "duration": 2.0, "rate": 2.0, "layers": ["pubsub"]}
+SMOKE = {"sizes": [6], "duration": 2.0, "rate": 2.0, "layers": ["pubsub"], "processes": 1}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -765,6 +766,11 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(tempfile.gettempdir()) / "coproduce-bench-smoke.json",
         help="where --smoke writes its results",
     )
+    parser.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="the database is migrated already (the smoke tests' test database)",
+    )
     args = parser.parse_args(argv)
     if args.smoke:
         for name, value in SMOKE.items():
@@ -780,7 +786,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["BENCH_SECRET_KEY"] = secrets.token_urlsafe(50)
     env = server_environment(database_url=database_url, redis_url=redis_url, layer="pubsub")
     ensure_database(database_url)
-    migrate(env)
+    if not args.no_migrate:
+        migrate(env)
     setup_django(env)
     largest = max(args.sizes + (args.core_sizes if "core" in args.layers else []))
     people = members_with_cookies(largest + STORM_WRITERS)

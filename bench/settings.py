@@ -29,3 +29,10 @@ ROOT_URLCONF = "bench.urls"
 # `python -m bench.ingest`, whose clients all come from 127.0.0.1: configured, not switched off.
 if os.environ.get("BENCH_OPEN_RESPONSES_PER_HOUR"):
     CONSULTATION_OPEN_RESPONSES_PER_HOUR = int(os.environ["BENCH_OPEN_RESPONSES_PER_HOUR"])
+# Smoke runs (`--smoke`) skip collectstatic: static URLs without the manifest's hashes. Only the
+# URLs in the HTML differ (nginx serves the files); the full runs collect and use the manifest.
+if os.environ.get("BENCH_PLAIN_STATIC"):
+    STORAGES = {
+        **STORAGES,  # noqa: F405
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deliberation.servers import test_database_url
+from tests.deliberation import servers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,10 +19,10 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres, pyt
 
 
 def _bench(module: str, redis_url: str, output: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "BENCH_DATABASE_URL": test_database_url(), "REDIS_URL": redis_url}
+    env = {**os.environ, "BENCH_DATABASE_URL": servers.test_database_url(), "REDIS_URL": redis_url}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
-        [sys.executable, "-m", module, "--smoke", "--json", str(output)],
+        [sys.executable, "-m", module, "--smoke", "--no-migrate", "--json", str(output)],
         cwd=ROOT,
         env=env,
         capture_output=True,
