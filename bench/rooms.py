@@ -11,6 +11,13 @@ the same channel layer; ours/bare is the figure to watch.
 
     python -m bench                 # N = 50, 200, 500 on the pub/sub layer; core layer at N=50
     python -m bench --sizes 50 --duration 10 --layers pubsub
+    python -m bench --servers daphne uvicorn granian --sizes 50 200 --storm   # server comparison
+    python -m bench --sizes 1000 --processes 2 --storm --section n1000        # N = 1,000
+    python -m bench --smoke         # seconds: 6 members, storm included, JSON only
+
+`--storm` adds a reconnect storm after each run of the room (reconnect_storm); `--servers`
+runs the same application under daphne, uvicorn and granian (SERVER_COMMANDS); `--processes`
+sets how many server processes share the clients (default two).
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/coproduce_bench)
 and REDIS_URL (default redis://127.0.0.1:6379/0). Writes bench/results.json and the figures
