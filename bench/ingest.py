@@ -344,6 +344,11 @@ def main(argv: list[str] | None = None) -> int:
     env = {
         **server_environment(database_url=database_url, redis_url=redis_url, layer="pubsub"),
         "BENCH_OPEN_RESPONSES_PER_HOUR": str(per_ip),
+        # Production's default (deploy/coproduce.env.example). With persistent connections
+        # (the rooms benchmark's 60 s) each HTTP request under ASGI runs in a thread of its own
+        # and keeps its connection: 16 people at once took one daphne process past 90
+        # connections and PostgreSQL's limit of 100 (500s), measured 2026-11-30.
+        "DATABASE_CONN_MAX_AGE": "0",
     }
     if args.smoke:
         env["BENCH_PLAIN_STATIC"] = "1"

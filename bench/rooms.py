@@ -172,7 +172,9 @@ class Servers:
         self.processes: list[subprocess.Popen] = []
         self.urls: list[str] = []
         # A file, not a pipe: a pipe nobody reads would stop a chatty server when it fills.
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
+        # BENCH_SERVER_LOG keeps the servers' own output in a file, to read after a run.
+        keep = os.environ.get("BENCH_SERVER_LOG")
+        self.log = open(keep, "ab") if keep else tempfile.TemporaryFile()  # noqa: SIM115
 
     def __enter__(self):
         try:

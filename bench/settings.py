@@ -22,7 +22,15 @@ else:
             "CONFIG": {"hosts": [REDIS_URL], "prefix": _PREFIX},
         }
     }
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Warnings and errors (a request's traceback included) to stderr, which bench/rooms.py's Servers
+# keeps in a file (BENCH_SERVER_LOG to keep it after the run).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "root": {"level": "WARNING", "handlers": ["stderr"]},
+    "loggers": {"django": {"level": "WARNING", "handlers": ["stderr"], "propagate": False}},
+}
 # The site's URLs plus the minimal view of bench/pages.py (the ceiling).
 ROOT_URLCONF = "bench.urls"
 # The per-IP limit on new open responses (engagement/consultations/views/answering.py), set for
