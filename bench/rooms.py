@@ -11,6 +11,13 @@ the same channel layer; ours/bare is the figure to watch.
 
     python -m bench                 # N = 50, 200, 500 on the pub/sub layer; core layer at N=50
     python -m bench --sizes 50 --duration 10 --layers pubsub
+    python -m bench --servers daphne uvicorn granian --sizes 50 200 --storm   # server comparison
+    python -m bench --sizes 1000 --processes 2 --storm --section n1000        # N = 1,000
+    python -m bench --smoke         # seconds: 6 members, storm included, JSON only
+
+`--storm` adds a reconnect storm after each run of the room (reconnect_storm); `--servers`
+runs the same application under daphne, uvicorn and granian (SERVER_COMMANDS); `--processes`
+sets how many server processes share the clients (default two).
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/coproduce_bench)
 and REDIS_URL (default redis://127.0.0.1:6379/0). Writes bench/results.json and the figures
@@ -29,6 +36,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +48,12 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/coproduce_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 SENDERS = 10
 CONNECT_BATCH = 10
+# Reconnect storm: members who are not among the N post while the N are away (each within the
+# room's rate limit of 10 messages in 10 s), and how many reconnections are in flight at once.
+STORM_WRITERS = 5
+STORM_WRITES = 10
+STORM_CONCURRENCY = 100
+STORM_TIMEOUT = 120
 RUN_TIMEOUT = 300  # seconds: no single load run may take longer than this
 
 
@@ -96,36 +110,82 @@ def migrate(env: dict) -> None:
     )
 
 
-class Servers:
-    """Two daphne processes on free loopback ports; stopped on exit, whatever happens."""
+# The same application (bench.asgi) under each server; `python -m bench --servers` picks.
+# uvicorn's limit on a frame is set to daphne's 1 MiB (docs/protocol.md relies on it).
+SERVER_COMMANDS = {
+    "daphne": ["-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", "{port}"],
+    "uvicorn": [
+        "-m",
+        "uvicorn",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--ws",
+        "websockets",
+        "--ws-max-size",
+        "1048576",
+        "--lifespan",
+        "off",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ],
+    "granian": [
+        "-m",
+        "granian",
+        "--interface",
+        "asginl",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--workers",
+        "1",
+        "--loop",
+        "uvloop",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ],
+}
 
-    def __init__(self, env: dict, count: int = 2):
+
+def server_command(server: str, port: int, app: str = "bench.asgi:application") -> list[str]:
+    """The command line that serves `app` on 127.0.0.1:`port` with `server`."""
+    args = [part.replace("{port}", str(port)) for part in SERVER_COMMANDS[server]]
+    return [sys.executable, *args, app]
+
+
+class Servers:
+    """`count` server processes (daphne unless told) on free loopback ports; stopped on exit,
+    whatever happens."""
+
+    def __init__(self, env: dict, count: int = 2, server: str = "daphne"):
         self.env = {**os.environ, **env}
         self.count = count
+        self.server = server
         self.processes: list[subprocess.Popen] = []
         self.urls: list[str] = []
+        # A file, not a pipe: a pipe nobody reads would stop a chatty server when it fills.
+        # BENCH_SERVER_LOG keeps the servers' own output in a file, to read after a run.
+        keep = os.environ.get("BENCH_SERVER_LOG")
+        self.log = open(keep, "ab") if keep else tempfile.TemporaryFile()  # noqa: SIM115
 
     def __enter__(self):
         try:
             for _ in range(self.count):
                 port = free_port()
                 process = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "daphne",
-                        "-v",
-                        "0",
-                        "-b",
-                        "127.0.0.1",
-                        "-p",
-                        str(port),
-                        "bench.asgi:application",
-                    ],
+                    server_command(self.server, port),
                     cwd=ROOT,
                     env=self.env,
                     stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
+                    stderr=self.log,
                 )
                 self.processes.append(process)
                 self._wait(port, process)
@@ -142,11 +202,12 @@ class Servers:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(f"daphne exited: {process.stderr.read().decode()[-2000:]}")
+                self.log.seek(0)
+                raise RuntimeError(f"{self.server} exited: {self.log.read().decode()[-2000:]}")
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
                 return
             time.sleep(0.1)
-        raise RuntimeError(f"daphne did not start on port {port}")
+        raise RuntimeError(f"{self.server} did not start on port {port}")
 
     def stop(self) -> None:
         for process in self.processes:
@@ -159,6 +220,7 @@ class Servers:
                 process.kill()
                 process.wait()
         self.processes.clear()
+        self.log.close()
 
 
 # --- Data: members, a live session, signed-in cookies ---------------------------------------
@@ -249,12 +311,18 @@ class Client:
     ack_ms: list[float] = field(default_factory=list)
     reader: asyncio.Task | None = None
 
-    async def open(self):
+    @property
+    def seen(self) -> int:
+        """The last seq this client has received (its `since` when it reconnects)."""
+        return self.seqs[-1] if self.seqs else self.start_seq
+
+    async def open(self, since: int | None = None):
         import websockets
 
         headers = {"Cookie": f"sessionid={self.cookie}"} if self.cookie else {}
+        query = f"?since={since}" if since is not None else ""
         self.socket = await websockets.connect(
-            f"ws://{self.host}{self.path}",
+            f"ws://{self.host}{self.path}{query}",
             origin=f"http://{self.host}",
             additional_headers=headers,
             compression=None,
@@ -266,7 +334,10 @@ class Client:
         if self.kind == "ours":
             welcome = json.loads(await self.socket.recv())
             assert welcome["type"] == "welcome", welcome
-            self.start_seq = welcome["last_seq"]
+            if since is None:
+                self.start_seq = welcome["last_seq"]
+            # After a reconnect the backlog after `since`, then live events, follow: they
+            # continue `seqs`, which must still run without a gap or a repeat.
         self.reader = asyncio.create_task(self.read())
 
     async def read(self):
@@ -308,6 +379,7 @@ class Client:
             await asyncio.wait_for(self.socket.close(), 5)
         if self.reader:
             self.reader.cancel()
+            await asyncio.wait([self.reader], timeout=1)
 
 
 async def _wait_until(predicate, timeout: float, interval: float = 0.1) -> bool:
@@ -320,6 +392,69 @@ async def _wait_until(predicate, timeout: float, interval: float = 0.1) -> bool:
     return await predicate()
 
 
+async def reconnect_storm(
+    clients: list[Client],
+    *,
+    session_id: int,
+    path: str,
+    hosts: list[str],
+    writer_cookies: list[str],
+    concurrency: int = STORM_CONCURRENCY,
+) -> tuple[dict, int]:
+    """Every client drops at once; while they are away other members post STORM_WRITES
+    contributions; then every client reconnects with `since` = the last seq it saw (at most
+    `concurrency` handshakes in flight). Returns the figures and the log's last seq, which every
+    client must reach: its seqs, before and after, must still be gapless and without repeats."""
+    loop = asyncio.get_running_loop()
+    await asyncio.gather(*(c.close() for c in clients))
+    writers = [
+        Client(-1 - i, hosts[i % len(hosts)], path, cookie, "ours")
+        for i, cookie in enumerate(writer_cookies)
+    ]
+    try:
+        await asyncio.gather(*(w.open() for w in writers))
+        for k in range(STORM_WRITES):
+            writer = writers[k % len(writers)]
+            writer.sent_at[f"s{k}"] = time.time()
+            await writer.socket.send(
+                json.dumps({"type": "contribution.create", "client_id": f"s{k}", "text": f"s|{k}"})
+            )
+
+        async def acknowledged():
+            return sum(len(w.ack_ms) for w in writers) >= STORM_WRITES
+
+        written = await _wait_until(acknowledged, 30)
+    finally:
+        await asyncio.gather(*(w.close() for w in writers))
+    final = await asyncio.to_thread(last_seq, session_id)
+    missed = final - min(c.seen for c in clients)
+    gate = asyncio.Semaphore(concurrency)
+
+    async def back(client: Client):
+        async with gate:
+            await client.open(since=client.seen)
+
+    started = loop.time()
+    outcomes = await asyncio.gather(*(back(c) for c in clients), return_exceptions=True)
+    reconnect_seconds = loop.time() - started
+
+    async def caught_up():
+        return all(c.seen >= final for c in clients)
+
+    done = await _wait_until(caught_up, STORM_TIMEOUT, 0.02)
+    caught_up_seconds = loop.time() - started
+    refused = sum(1 for outcome in outcomes if isinstance(outcome, BaseException))
+    return {
+        "storm_clients": len(clients),
+        "storm_missed_events": missed,
+        "storm_written": STORM_WRITES if written else sum(len(w.ack_ms) for w in writers),
+        "storm_reconnect_s": round(reconnect_seconds, 2),
+        "storm_caught_up_s": round(caught_up_seconds, 2) if done else None,
+        "storm_refused": refused,
+        "storm_load_average_1min": round(os.getloadavg()[0], 2),
+    }, final
+
+
 async def run_load(
     *,
     kind: str,
@@ -329,7 +464,10 @@ async def run_load(
     n: int,
     duration: float,
     rate: float,
+    storm_cookies: list[str] | None = None,
 ) -> dict:
+    """One load run; with `storm_cookies` (members outside the N), a reconnect storm after it
+    (reconnect_storm), whose events the exactly-once check covers too."""
     path = f"/ws/rooms/{session_id}/" if kind == "ours" else f"/ws/bare/{session_id}/"
     clients = [
         Client(i, hosts[i % len(hosts)], path, cookies[i] if kind == "ours" else None, kind)
@@ -378,7 +516,10 @@ async def run_load(
         async def delivered():
             return all(len(c.received) >= total for c in clients)
 
-        complete = await _wait_until(delivered, 30)
+        complete = delivered_all = await _wait_until(delivered, 30, 0.02)
+        # Deliveries per second over the whole window, from the first send to the moment every
+        # client had every contribution (the offered rate times N while the servers keep up).
+        window = loop.time() - t0
         final = await asyncio.to_thread(last_seq, session_id) if kind == "ours" else None
         if kind == "ours":
 
@@ -386,7 +527,16 @@ async def run_load(
                 return all(c.seqs and c.seqs[-1] >= final for c in clients)
 
             complete = await _wait_until(caught_up, 10) and complete
+        storm = {}
+        if kind == "ours" and storm_cookies:
+            storm, final = await reconnect_storm(
+                clients, session_id=session_id, path=path, hosts=hosts, writer_cookies=storm_cookies
+            )
+            complete = complete and storm["storm_caught_up_s"] is not None
+            refused += storm["storm_refused"]
         result = evaluate(kind, clients, total, final, connect_seconds, complete)
+        result["deliveries_per_s"] = round(total * len(clients) / window) if delivered_all else None
+        result.update(storm)
         result["refused_connections"] = refused
         result["exactly_once_in_order"] = result["exactly_once_in_order"] and not refused
         return result
@@ -484,10 +634,30 @@ def machine_and_versions(database_url: str, redis_url: str) -> dict:
     }
 
 
-def write_report(results: dict) -> None:
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+def _storm(run: dict) -> str:
+    if "storm_clients" not in run:
+        return "—"
+    if run["storm_caught_up_s"] is None:
+        return f"not caught up in {STORM_TIMEOUT} s"
+    return f"{run['storm_caught_up_s']} ({run['storm_missed_events']} missed)"
+
+
+def write_report(results: dict, section: str = "bench") -> None:
+    """bench/results.json and the `bench` block of docs/benchmarks.md; another `section` (the
+    server comparison, a storm run) writes bench/results-<section>.json and its own block, so
+    that a run of one part does not rewrite the figures of another."""
+    results_path = RESULTS if section == "bench" else RESULTS.with_name(f"results-{section}.json")
+    results_path.write_text(json.dumps(results, indent=2) + "\n")
+    marker = "bench" if section == "bench" else f"bench-{section}"
+    command = results.get("command", "make bench")
+    processes = results.get("processes", 2)
+    spread = (
+        "one server process"
+        if processes == 1
+        else f"{processes} server processes, clients spread evenly over them"
+    )
     lines = [
-        "<!-- bench:start (written by `make bench`; edit outside these markers) -->",
+        f"<!-- {marker}:start (written by `{command}`; edit outside these markers) -->",
         f"Run at {results['finished_at']} on {results['machine']['cpu']} "
         f"({results['machine']['cpus']} CPUs, {results['machine']['memory']}), "
         f"{results['machine']['platform']}.",
@@ -495,40 +665,54 @@ def write_report(results: dict) -> None:
         "Versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items()) + ".",
         "",
         f"Load: {results['rate']} contributions per second in total from {SENDERS} members, "
-        f"for {results['duration']} s, every member connected; two daphne processes, "
-        "clients spread evenly over both.",
+        f"for {results['duration']} s, every member connected; {spread}. Reconnect storm "
+        f"(where run): every member drops, {STORM_WRITES} contributions are posted meanwhile, "
+        f"every member reconnects with `since` ({STORM_CONCURRENCY} handshakes at a time); "
+        "seconds from the first reconnection until every member has every event.",
         "",
-        "| layer | N | consumer | p50 ms | p95 ms | p99 ms | max ms | delivered | "
-        "exactly once, in order | connect s | load avg |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
+        "| server | layer | N | consumer | p50 ms | p95 ms | p99 ms | max ms | delivered | "
+        "deliveries/s | exactly once, in order | connect s | storm caught up s | load avg |",
+        "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: "
+        "| ---: |",
     ]
     for run in results["runs"]:
+        server = run.get("server", "daphne")
         if "error" in run:
             lines.append(
-                f"| {run['layer']} | {run['n']} | {run['kind']} | — | — | — | — | — | "
-                f"did not finish: {run['error']} | — | — |"
+                f"| {server} | {run['layer']} | {run['n']} | {run['kind']} | — | — | — | — | — "
+                f"| — | did not finish: {run['error']} | — | — | "
+                f"{run.get('load_average_1min', '—')} |"
             )
             continue
         lines.append(
-            f"| {run['layer']} | {run['clients']} | {run['kind']} | {run['p50_ms']} | "
+            f"| {server} | {run['layer']} | {run['clients']} | {run['kind']} | {run['p50_ms']} | "
             f"{run['p95_ms']} | {run['p99_ms']} | {run['max_ms']} | "
             f"{run['deliveries']}/{run['expected_deliveries']} | "
+            f"{run.get('deliveries_per_s', '—')} | "
             f"{'yes' if run['exactly_once_in_order'] else 'NO ' + json.dumps(run['problems'])}"
             f"{_refused(run)}"
-            f" | {run['connect_seconds']} | {run.get('load_average_1min', '')} |"
+            f" | {run['connect_seconds']} | {_storm(run)} | {run.get('load_average_1min', '')} |"
         )
-    lines += ["", "| layer | N | p95 ours/bare |", "| --- | ---: | ---: |"]
+    lines += [
+        "",
+        "| server | layer | N | p95 ours/bare |",
+        "| --- | --- | ---: | ---: |",
+    ]
     for ratio in results["ratios"]:
-        lines.append(f"| {ratio['layer']} | {ratio['n']} | {ratio['p95_ratio']} |")
-    lines.append("<!-- bench:end -->")
+        lines.append(
+            f"| {ratio.get('server', 'daphne')} | {ratio['layer']} | {ratio['n']} "
+            f"| {ratio['p95_ratio']} |"
+        )
+    lines.append(f"<!-- {marker}:end -->")
     block = "\n".join(lines)
-    if REPORT.exists() and "<!-- bench:start" in REPORT.read_text():
-        text = REPORT.read_text()
-        head = text.split("<!-- bench:start", 1)[0]
-        tail = text.split("<!-- bench:end -->", 1)[1] if "<!-- bench:end -->" in text else ""
+    text = REPORT.read_text() if REPORT.exists() else "# Benchmarks\n"
+    start, end = f"<!-- {marker}:start", f"<!-- {marker}:end -->"
+    if start in text and end in text:
+        head = text.split(start, 1)[0]
+        tail = text.split(end, 1)[1]
         REPORT.write_text(head + block + tail)
     else:
-        REPORT.write_text("# Benchmarks\n\n## Live rooms (`make bench`)\n\n" + block + "\n")
+        REPORT.write_text(text.rstrip("\n") + "\n\n" + block + "\n")
 
 
 # --- Main ------------------------------------------------------------------------------------
@@ -536,6 +720,9 @@ def write_report(results: dict) -> None:
 
 def _stop_on_sigterm(*_):
     raise SystemExit(143)
+
+
+SMOKE = {"sizes": [6], "duration": 2.0, "rate": 2.0, "layers": ["pubsub"], "processes": 1}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -551,7 +738,56 @@ def main(argv: list[str] | None = None) -> int:
         default=[50],
         help="sizes to run on the core RedisChannelLayer (for the choice of layer)",
     )
+    parser.add_argument(
+        "--servers",
+        nargs="+",
+        choices=sorted(SERVER_COMMANDS),
+        default=["daphne"],
+        help="ASGI servers to run the same application under, one after the other",
+    )
+    parser.add_argument(
+        "--processes", type=int, default=2, help="server processes, clients spread over them"
+    )
+    parser.add_argument(
+        "--storm",
+        action="store_true",
+        help="after each run of the room, a reconnect storm (every member drops and comes back "
+        "with `since`)",
+    )
+    parser.add_argument(
+        "--no-bare", action="store_true", help="skip the bare consumer (no ours/bare ratio)"
+    )
+    parser.add_argument(
+        "--section",
+        default=None,
+        help="write bench/results-SECTION.json and its own block of docs/benchmarks.md instead "
+        "of the main figures (default: main figures, or 'servers' with more than one server)",
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="a few members for a few seconds, every part once (storm included); writes "
+        "only the JSON (--json), not the report",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "coproduce-bench-smoke.json",
+        help="where --smoke writes its results",
+    )
+    parser.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="the database is migrated already (the smoke tests' test database)",
+    )
     args = parser.parse_args(argv)
+    if args.smoke:
+        for name, value in SMOKE.items():
+            setattr(args, name, value)
+        args.storm = True
+    section = args.section or (
+        "smoke" if args.smoke else "servers" if len(args.servers) > 1 else "bench"
+    )
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
 
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -559,59 +795,84 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["BENCH_SECRET_KEY"] = secrets.token_urlsafe(50)
     env = server_environment(database_url=database_url, redis_url=redis_url, layer="pubsub")
     ensure_database(database_url)
-    migrate(env)
+    if not args.no_migrate:
+        migrate(env)
     setup_django(env)
-    people = members_with_cookies(max(args.sizes + args.core_sizes))
+    largest = max(args.sizes + (args.core_sizes if "core" in args.layers else []))
+    people = members_with_cookies(largest + STORM_WRITERS)
+    storm_people = people[largest:]
     results = {
         **machine_and_versions(database_url, redis_url),
+        "command": "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),
         "rate": args.rate,
         "duration": args.duration,
+        "processes": args.processes,
         "runs": [],
         "ratios": [],
     }
-    for layer in args.layers:
-        sizes = args.sizes if layer == "pubsub" else args.core_sizes
-        layer_env = server_environment(database_url=database_url, redis_url=redis_url, layer=layer)
-        with Servers(layer_env) as servers:
-            for n in sizes:
-                by_kind = {}
-                for kind in ("ours", "bare"):
-                    session_id = new_live_session(
-                        [pk for pk, _ in people[:n]], f"Bench {layer} N={n} {kind}"
-                    )
-                    print(f"[bench] {layer} N={n} {kind} ...", flush=True)
-                    try:
-                        run = asyncio.run(
-                            asyncio.wait_for(
-                                run_load(
-                                    kind=kind,
-                                    hosts=servers.urls,
-                                    session_id=session_id,
-                                    cookies=[cookie for _, cookie in people[:n]],
-                                    n=n,
-                                    duration=args.duration,
-                                    rate=args.rate,
-                                ),
-                                RUN_TIMEOUT,
-                            )
+    kinds = ("ours",) if args.no_bare else ("ours", "bare")
+    for server in args.servers:
+        for layer in args.layers:
+            sizes = args.sizes if layer == "pubsub" else args.core_sizes
+            layer_env = server_environment(
+                database_url=database_url, redis_url=redis_url, layer=layer
+            )
+            with Servers(layer_env, count=args.processes, server=server) as servers:
+                for n in sizes:
+                    by_kind = {}
+                    for kind in kinds:
+                        members = [pk for pk, _ in people[:n] + storm_people]
+                        session_id = new_live_session(
+                            members, f"Bench {server} {layer} N={n} {kind}"
                         )
-                    except Exception as error:  # noqa: BLE001 - reported, and the run goes on
-                        run = {"kind": kind, "n": n, "error": type(error).__name__}
-                    run["layer"] = layer
-                    run.setdefault("n", n)
-                    by_kind[kind] = run
-                    results["runs"].append(run)
-                    print(f"[bench]   {json.dumps(run)}", flush=True)
-                ours, bare = by_kind["ours"], by_kind["bare"]
-                if ours.get("p95_ms") and bare.get("p95_ms"):
-                    results["ratios"].append(
-                        {
-                            "layer": layer,
-                            "n": n,
-                            "p95_ratio": round(ours["p95_ms"] / bare["p95_ms"], 2),
-                        }
-                    )
+                        print(f"[bench] {server} {layer} N={n} {kind} ...", flush=True)
+                        try:
+                            run = asyncio.run(
+                                asyncio.wait_for(
+                                    run_load(
+                                        kind=kind,
+                                        hosts=servers.urls,
+                                        session_id=session_id,
+                                        cookies=[cookie for _, cookie in people[:n]],
+                                        n=n,
+                                        duration=args.duration,
+                                        rate=args.rate,
+                                        storm_cookies=[c for _, c in storm_people]
+                                        if args.storm
+                                        else None,
+                                    ),
+                                    RUN_TIMEOUT,
+                                )
+                            )
+                        except Exception as error:  # noqa: BLE001 - reported, the run goes on
+                            run = {
+                                "kind": kind,
+                                "n": n,
+                                "error": type(error).__name__,
+                                "load_average_1min": round(os.getloadavg()[0], 2),
+                            }
+                        run["layer"] = layer
+                        run["server"] = server
+                        run.setdefault("n", n)
+                        by_kind[kind] = run
+                        results["runs"].append(run)
+                        print(f"[bench]   {json.dumps(run)}", flush=True)
+                    ours, bare = by_kind.get("ours", {}), by_kind.get("bare", {})
+                    if ours.get("p95_ms") and bare.get("p95_ms"):
+                        results["ratios"].append(
+                            {
+                                "server": server,
+                                "layer": layer,
+                                "n": n,
+                                "p95_ratio": round(ours["p95_ms"] / bare["p95_ms"], 2),
+                            }
+                        )
     results["finished_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    write_report(results)
-    print(f"[bench] wrote {RESULTS.relative_to(ROOT)} and {REPORT.relative_to(ROOT)}")
-    return 0
+    if args.smoke:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"[bench] wrote {args.json}")
+    else:
+        write_report(results, section)
+        print(f"[bench] wrote bench/results*.json and {REPORT.relative_to(ROOT)}")
+    failed = [run for run in results["runs"] if not run.get("exactly_once_in_order")]
+    return 1 if failed and args.smoke else 0

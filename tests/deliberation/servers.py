@@ -4,7 +4,6 @@ server a browser or a separate WebSocket client can reach. Each is stopped when 
 import os
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from django.db import connection
 
+from bench.rooms import server_command
 from tests.conftest import require
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -46,13 +46,13 @@ def _wait_for(port: int, process: subprocess.Popen, log: Path, timeout: float = 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"daphne exited early:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(f"the server exited early:\n{log.read_text()[-3000:]}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"daphne did not start on port {port}:\n{log.read_text()[-3000:]}")
+    raise RuntimeError(f"the server did not start on port {port}:\n{log.read_text()[-3000:]}")
 
 
 class Servers(list):
@@ -69,8 +69,11 @@ def daphne_servers(
     redis_url: str | None = None,
     prefix: str = "test",
     extra_env: dict[str, str] | None = None,
+    server: str = "daphne",
 ):
-    """Start `count` daphne processes; yield their base URLs (http://127.0.0.1:port)."""
+    """Start `count` daphne processes (or uvicorn or granian ones, as bench/rooms.py runs them:
+    the server comparison of docs/benchmarks.md); yield their base URLs
+    (http://127.0.0.1:port)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coproduce.settings.test", **(extra_env or {})}
     env["DATABASE_URL"] = test_database_url()
     env.pop("REDIS_URL", None)
@@ -83,19 +86,10 @@ def daphne_servers(
         urls.processes = processes
         for index in range(count):
             port = free_port()
-            log = Path(logs.name) / f"daphne-{index}.log"
+            log = Path(logs.name) / f"{server}-{index}.log"
             with log.open("wb") as output:
                 process = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "daphne",
-                        "-b",
-                        "127.0.0.1",
-                        "-p",
-                        str(port),
-                        "coproduce.asgi:application",
-                    ],
+                    server_command(server, port, "coproduce.asgi:application"),
                     cwd=BASE_DIR,
                     env=env,
                     stdout=output,

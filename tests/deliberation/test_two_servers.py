@@ -38,7 +38,11 @@ async def _collect(socket, count: int, timeout: float = 15) -> list[dict]:
     return contributions
 
 
-def test_clients_on_two_processes_see_the_same_events_in_the_same_order(postgres, redis_url, room):
+# The same application under each server the benchmark compares (docs/benchmarks.md).
+@pytest.mark.parametrize("server", ["daphne", "uvicorn", "granian"])
+def test_clients_on_two_processes_see_the_same_events_in_the_same_order(
+    postgres, redis_url, room, server
+):
     cookies = {user.pk: session_cookie(user) for user in (room.member, room.other_member)}
     prefix = f"two-servers-{os.getpid()}"
 
@@ -67,7 +71,7 @@ def test_clients_on_two_processes_see_the_same_events_in_the_same_order(postgres
             await first.close()
             await second.close()
 
-    with daphne_servers(2, redis_url=redis_url, prefix=prefix) as urls:
+    with daphne_servers(2, redis_url=redis_url, prefix=prefix, server=server) as urls:
         on_first, on_second = asyncio.run(scenario(urls))
 
     assert [m["seq"] for m in on_first] == [m["seq"] for m in on_second]
