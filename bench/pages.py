@@ -260,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
             "SECRET_KEY": server_key,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": f"{base_url}/{test_name}",
-            "DATABASE_CONN_MAX_AGE": "60",
+            # As in production: kept connections pile up under an ASGI server (bench/ingest.py).
+            "DATABASE_CONN_MAX_AGE": "0",
             "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
             "SECURE_SSL_REDIRECT": "false",
             "CACHE_KEY_PREFIX": f"bench-pages-{os.getpid()}",

@@ -81,7 +81,8 @@ def server_environment(*, database_url: str, redis_url: str, layer: str) -> dict
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
-        "DATABASE_CONN_MAX_AGE": "60",
+        # As in production: kept connections pile up under an ASGI server (bench/ingest.py).
+        "DATABASE_CONN_MAX_AGE": "0",
         "REDIS_URL": redis_url,
         "SECURE_SSL_REDIRECT": "false",
         "CHANNEL_LAYER_PREFIX": prefix,
