@@ -21,7 +21,27 @@ from .models import (
 NEED_CHOICES = [(need.key, need.label) for need in NEEDS if not need.is_text]
 
 
-class PassportForm(forms.Form):
+class _ConsentOnce(forms.Form):
+    """A form with a `consent` box asked only until consent is given (`has_consent`), and
+    required while it is asked, with the form's own message (`consent_missing`)."""
+
+    consent_missing = ""
+
+    def __init__(self, *args, has_consent: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_consent = has_consent
+        if has_consent:
+            del self.fields["consent"]
+
+    def clean(self):
+        data = super().clean()
+        if not self.has_consent and not data.get("consent"):
+            self.add_error("consent", self.consent_missing)
+        return data
+
+
+class PassportForm(_ConsentOnce):
+    consent_missing = _("Tick the box to agree, so we can keep your passport")
     needs = forms.MultipleChoiceField(
         label=_("What would help you take part?"),
         choices=NEED_CHOICES,
@@ -76,16 +96,8 @@ class PassportForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, has_consent: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.has_consent = has_consent
-        if has_consent:
-            del self.fields["consent"]
-
     def clean(self):
         data = super().clean()
-        if not self.has_consent and not data.get("consent"):
-            self.add_error("consent", _("Tick the box to agree, so we can keep your passport"))
         if (
             "interpreter" in data.get("needs", [])
             and not data.get("interpreter_language", "").strip()
@@ -119,10 +131,12 @@ def _question(name: str, choices) -> forms.ChoiceField:
     )
 
 
-class EqualityAnswersForm(forms.Form):
+class EqualityAnswersForm(_ConsentOnce):
     """The passport's "about you" section: the consultations' equality monitoring questions
     (same wording, same choices), every one optional and with "Prefer not to say", and a
     consent box of its own the first time."""
+
+    consent_missing = _("Tick the box to agree, so we can keep your answers")
 
     age_band = _question("age_band", equality.AgeBand.choices)
     sex = _question("sex", equality.Sex.choices)
@@ -136,18 +150,6 @@ class EqualityAnswersForm(forms.Form):
         ),
         required=False,
     )
-
-    def __init__(self, *args, has_consent: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.has_consent = has_consent
-        if has_consent:
-            del self.fields["consent"]
-
-    def clean(self):
-        data = super().clean()
-        if not self.has_consent and not data.get("consent"):
-            self.add_error("consent", _("Tick the box to agree, so we can keep your answers"))
-        return data
 
     @classmethod
     def initial_for(cls, answers: EqualityAnswers | None) -> dict:
