@@ -11,9 +11,11 @@ from django.core.exceptions import ImproperlyConfigured
 from coproduce.operations.sentry import init_sentry
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import DATABASES, database_pool, env_bool
 
 DEBUG = False
+# A pool of open PostgreSQL connections per server process (DATABASE_POOL_MAX_SIZE, default 10).
+database_pool(DATABASES["default"], default_max_size=10)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of 50 characters or more.")

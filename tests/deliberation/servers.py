@@ -76,6 +76,8 @@ def daphne_servers(
     (http://127.0.0.1:port)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coproduce.settings.test", **(extra_env or {})}
     env["DATABASE_URL"] = test_database_url()
+    # As in production (settings/production.py): a pool of open PostgreSQL connections.
+    env.setdefault("DATABASE_POOL_MAX_SIZE", "4")
     env.pop("REDIS_URL", None)
     if redis_url:
         env.update(REDIS_URL=redis_url, CHANNEL_LAYER_PREFIX=prefix, CACHE_KEY_PREFIX=prefix)
