@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from . import presence, selectors, services
+from .predicates import forget_group_roles
 from .protocol import (
     BAD_REQUEST,
     FORBIDDEN,
@@ -174,6 +175,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         """Authorise, record that the person took part (once per session), count this
         connection as present (the room hears of it with the next presence sweep), and read
         the welcome and the backlog after `since`."""
+        forget_group_roles(self.user)
+        # Read first, with its last seq: everything read after it is at least as new.
         session = selectors.session_get(pk=pk)
         if session is None or session.status == session.Status.SCHEDULED:
             return None
@@ -181,7 +184,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return None
         services.participation_record(session=session, user=self.user)
         presence.touch(session.pk, {self._presence_key(): (self.user.pk, self.user.public_name)})
-        welcome = selectors.room_state(session=session, user=self.user)
+        welcome = selectors.room_state(session=session, user=self.user, just_read=True)
         backlog = []
         if since is not None and since < welcome["last_seq"]:
             backlog = selectors.room_events_since(
@@ -191,6 +194,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def _handle(self, text: str | None) -> dict | None:
+        # Who the person is to the group is asked again at every message (removed from the
+        # group: refused from the next message on).
+        forget_group_roles(self.user)
         allowed = services.room_message_allowed(user_id=self.user.pk)
         try:
             message = parse_message(text, SCHEMAS)

@@ -1,10 +1,18 @@
 """Who someone is to a co-production group or session (django-rules predicates), for the room's
 rules (`rules.py`) and statement voting's (`opinions/rules.py`) alike.
 
-The object is a `Session` or a `CoproductionGroup`. Each predicate asks the database, so a member
-removed from a group loses access at their next message, not at their next connection."""
+The object is a `Session` or a `CoproductionGroup`. Who someone is to a group is read from the
+database once per request or room message (`group_roles`, one query for both roles) and
+forgotten at the start of the next room message (`forget_group_roles`), so a member removed from
+a group loses access at their next message, not at their next connection."""
 
 import rules
+from django.db.models import Exists, OuterRef
+
+from .models import CoproductionGroup
+
+# Where `group_roles` keeps its answers on the user object: {group id: (facilitator, member)}.
+_ROLES_ATTRIBUTE = "_coproduction_group_roles"
 
 
 def _group_of(obj):
@@ -13,12 +21,38 @@ def _group_of(obj):
     return getattr(obj, "group", obj)
 
 
+def group_roles(user, group) -> tuple[bool, bool]:
+    """(is a facilitator, is a member) of `group`: one query, remembered on `user` (an HTTP
+    request's user object lives for that request; the room forgets it at every message)."""
+    remembered = user.__dict__.setdefault(_ROLES_ATTRIBUTE, {})
+    if group.pk not in remembered:
+        through = {
+            name: getattr(CoproductionGroup, name).through.objects.filter(
+                coproductiongroup_id=OuterRef("pk"), user_id=user.pk
+            )
+            for name in ("facilitators", "members")
+        }
+        flags = (
+            CoproductionGroup.objects.filter(pk=group.pk)
+            .annotate(f=Exists(through["facilitators"]), m=Exists(through["members"]))
+            .values_list("f", "m")
+            .first()
+        )
+        remembered[group.pk] = tuple(flags) if flags else (False, False)
+    return remembered[group.pk]
+
+
+def forget_group_roles(user) -> None:
+    """Ask the database again next time (the room calls this before each message)."""
+    user.__dict__.pop(_ROLES_ATTRIBUTE, None)
+
+
 @rules.predicate
 def is_group_facilitator(user, obj) -> bool:
     group = _group_of(obj)
     if group is None or not user.is_authenticated:
         return False
-    return group.facilitators.filter(pk=user.pk).exists()
+    return group_roles(user, group)[0]
 
 
 @rules.predicate
@@ -26,7 +60,7 @@ def is_group_member(user, obj) -> bool:
     group = _group_of(obj)
     if group is None or not user.is_authenticated:
         return False
-    return group.members.filter(pk=user.pk).exists()
+    return group_roles(user, group)[1]
 
 
 @rules.predicate

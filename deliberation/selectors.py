@@ -24,6 +24,7 @@ from .models import (
     SessionParticipant,
     contact_in_format,
 )
+from .predicates import group_roles
 from .protocol import PROTOCOL_VERSION
 from .serializers import event_message
 
@@ -80,21 +81,26 @@ def _polls(session: Session) -> list[dict]:
 
 
 def room_role(*, session: Session, user) -> str:
-    """'facilitator', 'member' or 'observer', for showing the right controls."""
-    if session.group.facilitators.filter(pk=user.pk).exists():
+    """'facilitator', 'member' or 'observer', for showing the right controls (the same answer
+    the room's rules had, without asking the database again: `predicates.group_roles`)."""
+    facilitator, member = group_roles(user, session.group)
+    if facilitator:
         return "facilitator"
-    if session.group.members.filter(pk=user.pk).exists():
+    if member:
         return "member"
     return "observer"
 
 
-def room_state(*, session: Session, user) -> dict:
+def room_state(*, session: Session, user, just_read: bool = False) -> dict:
     """The `welcome` message: who you are, the last seq, and the room's state now (agenda,
-    who is here, the hand queue, polls, who is muted)."""
-    # Read the seq first: state read afterwards is at least as new, and the client applies any
-    # event it receives again (by seq) idempotently.
-    last_seq = Session.objects.values_list("last_seq", flat=True).get(pk=session.pk)
-    session = Session.objects.select_related("group").get(pk=session.pk)
+    who is here, the hand queue, polls, who is muted). `just_read`: `session` (with its group)
+    was read from the database just now, before anything else of the room, so it is not read
+    again."""
+    # Read the seq first (with the session's row): state read afterwards is at least as new,
+    # and the client applies any event it receives again (by seq) idempotently.
+    if not just_read:
+        session = Session.objects.select_related("group").get(pk=session.pk)
+    last_seq = session.last_seq
     participants = list(
         SessionParticipant.objects.filter(session=session)
         .filter(Q(muted=True) | Q(hand_raised_at__isnull=False))

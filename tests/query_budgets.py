@@ -32,7 +32,9 @@ QUERY_BUDGETS: dict[str, Budget] = {
         "opportunity's terms, the candidates with their fairness figures, and their terms",
     ),
     "room page (facilitator)": Budget(
-        27, "signed in, rule checks, log, people, polls, agenda; the person's roles (header)"
+        24,
+        "signed in, rule checks (one query for both of the person's roles in the group, "
+        "remembered for the request), log, people, polls, agenda; the person's roles (header)",
     ),
     "transcript": Budget(
         19, "signed in, rule checks, the log, removals, people, polls; the person's roles (header)"

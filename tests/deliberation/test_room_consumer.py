@@ -451,3 +451,18 @@ async def test_facilitator_ends_the_session_and_the_room_goes_quiet(room, connec
     assert error["code"] == "forbidden"
     status = await database_sync_to_async(lambda: Session.objects.get(pk=room.session.pk).status)()
     assert status == "ended"
+
+
+async def test_a_member_removed_from_the_group_is_refused_from_their_next_message(room, connect):
+    """Who someone is to the group is asked again at every message, not remembered from the
+    connection: removed mid-session, their next contribution is refused."""
+    member = await connect(room.member, room.session)
+    assert (await _contribute(member, "Before", "before"))["type"] == "ack"
+
+    await database_sync_to_async(room.session.group.members.remove)(room.member)
+
+    refused = await _contribute(member, "After", "after")
+    assert refused["type"] == "error" and refused["code"] == "forbidden"
+    assert not await database_sync_to_async(
+        RoomEvent.objects.filter(session=room.session, payload__text="After").exists
+    )()
