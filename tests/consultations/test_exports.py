@@ -277,9 +277,9 @@ def test_the_responses_csv_streams_before_the_whole_file_is_built(
     header, first_rows = next(chunks), next(chunks)
     with CaptureQueriesContext(connection) as rest:
         remaining = list(chunks)
-    # The second batch (its responses, then their answers) was read only after the first rows
+    # The second batch (one query on PostgreSQL, two elsewhere) was read only after the first rows
     # had gone: the file is never built whole.
-    assert len(rest.captured_queries) >= 2
+    assert len(rest.captured_queries) >= 1
     assert len(remaining) >= 1
     assert len(list(csv.reader(io.StringIO(first_rows.decode())))) == 2
     content = b"".join([header, first_rows, *remaining]).decode("utf-8-sig")
