@@ -7,7 +7,10 @@ docs/statistics.md; in short:
 
 1. A count of 1 to 4 people is hidden, in a cell or a total (zero may be shown: it counts
    nobody). Where one group holds everyone in a line (all 6 people who said "yes" are carers),
-   that cell is hidden too, or the zeros beside it would say so.
+   or everyone in it who gave an answer (disabled 6, not disabled 0, not given 7: the groups
+   that are not an answer, `Table.not_answers`, left out), that cell is hidden too, or the
+   zeros beside it would say so; and the published figures must leave it possible that
+   someone else in the line answered with another group (a zero beside it is hidden too).
 2. For every hidden figure, the values consistent with everything published about the table
    (every cell shown, every total, and the totals published elsewhere) span at least
    `PROTECTION` (max - min >= 5), so nobody can pin a small count down. Where the figures
@@ -86,7 +89,11 @@ class Table:
     count of 1 to 4 among them is still hidden.
 
     `groups_in`: which lines run across the equality groups ("columns": each row, "rows": each
-    column). A line across the groups must not show one group holding everyone in it."""
+    column). A line across the groups must not show one group holding everyone in it.
+
+    `not_answers`: the groups (indices of columns where `groups_in` is "columns", of rows where
+    it is "rows") that are not an answer: "Not given", "Prefer not to say". A line across the
+    groups must not show one of the other groups holding everyone who gave an answer."""
 
     row_labels: tuple[str, ...]
     column_labels: tuple[str, ...]
@@ -100,6 +107,7 @@ class Table:
     hide: frozenset[Position] = frozenset()
     keep: frozenset[Position] = frozenset()
     groups_in: str = "columns"
+    not_answers: frozenset[int] = frozenset()
 
     @classmethod
     def of(
@@ -120,6 +128,7 @@ class Table:
         hide: Iterable[Position] = (),
         keep: Iterable[Position] = (),
         groups_in: str = "columns",
+        not_answers: Iterable[int] = (),
     ) -> Table:
         """Build a table from any iterables; the `*_known` flags mark a whole line of totals
         as published elsewhere."""
@@ -145,6 +154,7 @@ class Table:
             hide=frozenset(hide),
             keep=frozenset(keep),
             groups_in=groups_in,
+            not_answers=frozenset(int(i) for i in not_answers),
         )
 
 
@@ -197,6 +207,8 @@ class _System:
     covers: list[tuple[Position, list[Position]]]
     lines: list[tuple[Position, list[Position]]]  # every line: (its total, its members)
     across_groups: list[tuple[Position, list[Position]]]
+    # Per line across the groups, its members that are answers (not "Not given" and the like).
+    answers: list[list[Position]] = field(default_factory=list)
 
 
 def _system(table: Table) -> _System:
@@ -273,10 +285,18 @@ def _system(table: Table) -> _System:
 
     if table.groups_in == "columns":
         system.across_groups = [*row_lines, totals_of_cols]
+        n_groups, group_of = n_cols, 1
     elif table.groups_in == "rows":
         system.across_groups = [*col_lines, totals_of_rows]
+        n_groups, group_of = n_rows, 0
     else:
         raise DisclosureError('groups_in is "columns" or "rows".')
+    if any(not 0 <= i < n_groups for i in table.not_answers):
+        raise DisclosureError("not_answers names a group the table does not have.")
+    system.answers = [
+        [m for m in members if m[group_of] not in table.not_answers]
+        for _total, members in system.across_groups
+    ]
     return system
 
 
@@ -309,34 +329,7 @@ def protection_ranges(
     take given every other figure, solving the linear-programming relaxation (people counts are
     non-negative) with HiGHS. Unknown figures that share no relation are solved apart; `memo`
     keeps each group's answers (a group's relations depend only on which figures are in it)."""
-    values = system.values
-    rows_eq: list[tuple[dict[Position, int], float]] = []
-    rows_ub: list[tuple[dict[Position, int], float]] = []
-
-    def linear(total: Position, members: list[Position]) -> tuple[dict[Position, int], float]:
-        # sum(members) - total, with known figures moved to the right-hand side.
-        coefficients: dict[Position, int] = {}
-        constant = 0.0
-        for position, sign in [(m, 1) for m in members] + [(total, -1)]:
-            if position in unknown:
-                coefficients[position] = coefficients.get(position, 0) + sign
-            else:
-                constant -= sign * values[position]
-        return coefficients, constant
-
-    for total, members in system.equal:
-        coefficients, rhs = linear(total, members)
-        if coefficients:
-            rows_eq.append((coefficients, rhs))
-    for total, members in system.covers:
-        # total <= sum(members)  <=>  total - sum(members) <= 0
-        coefficients, rhs = linear(total, members)
-        if coefficients:
-            rows_ub.append(({p: -v for p, v in coefficients.items()}, -rhs))
-    for small, large in system.bounded:
-        coefficients, rhs = linear(large, [small])  # small - large <= 0
-        if coefficients:
-            rows_ub.append((coefficients, rhs))
+    rows_eq, rows_ub = _relations(system, unknown)
 
     # Connected components: unknown figures linked through a relation.
     parent = {p: p for p in unknown}
@@ -403,8 +396,83 @@ def protection_ranges(
     return ranges
 
 
-def _matrix(rows, index, member_set):
-    chosen = [(c, rhs) for c, rhs in rows if next(iter(c)) in member_set]
+def _relations(system: _System, unknown: set[Position]) -> tuple[list, list]:
+    """What a reader knows, as linear rows over the unknown figures: (coefficients, right-hand
+    side) for equalities (== rhs) and for inequalities (<= rhs), known figures moved right."""
+    values = system.values
+    rows_eq: list[tuple[dict[Position, int], float]] = []
+    rows_ub: list[tuple[dict[Position, int], float]] = []
+
+    def linear(total: Position, members: list[Position]) -> tuple[dict[Position, int], float]:
+        # sum(members) - total, with known figures moved to the right-hand side.
+        coefficients: dict[Position, int] = {}
+        constant = 0.0
+        for position, sign in [(m, 1) for m in members] + [(total, -1)]:
+            if position in unknown:
+                coefficients[position] = coefficients.get(position, 0) + sign
+            else:
+                constant -= sign * values[position]
+        return coefficients, constant
+
+    for total, members in system.equal:
+        coefficients, rhs = linear(total, members)
+        if coefficients:
+            rows_eq.append((coefficients, rhs))
+    for total, members in system.covers:
+        # total <= sum(members)  <=>  total - sum(members) <= 0
+        coefficients, rhs = linear(total, members)
+        if coefficients:
+            rows_ub.append(({p: -v for p, v in coefficients.items()}, -rhs))
+    for small, large in system.bounded:
+        coefficients, rhs = linear(large, [small])  # small - large <= 0
+        if coefficients:
+            rows_ub.append((coefficients, rhs))
+    return rows_eq, rows_ub
+
+
+def answers_can_differ(
+    system: _System, unknown: set[Position], position: Position, others: Iterable[Position]
+) -> bool:
+    """Whether a reader, given every figure but the `unknown` ones, must allow that `position`
+    holds at least one person while `others` (the other answers in its line) hold at least one
+    too: if not, the reader learns that everyone in the line who answered gave the same
+    answer. A linear program with no objective (HiGHS): is there such a table?"""
+    values = system.values
+    others = [q for q in others if q != position]
+    if position not in unknown and values[position] < 1:
+        return False
+    if sum(values[q] for q in others if q not in unknown) >= 1:
+        return position in unknown or values[position] >= 1
+    free = [q for q in others if q in unknown]
+    if not free:
+        return False
+    rows_eq, rows_ub = _relations(system, unknown)
+    rows_ub = list(rows_ub)
+    rows_ub.append((dict.fromkeys(free, -1), -1.0))  # the others hold at least one person
+    if position in unknown:
+        rows_ub.append(({position: -1}, -1.0))  # and so does this figure
+    members = sorted(unknown)
+    index = {p: i for i, p in enumerate(members)}
+    a_eq, b_eq = _matrix(rows_eq, index, set(members), every=True)
+    a_ub, b_ub = _matrix(rows_ub, index, set(members), every=True)
+    result = linprog(
+        np.zeros(len(members)),
+        A_ub=a_ub,
+        b_ub=b_ub,
+        A_eq=a_eq,
+        b_eq=b_eq,
+        bounds=(0, None),
+        method="highs",
+    )
+    if result.status == 2:  # infeasible
+        return False
+    if result.status != 0:
+        raise DisclosureError(f"The audit could not solve a table: {result.message}")
+    return True
+
+
+def _matrix(rows, index, member_set, every=False):
+    chosen = [(c, rhs) for c, rhs in rows if every or next(iter(c)) in member_set]
     if not chosen:
         return None, None
     matrix = np.zeros((len(chosen), len(index)))
@@ -457,6 +525,16 @@ def _protect(table: Table) -> PublishedTable:
             full = [m for m in members if values[m] == values[total]]
             if full:
                 hidden.add(full[0])
+    # One group holding everyone in such a line who gave an answer ("Not given" and the like
+    # left out): hidden, and later checked to leave room for an answer in another group.
+    alone: list[tuple[Position, list[Position]]] = []
+    for answers in system.answers:
+        answered = sum(values[m] for m in answers)
+        if answered > 0 and len(answers) > 1:
+            full = [m for m in answers if values[m] == answered]
+            if full:
+                hidden.add(full[0])
+                alone.append((full[0], answers))
 
     def sync() -> None:
         for a, b in aliases:
@@ -535,6 +613,9 @@ def _protect(table: Table) -> PublishedTable:
     limits: dict[Position, float] = {}
     limited: dict[Position, float] = {}
     memo: dict = {}
+    # Whether the figures published elsewhere alone leave room for another answer beside a
+    # group holding everyone who answered (when they do not, hiding more protects nobody).
+    room_alone: dict[Position, bool] = {}
     while True:
         secret = unknown()
         # Most hidden figures sit on a rectangle of hidden figures wide enough to move them
@@ -563,7 +644,30 @@ def _protect(table: Table) -> PublishedTable:
             else:
                 still.append(p)
         if not still:
-            break
+            # Every range is wide enough; then a group holding everyone who answered in its
+            # line must not be seen to: the other answers beside it must be able to hold
+            # someone too, or a reader learns that each person who answered is in it.
+            secret = unknown()
+            lonely = []
+            for p, answers in alone:
+                if p in table.known or answers_can_differ(system, secret, p, answers):
+                    continue
+                if p not in room_alone:
+                    everything = {
+                        q for q in values if q not in table.known and (q in hideable or q in hidden)
+                    }
+                    room_alone[p] = answers_can_differ(system, everything, p, answers)
+                if room_alone[p]:
+                    lonely.append((p, answers))
+            if not lonely:
+                break
+            p, answers = lonely[0]
+            options = candidates([q for q in answers if q != p], cells_only=False)
+            if options:
+                hidden.add(options[0])
+                sync()
+                continue
+            still = [p]
         target = still[0]
         lines = [
             members + [total]
@@ -663,9 +767,11 @@ def protect_row(
     label: str = "",
     total_known: bool = True,
     hide: Iterable[int] = (),
+    not_answers: Iterable[int] = (),
 ) -> PublishedTable:
     """A one-line table (how many people are in each group), protected: a shortcut for the
-    commonest table. `total_known`: the total is published elsewhere (respondents)."""
+    commonest table. `total_known`: the total is published elsewhere (respondents).
+    `not_answers`: the groups that are not an answer ("Not given", "Prefer not to say")."""
     return protect_table(
         Table.of(
             row_labels=[label],
@@ -674,5 +780,6 @@ def protect_row(
             grand_total_known=total_known,
             row_totals_known=total_known,
             hide=[(0, c) for c in hide],
+            not_answers=not_answers,
         )
     )

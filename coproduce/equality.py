@@ -47,6 +47,11 @@ class Sex(models.TextChoices):
     PREFER_NOT = "prefer_not", _("Prefer not to say")
 
 
+# The answers that are not an answer: a count of people by an equality field treats them as it
+# treats "not given" (coproduce.disclosure's `Table.not_answers`, docs/statistics.md).
+NOT_ANSWERS = frozenset({"prefer_not"})
+
+
 # The questions as a person reads them, by the field name every model uses.
 QUESTIONS = {
     "age_band": _("What is your age?"),

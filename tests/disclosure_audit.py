@@ -23,6 +23,34 @@ def reader_ranges(
     r's total, (n_rows, c) column c's, (n_rows, n_cols) the grand total. `known`: figures the
     reader has from elsewhere. `reveal_only_known`: pretend everything but `known` is hidden
     (what the figures published elsewhere allow on their own)."""
+    system = _reader_system(published, known=known, reveal_only_known=reveal_only_known)
+    if system is None:
+        return {}
+    unknown, index, constraints = system
+    integrality = np.ones(len(unknown))
+    bounds = Bounds(0, np.inf)
+    ranges = {}
+    for position in unknown:
+        objective = np.zeros(len(unknown))
+        objective[index[position]] = 1
+        ends = []
+        for sign in (1, -1):
+            result = milp(
+                sign * objective, constraints=constraints, integrality=integrality, bounds=bounds
+            )
+            if result.status == 0:
+                ends.append(sign * result.fun)
+            elif sign == -1:  # no largest value: unbounded
+                ends.append(np.inf)
+            else:
+                raise AssertionError(f"The published figures admit no table: {result.message}")
+        ranges[position] = (ends[0], ends[1])
+    return ranges
+
+
+def _reader_system(published: dict, *, known=None, reveal_only_known=False):
+    """The hidden figures, their indices and the linear constraints a reader has: None when
+    nothing is hidden."""
     known = known or {}
     n_rows = len(published["row_labels"])
     n_cols = len(published["column_labels"])
@@ -39,7 +67,7 @@ def reader_ranges(
     grid.update(known)
     unknown = sorted(p for p, v in grid.items() if v is None)
     if not unknown:
-        return {}
+        return None
     index = {p: i for i, p in enumerate(unknown)}
 
     rows: list[tuple[dict, float, float]] = []  # (coefficients, low, high)
@@ -83,25 +111,56 @@ def reader_ranges(
     constraints = (
         [LinearConstraint(matrix, [r[1] for r in rows], [r[2] for r in rows])] if rows else []
     )
-    integrality = np.ones(len(unknown))
-    bounds = Bounds(0, np.inf)
-    ranges = {}
-    for position in unknown:
-        objective = np.zeros(len(unknown))
-        objective[index[position]] = 1
-        ends = []
-        for sign in (1, -1):
+    return unknown, index, constraints
+
+
+def answers_seen_alike(
+    published: dict,
+    *,
+    answers: list[tuple[int, int]],
+    known: dict[tuple[int, int], int] | None = None,
+    reveal_only_known: bool = False,
+) -> bool:
+    """Whether a reader of the published table can conclude that, of the positions `answers`
+    (the groups of one line that are answers, "Not given" and the like left out), at most one
+    holds anybody: that everyone in the line who answered gave the same answer. True when no
+    table of whole numbers consistent with what is published puts a person in two of them.
+    Tried pair by pair, each an integer program (scipy's milp)."""
+    known = known or {}
+    system = _reader_system(published, known=known, reveal_only_known=reveal_only_known)
+    n_rows = len(published["row_labels"])
+    n_cols = len(published["column_labels"])
+    shown: dict[tuple[int, int], int | None] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            shown[(r, c)] = published["cells"][r][c]
+        shown[(r, n_cols)] = published["row_totals"][r]
+    for c in range(n_cols):
+        shown[(n_rows, c)] = published["column_totals"][c]
+    shown[(n_rows, n_cols)] = published["grand_total"]
+    if reveal_only_known:
+        shown = dict.fromkeys(shown)
+    shown.update(known)
+    for i, first in enumerate(answers):
+        for second in answers[i + 1 :]:
+            if any(shown[p] == 0 for p in (first, second)):
+                continue
+            free = [p for p in (first, second) if shown[p] is None]
+            if not free:
+                return False  # two answers shown holding people
+            unknown, index, constraints = system
+            at_least = np.zeros((len(free), len(unknown)))
+            for k, p in enumerate(free):
+                at_least[k, index[p]] = 1
             result = milp(
-                sign * objective, constraints=constraints, integrality=integrality, bounds=bounds
+                np.zeros(len(unknown)),
+                constraints=[*constraints, LinearConstraint(at_least, 1, np.inf)],
+                integrality=np.ones(len(unknown)),
+                bounds=Bounds(0, np.inf),
             )
             if result.status == 0:
-                ends.append(sign * result.fun)
-            elif sign == -1:  # no largest value: unbounded
-                ends.append(np.inf)
-            else:
-                raise AssertionError(f"The published figures admit no table: {result.message}")
-        ranges[position] = (ends[0], ends[1])
-    return ranges
+                return False
+    return True
 
 
 def unprotected(published: dict, *, known: dict[tuple[int, int], int] | None = None) -> dict:

@@ -19,7 +19,12 @@ from coproduce.disclosure import (
     protect_table,
 )
 from engagement.consultations.results import protect_breakdown
-from tests.disclosure_audit import breakdown_unprotected, reader_ranges, unprotected
+from tests.disclosure_audit import (
+    answers_seen_alike,
+    breakdown_unprotected,
+    reader_ranges,
+    unprotected,
+)
 
 COUNTS = st.one_of(
     st.integers(0, 6),  # mostly small and zero
@@ -266,3 +271,189 @@ def test_a_breakdown_hides_groups_alike_in_every_table_and_protects_each(data):
     twin = {"tables": [respondents.as_dict(), question.as_dict()]}
     known_rows = {0: {0: sum(sizes)}, 1: {r: sum(matrix[r]) for r in range(rows)}}
     assert breakdown_unprotected(twin, known_rows=known_rows) == {}
+
+
+# --- A group holding everyone who answered ---------------------------------------------------
+# "Disabled 6, Not disabled 0, Not given 7": without care, each person who answered is seen to
+# be disabled. The groups that are not an answer ("Not given", "Prefer not to say") are left out
+# of the line: one of the others holding all of it is hidden, and so is enough beside it that a
+# reader cannot conclude that everyone who answered gave the same answer.
+
+
+def _answer_lines(table: Table) -> list[tuple[list[tuple[int, int]], list[int]]]:
+    """Per line across the groups: its positions that are answers, and their true values."""
+    n_rows, n_cols = len(table.row_labels), len(table.column_labels)
+    truth = {p: v for p, v, _shown in _extended(table, protect_table(table))}
+    if table.groups_in == "columns":
+        groups = [c for c in range(n_cols) if c not in table.not_answers]
+        lines = [[(r, c) for c in groups] for r in range(n_rows + 1)]
+    else:
+        groups = [r for r in range(n_rows) if r not in table.not_answers]
+        lines = [[(r, c) for r in groups] for c in range(n_cols + 1)]
+    return [(line, [truth[p] for p in line]) for line in lines]
+
+
+def assert_no_answer_seen_alike(table: Table) -> PublishedTable:
+    published = assert_protected(table)
+    data, known = published.as_dict(), _known(table)
+    for line, values in _answer_lines(table):
+        if len(line) < 2 or sum(values) == 0 or max(values) != sum(values):
+            continue  # nobody answered, or two answers hold people: nothing to give away
+        if answers_seen_alike(data, answers=line, known=known, reveal_only_known=True):
+            continue  # the figures published elsewhere already say so (one person answered)
+        assert not answers_seen_alike(data, answers=line, known=known), (line, published)
+    return published
+
+
+@st.composite
+def tables_with_not_given(draw):
+    """Groups in columns, one or two of them not an answer; in most rows one answer holds
+    everyone who answered, the others zero."""
+    n_rows = draw(st.integers(1, 4))
+    n_answers = draw(st.integers(2, 4))
+    n_not = draw(st.integers(1, 2))
+    cells = []
+    for _ in range(n_rows):
+        if draw(st.booleans()):
+            full = draw(st.integers(0, n_answers - 1))
+            answers = [draw(COUNTS) if c == full else 0 for c in range(n_answers)]
+        else:
+            answers = [draw(COUNTS) for _ in range(n_answers)]
+        cells.append(answers + [draw(COUNTS) for _ in range(n_not)])
+    known = draw(st.booleans())
+    return Table.of(
+        row_labels=[f"r{i}" for i in range(n_rows)],
+        column_labels=[f"answer {i}" for i in range(n_answers)]
+        + [f"not given {i}" for i in range(n_not)],
+        cells=cells,
+        row_totals_known=known,
+        grand_total_known=known or draw(st.booleans()),
+        not_answers=range(n_answers, n_answers + n_not),
+    )
+
+
+@st.composite
+def answer_columns(draw):
+    """The involvement report's and the representativeness page's form: one column, a row per
+    answer and the rows that are not an answer last, the total published elsewhere."""
+    n_answers = draw(st.integers(2, 6))
+    n_not = draw(st.integers(1, 2))
+    if draw(st.booleans()):
+        full = draw(st.integers(0, n_answers - 1))
+        answers = [draw(st.integers(0, 40)) if r == full else 0 for r in range(n_answers)]
+    else:
+        answers = [draw(COUNTS) for _ in range(n_answers)]
+    counts = answers + [draw(COUNTS) for _ in range(n_not)]
+    return Table.of(
+        row_labels=[f"answer {i}" for i in range(n_answers)]
+        + [f"not given {i}" for i in range(n_not)],
+        column_labels=["People"],
+        cells=[[v] for v in counts],
+        column_totals_known=True,
+        grand_total_known=True,
+        groups_in="rows",
+        not_answers=range(n_answers, n_answers + n_not),
+    )
+
+
+@SETTINGS
+@given(tables_with_not_given())
+def test_no_line_shows_everyone_who_answered_in_one_group(table):
+    assert_no_answer_seen_alike(table)
+
+
+@SETTINGS
+@given(answer_columns())
+def test_no_column_of_answers_shows_everyone_who_answered_in_one_group(table):
+    assert_no_answer_seen_alike(table)
+
+
+def test_disabled_6_not_disabled_0_not_given_7_hides_the_6_and_the_0_beside_it():
+    # The involvement report's form: a row per answer, "Not given" last, 13 responses public.
+    table = Table.of(
+        row_labels=["Disabled", "Not disabled", "Prefer not to say", "Not given"],
+        column_labels=["People"],
+        cells=[[6], [0], [0], [7]],
+        column_totals_known=True,
+        grand_total_known=True,
+        groups_in="rows",
+        not_answers=[2, 3],
+    )
+    published = assert_no_answer_seen_alike(table)
+    # The 6, and the 0 beside it: "Disabled [c], Not disabled 0" would still say that whoever
+    # answered is disabled. Together they are 6: either can be anything from 0 to 6.
+    assert [row[0] for row in published.cells] == [None, None, 0, 7]
+    assert published.grand_total == 13
+    ranges = reader_ranges(published.as_dict(), known={(4, 0): 13, (4, 1): 13})
+    assert ranges[(0, 0)] == ranges[(1, 0)] == (0, 6)
+    # Without the marking, the 6 is shown, as it was before: "Not given" counted in the line.
+    unmarked = Table.of(
+        row_labels=table.row_labels,
+        column_labels=table.column_labels,
+        cells=table.cells,
+        column_totals_known=True,
+        grand_total_known=True,
+        groups_in="rows",
+    )
+    assert protect_table(unmarked).cells[0][0] == 6
+
+
+def test_the_same_line_as_a_row_of_groups():
+    published = protect_row(
+        labels=["Disabled", "Not disabled", "Prefer not to say", "Not given"],
+        counts=[6, 0, 0, 7],
+        not_answers=[2, 3],
+    )
+    assert published.cells[0] == (None, None, 0, 7)
+    assert not answers_seen_alike(
+        published.as_dict(), answers=[(0, 0), (0, 1)], known={(0, 4): 13, (1, 4): 13}
+    )
+
+
+def test_one_person_who_answered_is_protected_with_the_rest():
+    # Disabled 1, Not disabled 0, Not given 7 of 8: the 1 is small, and the 0 beside it must
+    # not say that the one person who answered is disabled.
+    published = protect_row(labels=["Disabled", "Not disabled", "Not given"], counts=[1, 0, 7])
+    assert published.cells[0][0] is None
+    published = protect_row(
+        labels=["Disabled", "Not disabled", "Not given"], counts=[1, 0, 7], not_answers=[2]
+    )
+    assert published.cells[0] == (None, None, None)
+    assert not answers_seen_alike(
+        published.as_dict(), answers=[(0, 0), (0, 1)], known={(0, 3): 8, (1, 3): 8}
+    )
+
+
+def test_a_bad_not_answers_index_gets_a_clear_error():
+    with pytest.raises(DisclosureError, match="not_answers"):
+        protect_row(labels=["a", "b"], counts=[6, 7], not_answers=[2])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(breakdowns())
+def test_a_breakdown_with_not_given_shows_no_group_holding_everyone_who_answered(data):
+    # The last group is "Not given": no line may show another holding everyone who answered.
+    group_labels, sizes, labels, matrix = data
+    n = len(group_labels)
+    respondents, (question,) = protect_breakdown(
+        group_labels=group_labels,
+        sizes=sizes,
+        questions=[(labels, matrix, True)],
+        not_answers=[n - 1],
+    )
+    rows = len(labels)
+    known_rows = {0: {0: sum(sizes)}, 1: {r: sum(matrix[r]) for r in range(rows)}}
+    twin = {"tables": [respondents.as_dict(), question.as_dict()]}
+    assert breakdown_unprotected(twin, known_rows=known_rows) == {}
+    known = {(r, n): sum(matrix[r]) for r in range(rows)} | {(rows, n): sum(sizes)}
+    known |= {(rows, c): v for c, v in enumerate(respondents.cells[0]) if v is not None}
+    lines = [(respondents.as_dict(), 0, sizes, {(0, n): sum(sizes), (1, n): sum(sizes)})]
+    lines += [(question.as_dict(), r, matrix[r], known) for r in range(rows)]
+    for published, r, values, seen in lines:
+        answers = values[: n - 1]
+        if n - 1 < 2 or sum(answers) == 0 or max(answers) != sum(answers):
+            continue
+        line = [(r, c) for c in range(n - 1)]
+        if answers_seen_alike(published, answers=line, known=seen, reveal_only_known=True):
+            continue
+        assert not answers_seen_alike(published, answers=line, known=seen), (r, published)

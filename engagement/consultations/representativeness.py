@@ -580,6 +580,8 @@ def compare_counts(
             column_totals_known=True,
             grand_total_known=True,
             groups_in="rows",
+            # Not given, prefer not to say, or no census counterpart: not an answer compared.
+            not_answers=[len(groups)],
         )
     )
     shown = [row[0] for row in published.cells]

@@ -9,6 +9,7 @@ Only submitted responses count; a response still in progress is not a result.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE, PublishedTable, protect_table
 from coproduce.disclosure import Table as DisclosureTable
+from coproduce.equality import NOT_ANSWERS
 from engagement.consultations.models import (
     AGREEMENT_SCALE,
     Answer,
@@ -534,13 +536,17 @@ def protect_breakdown(
     group_labels: list[str],
     sizes: list[int],
     questions: list[tuple[list[str], list[list[int]], bool]],
+    not_answers: Iterable[int] = (),
 ) -> tuple[PublishedTable, list[PublishedTable]]:
     """Disclosure control for a whole breakdown: the group sizes, and per question a table of
     (row labels, rows of counts by group, whether the rows add up to the group sizes: not for
     multiple choice). Every question table's column totals are the group sizes, so they are
     hidden alike in all of them: a group hidden in one table is hidden, every cell of it, in
     every table, which also keeps the tables from telling a reader anything about each other
-    (docs/statistics.md). Row totals are the public results: known to every reader."""
+    (docs/statistics.md). Row totals are the public results: known to every reader.
+    `not_answers`: the groups that are not an answer ("Prefer not to say", "Not given"): no
+    table may show one of the others holding everyone in a line who answered."""
+    not_answers = tuple(not_answers)
     respondents = str(_("Respondents"))
     hidden_groups: set[int] = set()
     while True:
@@ -552,6 +558,7 @@ def protect_breakdown(
                 row_totals_known=True,
                 grand_total_known=True,
                 hide=[(0, c) for c in sorted(hidden_groups)],
+                not_answers=not_answers,
             )
         )
         hidden_now = {c for c, v in enumerate(sizes_table.cells[0]) if v is None}
@@ -568,6 +575,7 @@ def protect_breakdown(
                 grand_total_known=True,
                 hide=[(r, c) for c in hidden_now for r in range(n_rows + 1)],
                 keep=[(n_rows, c) for c in range(len(group_labels))],
+                not_answers=not_answers,
             )
             tables.append(protect_table(table))
         for published in tables:
@@ -676,6 +684,11 @@ def consultation_breakdown(*, consultation: ConsultationPage, field_name: str) -
         group_labels=group_labels,
         sizes=sizes,
         questions=[(labels, matrix, adds_up) for _q, _i, labels, matrix, adds_up in plans],
+        not_answers=[
+            i
+            for i, (value, _label) in enumerate(groups)
+            if value in NOT_ANSWERS or value == NOT_GIVEN
+        ],
     )
     respondents = str(_("Respondents"))
 

@@ -27,8 +27,9 @@ from django.utils.translation import get_language
 from engagement.consultations import results
 from engagement.consultations.models import ConsultationPage, ConsultationStatus, ResultsVersion
 
-# Change when the shape of what is cached changes, so a deploy never reads the old shape.
-FORMAT = 1
+# Change when the shape of what is cached changes, or how it is computed, so a deploy never
+# reads the old: 2 since disclosure rule 2 left out the groups that are not an answer.
+FORMAT = 2
 SETTLE_SECONDS = 300
 # Entries are keyed on the version, so this is only how long an unread one takes up space.
 TIMEOUT = 7 * 24 * 3600

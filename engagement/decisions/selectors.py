@@ -29,6 +29,7 @@ from wagtail.models import TaskState
 
 from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE, is_hidden, protect_row, protect_table
 from coproduce.disclosure import Table as DisclosureTable
+from coproduce.equality import NOT_ANSWERS
 from coproduce.notifications.models import NotificationPreference
 from deliberation.models import RoomEvent, Session
 from deliberation.opinions import selectors as opinion_selectors
@@ -723,6 +724,11 @@ def equality_summary(*, decision: DecisionPage) -> list[dict]:
         }
         cells = [counts.get(value, 0) for value, _label in model_field.choices]
         cells.append(total - sum(cells))
+        # "Prefer not to say" and "Not given" are not answers: no other row may be seen to hold
+        # everyone who gave one.
+        not_answers = [
+            i for i, (value, _label) in enumerate(model_field.choices) if value in NOT_ANSWERS
+        ] + [len(cells) - 1]
         published = protect_table(
             DisclosureTable.of(
                 row_labels=[*labels, _("Not given")],
@@ -731,6 +737,7 @@ def equality_summary(*, decision: DecisionPage) -> list[dict]:
                 column_totals_known=True,
                 grand_total_known=True,
                 groups_in="rows",
+                not_answers=not_answers,
             )
         )
         tables.append(

@@ -75,9 +75,19 @@ def test_the_shipped_england_figures_cite_their_source_and_add_up():
     # Unpaid care: the bands add up to the source's total aged 5 and over (53,413,098).
     carers = 2_303_725 + 969_769 + 1_404_771
     assert england.shares("carer")["yes"] == pytest.approx(carers / 53_413_098)
-    # Age and ethnic group for England were not found with the search tool: not compared.
+    # Ethnic group (TS021): the five high-level groups add up to the same usual residents.
+    ethnicity = {
+        r["census_category"]: int(r["value"]) for r in england.rows if r["field"] == "ethnicity"
+    }
+    assert sum(ethnicity.values()) == 56_490_048
+    assert {r["table_code"] for r in england.rows if r["field"] == "ethnicity"} == {"TS021"}
+    shares = england.shares("ethnicity")
+    assert sum(shares.values()) == pytest.approx(1)
+    assert shares["white"] == pytest.approx(ethnicity["White"] / 56_490_048)
+    asian = ethnicity["Asian, Asian British or Asian Welsh"]
+    assert shares["asian"] == pytest.approx(asian / 56_490_048)
+    # Age for England (TS007A) was not found with the search tool: not compared.
     assert england.shares("age_band") is None
-    assert england.shares("ethnicity") is None
 
 
 def test_every_census_category_maps_to_one_group_and_the_csv_reads_back():
@@ -273,3 +283,28 @@ def test_the_involvement_report_compares_the_decision_s_respondents(client, cons
     yes = next(g for g in carer["groups"] if g["group"] == "yes")
     assert no["people"] is None and no["share"] is None  # 3 people
     assert yes["people"] is None  # else 23 - 20 would give the 3 away
+
+
+def test_the_page_compares_ethnic_group_with_england(client, consultation, commissioner):
+    _people(consultation, 12, ethnicity="white")
+    _people(consultation, 9, ethnicity="asian")
+    _people(consultation, 6)
+    client.force_login(commissioner)
+    page = reverse("engagement:consultation_representativeness", args=[consultation.pk])
+    html = client.get(page).content.decode()
+    england = england_reference()
+    ethnicity = {
+        r["census_category"]: int(r["value"]) for r in england.rows if r["field"] == "ethnicity"
+    }
+    total = sum(ethnicity.values())
+    for category in ("White", "Asian, Asian British or Asian Welsh", "Other ethnic group"):
+        assert f"{100 * ethnicity[category] / total:.1f}%" in html
+    twin = client.get(
+        reverse("engagement:consultation_representativeness_json", args=[consultation.pk])
+    ).json()
+    field = next(f for f in twin["fields"] if f["field"] == "ethnicity")
+    assert field["reference_available"] is True
+    assert field["sources"][0]["table_code"] == "TS021"
+    white = next(g for g in field["groups"] if g["group"] == "white")
+    assert white["reference_share"] == pytest.approx(ethnicity["White"] / total, abs=1e-4)
+    assert white["people"] == 12

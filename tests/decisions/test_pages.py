@@ -9,7 +9,7 @@ import pytest
 from engagement.decisions.selectors import equality_summary
 from engagement.models import ConsultationTopic, Notification, YouSaidItem
 from tests import factories
-from tests.disclosure_audit import unprotected
+from tests.disclosure_audit import answers_seen_alike, unprotected
 
 pytestmark = pytest.mark.django_db
 
@@ -197,6 +197,25 @@ def test_regression_report_hidden_count_does_not_follow_from_the_total(client):
         assert unprotected(table, known={(n, 0): 8, (n, 1): 8}) == {}, table
         shown = [row[0] for row in table["cells"] if row[0] is not None]
         assert not [v for v in shown if 1 <= v <= 4]
+
+
+def test_the_report_never_shows_everyone_who_answered_in_one_group(client):
+    # Disabled 6, Not disabled 0, Prefer not to say 0, Not given 7: once published as it stood,
+    # telling every reader that each of the 6 who answered is disabled.
+    consultation = factories.make_consultation()
+    for _ in range(6):
+        factories.make_response(consultation, equality={"disability": "yes"})
+    for _ in range(7):
+        factories.make_response(consultation)
+    decision = factories.make_decision(consultations=[consultation])
+    data = client.get(f"/decisions/{decision.pk}/involvement-report/figures.json").json()
+    table = next(t for t in data["tables"] if t["id"] == "disability")
+    assert table["row_labels"] == ["Yes", "No", "Prefer not to say", "Not given"]
+    assert [row[0] for row in table["cells"]] == [None, None, 0, 7]
+    assert table["grand_total"] == 13
+    known = {(4, 0): 13, (4, 1): 13}
+    assert not answers_seen_alike(table, answers=[(0, 0), (1, 0)], known=known)
+    assert unprotected(table, known=known) == {}
 
 
 def test_the_report_s_json_twin_has_the_report_s_permission(client, commissioner, participant):
