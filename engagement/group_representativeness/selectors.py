@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from coproduce.disclosure import SMALLEST_SHOWN, protect_count
 from coproduce.passport.selectors import equality_answer_counts
@@ -21,6 +22,10 @@ from engagement.consultations.representativeness import (
 )
 
 User = get_user_model()
+
+# The last row of every table: everyone who counts but gave no comparable answer, including
+# people who keep no "about you" answers at all.
+NOT_GIVEN_LABEL = _("Not given (no answers kept, prefer not to say, or no comparable answer)")
 
 # Years a page or the open data may be asked for: outside them there is nothing to count, and
 # the database's date arithmetic would fail rather than find nothing.
@@ -91,6 +96,7 @@ class SessionsPeople:
 
     people: int  # who took part (not published unless it passes disclosure control)
     comparison: Representativeness
+    not_given_label = NOT_GIVEN_LABEL
 
     @property
     def people_published(self) -> int | None:

@@ -4,7 +4,6 @@ check the permission, call the selector, render."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE
@@ -16,7 +15,6 @@ from engagement.consultations.representativeness import INTERVAL_METHOD
 from . import selectors
 
 PERMISSION = "deliberation.view_who_took_part"
-NOT_GIVEN_LABEL = _("Not given (no answers kept, prefer not to say, or no comparable answer)")
 
 
 def _group(request, slug: str) -> CoproductionGroup:
@@ -64,7 +62,7 @@ def who_took_part(request, slug: str, year: int):
             "interval_method": INTERVAL_METHOD,
             "hidden_mark": HIDDEN_MARK,
             "hidden_note": HIDDEN_NOTE,
-            "not_given_label": NOT_GIVEN_LABEL,
+            "not_given_label": selectors.NOT_GIVEN_LABEL,
             "can_manage": request.user.has_perm("engagement.manage_reference_populations"),
         },
     )
