@@ -141,3 +141,17 @@ def test_a_groups_financial_year_page_and_open_data(client, commissioner):
     data = client.get("/api/v1/groups/budgets/representativeness/2024").json()
     assert (data["people"], data["year_label"]) == (5, "2024 to 2025")
     assert (data["year_starts"], data["year_ends"]) == ("2024-04-01", "2025-03-31")
+
+
+@pytest.mark.django_db
+def test_an_editor_switches_to_financial_years_in_the_organisation_settings(client, role_user):
+    from wagtail.admin.panels import get_edit_handler
+
+    site = Site.objects.get(is_default_site=True)
+    client.force_login(role_user(roles.EDITOR))
+    page = client.get(f"/admin/settings/home/organisationsettings/{site.pk}/").text
+    assert "Reporting year starts in" in page
+    assert "April (financial years, 1 April to 31 March)" in page
+    form_class = get_edit_handler(OrganisationSettings).get_form_class()
+    form = form_class(instance=OrganisationSettings.for_site(site))
+    assert form.initial["reporting_year_starts"] == 1  # January unless chosen
