@@ -81,6 +81,22 @@ class OrganisationSettings(ClusterableModel, BaseSiteSetting):
     )
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+
+    class ReportingYearStart(models.IntegerChoices):
+        # The month numbers are what `coproduce.reporting_year` counts from.
+        JANUARY = 1, _("January (calendar years)")
+        APRIL = 4, _("April (financial years, 1 April to 31 March)")
+
+    reporting_year_starts = models.PositiveSmallIntegerField(
+        _("reporting year starts in"),
+        choices=ReportingYearStart.choices,
+        default=ReportingYearStart.JANUARY,
+        help_text=_(
+            "How figures are counted year by year: people's involvement records and who took "
+            "part in a co-production group. NHS bodies usually report by financial year "
+            "(April); a year is then shown as, for example, '2025 to 2026'."
+        ),
+    )
     footer_text = models.CharField(
         _("footer text"),
         max_length=255,
@@ -98,6 +114,7 @@ class OrganisationSettings(ClusterableModel, BaseSiteSetting):
             heading=_("Footer"),
         ),
         InlinePanel("footer_links", heading=_("Footer links"), label=_("Link")),
+        FieldPanel("reporting_year_starts", heading=_("Reporting year starts in")),
     ]
 
     class Meta:

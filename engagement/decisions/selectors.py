@@ -73,6 +73,10 @@ from engagement.decisions.workflow import (  # noqa: F401  (public reads)
     group_member_task_states,
     sign_off_task_states_for,
 )
+from engagement.group_representativeness.selectors import (
+    SessionsPeople,
+    sessions_representativeness,
+)
 
 User = get_user_model()
 
@@ -787,6 +791,36 @@ def theme_counts(*, decision: DecisionPage) -> list[Theme]:
     )
 
 
+def linked_sessions_representativeness(*, decision: DecisionPage) -> SessionsPeople:
+    """The people who came into the room of the decision's linked sessions that took place
+    (not cancelled), each once, not their facilitators, against the population through their
+    passport's "about you" answers: the same rules and disclosure control as a co-production
+    group's year (`engagement.group_representativeness`). The report is public, so, as in that
+    page's open data, nothing is shown unless 5 or more people took part (`publishable`).
+    Seven queries whatever the numbers."""
+    return sessions_representativeness(
+        sessions=Session.objects.filter(decisions=decision, cancelled=False)
+    )
+
+
+def linked_sessions_representativeness_as_dict(took_part: SessionsPeople) -> dict:
+    """The section as published in the evidence pack: the comparison only with 5 or more
+    people; hidden figures are null."""
+    if not took_part.publishable:
+        return {
+            "people": None,
+            "figures_shown": False,
+            "why_not_shown": _(
+                "Fewer than 5 people took part in the linked sessions: no figures are shown, "
+                "so that nobody can be picked out."
+            ),
+        }
+    return {
+        "people": took_part.people_published,
+        "figures_shown": True,
+    } | took_part.comparison_as_dict()
+
+
 def decision_report(*, decision: DecisionPage) -> dict:
     """What the involvement report (the evidence pack) shows."""
     evidence = decision_evidence(decision=decision)
@@ -805,6 +839,7 @@ def decision_report(*, decision: DecisionPage) -> dict:
                 consultation__decisions=decision, status=ResponseStatus.SUBMITTED
             )
         ),
+        "session_representativeness": linked_sessions_representativeness(decision=decision),
         "series_change": series_change_since(decision=decision),
         "sign_off": decision_sign_off_record(decision=decision),
         "sign_off_record": sign_off_record(decision=decision),
@@ -903,6 +938,9 @@ def decision_pack(*, decision: DecisionPage) -> dict:
                 for table in report["equality"]
             ],
             "representativeness": report["representativeness"].as_dict(),
+            "session_representativeness": linked_sessions_representativeness_as_dict(
+                report["session_representativeness"]
+            ),
         },
         "series_change": series_change_as_data(report["series_change"]),
         "themes": [

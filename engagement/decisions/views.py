@@ -125,7 +125,13 @@ def involvement_report_pdf(request, pk: int):
         raise Http404
     html = render_to_string(
         "engagement/decisions/involvement_report.html",
-        {"decision": decision, "for_pdf": True, **decision_report(decision=decision)},
+        {
+            "decision": decision,
+            "for_pdf": True,
+            "hidden_mark": HIDDEN_MARK,
+            "hidden_note": HIDDEN_NOTE,
+            **decision_report(decision=decision),
+        },
         request=request,
     )
     # Imported here: WeasyPrint is heavy to import (and logs as it parses its stylesheets),

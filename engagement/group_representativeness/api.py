@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema
 
+from coproduce.reporting_year import site_reporting_years
 from deliberation.models import CoproductionGroup
 from engagement.open_data import (
     LICENCE,
@@ -36,7 +37,14 @@ class GroupRef(Schema):
 class GroupRepresentativeness(Schema):
     licence: Licence
     group: GroupRef
-    year: int = Field(description="A calendar year (UK time), over")
+    year: int = Field(
+        description="The reporting year, by the calendar year it starts in (UK time), over"
+    )
+    year_label: str = Field(
+        description="The year as people say it: '2025', or for a financial year '2025 to 2026'"
+    )
+    year_starts: str = Field(description="The year's first day (ISO 8601 date)")
+    year_ends: str = Field(description="The year's last day (ISO 8601 date)")
     year_over: bool
     sessions: int = Field(description="The group's sessions scheduled that year, not cancelled")
     people: int = Field(
@@ -69,15 +77,16 @@ def group_representativeness_detail(
     group = CoproductionGroup.objects.filter(slug=slug).first()
     if group is None:
         raise ProblemError(status=404, detail=_("There is no co-production group with that name."))
-    if not selectors.year_is_over(year=year):
+    years = site_reporting_years()
+    if not selectors.year_is_over(year=year, years=years):
         raise ProblemError(
             status=403,
             kind="year-not-over",
             title=_("Year not over"),
             detail=_("Figures for a year are published once the year is over."),
         )
-    figures = selectors.group_year_representativeness(group=group, year=year)
-    if figures.people_published is None:
+    figures = selectors.group_year_representativeness(group=group, year=year, years=years)
+    if not figures.publishable:
         raise ProblemError(
             status=403,
             kind="too-few-people",

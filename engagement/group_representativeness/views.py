@@ -4,19 +4,17 @@ check the permission, call the selector, render."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE
 from coproduce.permissions import require_perm
+from coproduce.reporting_year import reporting_years_for_request
 from deliberation.models import CoproductionGroup
 from engagement.consultations.representativeness import INTERVAL_METHOD
 
 from . import selectors
 
 PERMISSION = "deliberation.view_who_took_part"
-NOT_GIVEN_LABEL = _("Not given (no answers kept, prefer not to say, or no comparable answer)")
 
 
 def _group(request, slug: str) -> CoproductionGroup:
@@ -34,10 +32,11 @@ def _year_or_404(year: int) -> int:
 @login_required
 @require_GET
 def latest_year(request, slug: str):
-    """The group's most recent year with sessions (this year when it has none)."""
+    """The group's most recent reporting year with sessions (this year when it has none)."""
     group = _group(request, slug)
-    years = selectors.group_years(group=group)
-    year = years[0] if years else timezone.localdate().year
+    reporting = reporting_years_for_request(request)
+    years = selectors.group_years(group=group, years=reporting)
+    year = years[0] if years else reporting.current()
     return redirect("engagement:group_who_took_part", slug=group.slug, year=year)
 
 
@@ -46,7 +45,8 @@ def latest_year(request, slug: str):
 def who_took_part(request, slug: str, year: int):
     group = _group(request, slug)
     year = _year_or_404(year)
-    figures = selectors.group_year_representativeness(group=group, year=year)
+    reporting = reporting_years_for_request(request)
+    figures = selectors.group_year_representativeness(group=group, year=year, years=reporting)
     return render(
         request,
         "engagement/group_representativeness/who_took_part.html",
@@ -55,11 +55,14 @@ def who_took_part(request, slug: str, year: int):
             "year": year,
             "figures": figures,
             "comparison": figures.comparison,
-            "years": selectors.group_years(group=group),
+            "years": [
+                {"year": other, "label": reporting.label(other)}
+                for other in selectors.group_years(group=group, years=reporting)
+            ],
             "interval_method": INTERVAL_METHOD,
             "hidden_mark": HIDDEN_MARK,
             "hidden_note": HIDDEN_NOTE,
-            "not_given_label": NOT_GIVEN_LABEL,
+            "not_given_label": selectors.NOT_GIVEN_LABEL,
             "can_manage": request.user.has_perm("engagement.manage_reference_populations"),
         },
     )
@@ -71,7 +74,9 @@ def who_took_part_json(request, slug: str, year: int):
     """The page's figures as published, as JSON."""
     group = _group(request, slug)
     year = _year_or_404(year)
-    figures = selectors.group_year_representativeness(group=group, year=year)
+    figures = selectors.group_year_representativeness(
+        group=group, year=year, years=reporting_years_for_request(request)
+    )
     response = JsonResponse(figures.as_dict(), json_dumps_params={"indent": 2})
     response["Cache-Control"] = "private, no-store"
     return response

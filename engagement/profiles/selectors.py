@@ -24,12 +24,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import MD5, Cast, Coalesce, Concat, ExtractYear, Floor
+from django.db.models.functions import MD5, Cast, Coalesce, Concat, Floor
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.accounts.rules import is_finder
 from coproduce.disclosure import count_or_mark as publishable_count
+from coproduce.reporting_year import ReportingYears, site_reporting_years
 from deliberation import selectors as room_selectors
 from deliberation.models import CoproductionGroup, Session, SessionParticipant
 from engagement.consultations.models import Response, ResponseStatus
@@ -585,9 +586,12 @@ def invitation_round(*, opportunity: Opportunity) -> QuerySet[Invitation]:
 
 @dataclass
 class LedgerYear:
-    """One calendar year of a person's involvement, counted from the records."""
+    """One reporting year of a person's involvement (a calendar year, or a financial year from
+    1 April, as the site's Organisation settings say), counted from the records. `year` is the
+    calendar year it starts in; `label` is how people say it ('2025', or '2025 to 2026')."""
 
     year: int
+    label: str = ""
     invitations: int = 0
     invitations_accepted: int = 0
     sessions_attended: int = 0
@@ -597,20 +601,23 @@ class LedgerYear:
     expenses: Decimal = Decimal("0")
 
 
-def involvement_ledger(*, user) -> list[LedgerYear]:
+def involvement_ledger(*, user, years: ReportingYears | None = None) -> list[LedgerYear]:
     """A person's involvement year by year, newest first: invitations (and how many they
     accepted) by the year sent, live sessions taken part in by the session's date,
     consultations answered by the date submitted, and approved payment claims by the date of
     the work (hours paid for, whether as payment or voucher; the payment for time; expenses).
-    Four queries, however long the record."""
-    years: dict[int, LedgerYear] = {}
+    Years are the site's reporting years (`years`, read from the settings when not given),
+    bucketed in SQL in the site's time zone. Four queries, however long the record (five
+    without `years`)."""
+    years = years or site_reporting_years()
+    ledger: dict[int, LedgerYear] = {}
 
     def year(y: int) -> LedgerYear:
-        return years.setdefault(y, LedgerYear(year=y))
+        return ledger.setdefault(y, LedgerYear(year=y, label=years.label(y)))
 
     for row in (
         Invitation.objects.filter(profile__user=user)
-        .annotate(y=ExtractYear("created_at"))
+        .annotate(y=years.year_expression("created_at"))
         .values("y")
         .annotate(n=Count("pk"), accepted=Count("pk", filter=Q(status=Invitation.Status.ACCEPTED)))
         .order_by()
@@ -619,7 +626,7 @@ def involvement_ledger(*, user) -> list[LedgerYear]:
         year(row["y"]).invitations_accepted = row["accepted"]
     for row in (
         SessionParticipant.objects.filter(user=user)
-        .annotate(y=ExtractYear("session__scheduled_at"))
+        .annotate(y=years.year_expression("session__scheduled_at"))
         .values("y")
         .annotate(n=Count("pk"))
         .order_by()
@@ -627,7 +634,7 @@ def involvement_ledger(*, user) -> list[LedgerYear]:
         year(row["y"]).sessions_attended = row["n"]
     for row in (
         Response.objects.filter(respondent=user, status=ResponseStatus.SUBMITTED)
-        .annotate(y=ExtractYear("submitted_at"))
+        .annotate(y=years.year_expression("submitted_at"))
         .values("y")
         .annotate(n=Count("pk"))
         .order_by()
@@ -638,12 +645,12 @@ def involvement_ledger(*, user) -> list[LedgerYear]:
     for claim in PaymentClaim.objects.filter(
         claimant=user, status__in=PaymentClaim.APPROVED_STATUSES
     ).only("worked_on", "hours", "hourly_rate", "payment_choice", "expenses_amount"):
-        entry = year(claim.worked_on.year)
+        entry = year(years.year_of(claim.worked_on))
         if claim.payment_choice != PaymentClaim.PaymentChoice.DECLINED:
             entry.paid_hours += claim.hours
         entry.payments += claim.fee
         entry.expenses += claim.expenses_amount
-    return [years[y] for y in sorted(years, reverse=True)]
+    return [ledger[y] for y in sorted(ledger, reverse=True)]
 
 
 def invitations_for(*, user) -> QuerySet[Invitation]:

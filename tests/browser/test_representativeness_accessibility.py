@@ -1,10 +1,13 @@
 """axe-core (WCAG 2.2 A and AA) on "who responded, against who lives here", the page where a
 commissioner loads their area's figures (and its error state), and the involvement report with
-the comparison, at desktop width and at 390 px."""
+both comparisons (respondents, and the people in its linked sessions), at desktop width and at
+390 px."""
 
 import pytest
 
 from coproduce.accounts import roles
+from coproduce.passport.services import equality_answers_save
+from deliberation.models import SessionParticipant
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +23,15 @@ def world(role_user):
         factories.make_response(consultation, equality={"sex": "male", "carer": "no"})
     for _ in range(6):
         factories.make_response(consultation, equality={"sex": "male", "disability": "yes"})
-    decision = factories.make_decision(consultations=[consultation])
+    # People in a linked session, with "about you" answers: the report's second comparison.
+    session = factories.SessionFactory(title="Short breaks: options")
+    for n in range(9):
+        person = factories.UserFactory()
+        equality_answers_save(
+            user=person, consent=True, sex="female" if n < 6 else "male", carer="yes"
+        )
+        SessionParticipant.objects.create(session=session, user=person)
+    decision = factories.make_decision(consultations=[consultation], sessions=[session])
     return {"commissioner": commissioner, "consultation": consultation, "decision": decision}
 
 

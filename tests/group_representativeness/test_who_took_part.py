@@ -86,7 +86,7 @@ def world(role_user):
 
 
 def test_the_years_figures_against_a_hand_checked_population(world, django_assert_num_queries):
-    with django_assert_num_queries(8):  # reference, people, 5 questions' counts, sessions
+    with django_assert_num_queries(9):  # reporting year, sessions, reference, people, 5 questions
         figures = group_year_representativeness(group=world["group"], year=LAST_YEAR)
     assert (figures.people, figures.sessions, figures.year_over) == (24, 2, True)
     comparison = figures.comparison

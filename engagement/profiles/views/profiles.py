@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coproduce.permissions import require_perm
+from coproduce.reporting_year import reporting_years_for_request
 from engagement.profiles import selectors
 from engagement.profiles.forms import (
     DirectoryFilterForm,
@@ -121,11 +122,12 @@ def consent_withdraw(request, purpose: str):
 @login_required
 def involvement_record(request):
     record = selectors.involvement_record(user=request.user)
-    ledger = selectors.involvement_ledger(user=request.user)
+    years = reporting_years_for_request(request)
+    ledger = selectors.involvement_ledger(user=request.user, years=years)
     return render(
         request,
         "engagement/profiles/involvement_record.html",
-        {"record": record, "ledger": ledger},
+        {"record": record, "ledger": ledger, "reporting_years": years},
     )
 
 
