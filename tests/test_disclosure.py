@@ -356,13 +356,19 @@ def answer_columns(draw):
     )
 
 
-@SETTINGS
+# Fewer examples than the tables above: each runs an integer program per line (the suite's time).
+NOT_GIVEN_SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@NOT_GIVEN_SETTINGS
 @given(tables_with_not_given())
 def test_no_line_shows_everyone_who_answered_in_one_group(table):
     assert_no_answer_seen_alike(table)
 
 
-@SETTINGS
+@NOT_GIVEN_SETTINGS
 @given(answer_columns())
 def test_no_column_of_answers_shows_everyone_who_answered_in_one_group(table):
     assert_no_answer_seen_alike(table)
@@ -429,7 +435,7 @@ def test_a_bad_not_answers_index_gets_a_clear_error():
         protect_row(labels=["a", "b"], counts=[6, 7], not_answers=[2])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(breakdowns())
 def test_a_breakdown_with_not_given_shows_no_group_holding_everyone_who_answered(data):
     # The last group is "Not given": no line may show another holding everyone who answered.
