@@ -24,7 +24,12 @@ def _group_of(obj):
 def group_roles(user, group) -> tuple[bool, bool]:
     """(is a facilitator, is a member) of `group`: one query, remembered on `user` (an HTTP
     request's user object lives for that request; the room forgets it at every message)."""
-    remembered = user.__dict__.setdefault(_ROLES_ATTRIBUTE, {})
+    # getattr and setattr, not the object's __dict__: the room's user is a lazy object whose
+    # attributes are the real user's (has_perm passes the real one to the rules).
+    remembered = getattr(user, _ROLES_ATTRIBUTE, None)
+    if remembered is None:
+        remembered = {}
+        setattr(user, _ROLES_ATTRIBUTE, remembered)
     if group.pk not in remembered:
         through = {
             name: getattr(CoproductionGroup, name).through.objects.filter(
@@ -44,7 +49,8 @@ def group_roles(user, group) -> tuple[bool, bool]:
 
 def forget_group_roles(user) -> None:
     """Ask the database again next time (the room calls this before each message)."""
-    user.__dict__.pop(_ROLES_ATTRIBUTE, None)
+    if getattr(user, _ROLES_ATTRIBUTE, None) is not None:
+        setattr(user, _ROLES_ATTRIBUTE, None)
 
 
 @rules.predicate

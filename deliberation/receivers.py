@@ -4,15 +4,18 @@
   tells the people with places.
 - `forget_shared_needs`: a passport deleted (consent withdrawn, or the account erased) shares
   nothing any more: the sessions' choices to share from it go with it, so a new passport starts
-  with nothing shared."""
+  with nothing shared.
+- `forget_room_state`: a session, agenda item, poll or participant saved or deleted in this
+  process: a welcome kept for the room (`selectors._shared_state`) is not used again."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from coproduce.passport.models import Passport
 
-from .models import Session, SessionAttendance
+from .models import AgendaItem, Poll, Session, SessionAttendance, SessionParticipant
+from .selectors import forget_shared_state
 from .services import session_details_changed
 
 
@@ -38,3 +41,19 @@ def forget_shared_needs(sender, instance, **kwargs):
     SessionAttendance.objects.filter(user_id=instance.user_id).exclude(shared_needs=[]).update(
         shared_needs=[]
     )
+
+
+@receiver(post_save, sender=Session, dispatch_uid="deliberation_forget_room_state_session")
+@receiver(post_delete, sender=Session, dispatch_uid="deliberation_forget_room_state_session_d")
+def forget_room_state_of_session(sender, instance, **kwargs):
+    forget_shared_state(instance.pk)
+
+
+@receiver(post_save, sender=AgendaItem, dispatch_uid="deliberation_forget_room_state_item")
+@receiver(post_delete, sender=AgendaItem, dispatch_uid="deliberation_forget_room_state_item_d")
+@receiver(post_save, sender=Poll, dispatch_uid="deliberation_forget_room_state_poll")
+@receiver(post_delete, sender=Poll, dispatch_uid="deliberation_forget_room_state_poll_d")
+@receiver(post_save, sender=SessionParticipant, dispatch_uid="deliberation_forget_room_state_p")
+@receiver(post_delete, sender=SessionParticipant, dispatch_uid="deliberation_forget_room_state_p_d")
+def forget_room_state(sender, instance, **kwargs):
+    forget_shared_state(instance.session_id)

@@ -1,6 +1,8 @@
 """Read paths for groups, sessions, rooms and transcripts. Each runs a fixed number of queries,
 whatever the size of the log."""
 
+import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -91,6 +93,64 @@ def room_role(*, session: Session, user) -> str:
     return "observer"
 
 
+# The part of the welcome that is the same for everyone in a room at a given seq (agenda, hand
+# queue, who is muted, polls), kept for a moment per server process: a crowd joining at once
+# (a reconnect storm) reads it from the database once per event, not once per person. Keyed by
+# the seq, so any logged event makes a new one; STATE_REUSE_SECONDS bounds how long an edit made
+# outside the room (an agenda item's title in the admin) can take to reach a new joiner.
+STATE_REUSE_SECONDS = 2.0
+_shared_states: dict[int, tuple[int, float, dict]] = {}
+_shared_states_lock = threading.Lock()
+
+
+def _shared_state(session: Session, last_seq: int) -> dict:
+    now = time.monotonic()
+    with _shared_states_lock:
+        kept = _shared_states.get(session.pk)
+    if kept is not None and kept[0] == last_seq and now - kept[1] < STATE_REUSE_SECONDS:
+        return kept[2]
+    participants = list(
+        SessionParticipant.objects.filter(session=session)
+        .filter(Q(muted=True) | Q(hand_raised_at__isnull=False))
+        .select_related("user")
+    )
+    agenda = list(AgendaItem.objects.filter(session=session).order_by("sort_order", "pk"))
+    state = {
+        "agenda": [
+            {
+                "id": item.pk,
+                "title": item.title,
+                "easy_read_title": item.easy_read_title,
+                "time_box_minutes": item.time_box_minutes,
+            }
+            for item in agenda
+        ],
+        "hands": [
+            {
+                "id": p.user_id,
+                "name": p.user.public_name,
+                "at": p.hand_raised_at.isoformat(timespec="seconds"),
+            }
+            for p in sorted(
+                (p for p in participants if p.hand_raised_at), key=lambda p: p.hand_raised_at
+            )
+        ],
+        "muted": [p.user_id for p in participants if p.muted],
+        "polls": _polls(session),
+    }
+    with _shared_states_lock:
+        if len(_shared_states) > 256:
+            _shared_states.clear()
+        _shared_states[session.pk] = (last_seq, now, state)
+    return state
+
+
+def forget_shared_state(session_id: int) -> None:
+    """Do not use the kept state again (something of the room changed in this process)."""
+    with _shared_states_lock:
+        _shared_states.pop(session_id, None)
+
+
 def room_state(*, session: Session, user, just_read: bool = False) -> dict:
     """The `welcome` message: who you are, the last seq, and the room's state now (agenda,
     who is here, the hand queue, polls, who is muted). `just_read`: `session` (with its group)
@@ -101,13 +161,7 @@ def room_state(*, session: Session, user, just_read: bool = False) -> dict:
     if not just_read:
         session = Session.objects.select_related("group").get(pk=session.pk)
     last_seq = session.last_seq
-    participants = list(
-        SessionParticipant.objects.filter(session=session)
-        .filter(Q(muted=True) | Q(hand_raised_at__isnull=False))
-        .select_related("user")
-    )
-    me = next((p for p in participants if p.user_id == user.pk), None)
-    agenda = list(AgendaItem.objects.filter(session=session).order_by("sort_order", "pk"))
+    shared = _shared_state(session, last_seq)
     return {
         "type": "welcome",
         "protocol": PROTOCOL_VERSION,
@@ -121,34 +175,17 @@ def room_state(*, session: Session, user, just_read: bool = False) -> dict:
             "id": user.pk,
             "name": user.public_name,
             "role": room_role(session=session, user=user),
-            "muted": bool(me and me.muted),
+            "muted": user.pk in shared["muted"],
         },
         "last_seq": last_seq,
         "state": {
-            "agenda": [
-                {
-                    "id": item.pk,
-                    "title": item.title,
-                    "easy_read_title": item.easy_read_title,
-                    "time_box_minutes": item.time_box_minutes,
-                }
-                for item in agenda
-            ],
+            "agenda": shared["agenda"],
             "current_item": session.current_item_id,
             # Ephemeral, not in the log: connections that have not expired (presence.py).
             "present": presence.present(session.pk),
-            "hands": [
-                {
-                    "id": p.user_id,
-                    "name": p.user.public_name,
-                    "at": p.hand_raised_at.isoformat(timespec="seconds"),
-                }
-                for p in sorted(
-                    (p for p in participants if p.hand_raised_at), key=lambda p: p.hand_raised_at
-                )
-            ],
-            "muted": [p.user_id for p in participants if p.muted],
-            "polls": _polls(session),
+            "hands": shared["hands"],
+            "muted": shared["muted"],
+            "polls": shared["polls"],
         },
     }
 

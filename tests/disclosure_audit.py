@@ -10,6 +10,10 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 PROTECTION = 5
+# HiGHS's presolve off: with it, scipy 1.17.1's milp returned a wrong optimum for a
+# multiple-choice table (the smallest value 1 where 0 satisfies every constraint; found by
+# hypothesis in tests/test_disclosure.py::test_multiple_choice_tables, and checked by hand).
+MILP_OPTIONS = {"presolve": False}
 
 
 def reader_ranges(
@@ -36,7 +40,11 @@ def reader_ranges(
         ends = []
         for sign in (1, -1):
             result = milp(
-                sign * objective, constraints=constraints, integrality=integrality, bounds=bounds
+                sign * objective,
+                constraints=constraints,
+                integrality=integrality,
+                bounds=bounds,
+                options=MILP_OPTIONS,
             )
             if result.status == 0:
                 ends.append(sign * result.fun)
@@ -157,6 +165,7 @@ def answers_seen_alike(
                 constraints=[*constraints, LinearConstraint(at_least, 1, np.inf)],
                 integrality=np.ones(len(unknown)),
                 bounds=Bounds(0, np.inf),
+                options=MILP_OPTIONS,
             )
             if result.status == 0:
                 return False
@@ -291,8 +300,20 @@ def _joint_ranges(grid: dict, lines: list, targets=None) -> dict:
     for position in unknown if targets is None else targets:
         objective = np.zeros(len(unknown))
         objective[index[position]] = 1
-        low = milp(objective, constraints=constraints, integrality=integrality, bounds=bounds)
-        high = milp(-objective, constraints=constraints, integrality=integrality, bounds=bounds)
+        low = milp(
+            objective,
+            constraints=constraints,
+            integrality=integrality,
+            bounds=bounds,
+            options=MILP_OPTIONS,
+        )
+        high = milp(
+            -objective,
+            constraints=constraints,
+            integrality=integrality,
+            bounds=bounds,
+            options=MILP_OPTIONS,
+        )
         assert low.status == 0, low.message
         ranges[position] = (low.fun, np.inf if high.status != 0 else -high.fun)
     return ranges

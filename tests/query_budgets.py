@@ -32,12 +32,14 @@ QUERY_BUDGETS: dict[str, Budget] = {
         "opportunity's terms, the candidates with their fairness figures, and their terms",
     ),
     "room page (facilitator)": Budget(
-        24,
+        23,
         "signed in, rule checks (one query for both of the person's roles in the group, "
         "remembered for the request), log, people, polls, agenda; the person's roles (header)",
     ),
     "transcript": Budget(
-        19, "signed in, rule checks, the log, removals, people, polls; the person's roles (header)"
+        17,
+        "signed in, rule checks (one query for both of the person's roles in the group), the "
+        "log, removals, people, polls; the person's roles (header)",
     ),
     "expert: /opportunities/": Budget(14, "signed in, chrome, one page of opportunities"),
     "expert: /opportunities/invitations/": Budget(10, "signed in, chrome, the invitations"),
