@@ -6,9 +6,10 @@ Loads the responses as bench.consultation_results does (a throwaway database nex
 DATABASE_URL's), then downloads the CSV export through Django's test client as a commissioner
 and reports: time to the first byte and to the first rows, rows per second over the whole
 file, and memory (the peak Python allocation during a second download, with tracemalloc, and
-the process's peak RSS). It also times the export as it was built before the answers were
-gathered in PostgreSQL (two queries per batch, grouped in Python), on the same data in the same
-run, so the comparison holds whatever the machine's load. Writes bench/results-export.json.
+the process's peak RSS). It also times the export with its cells made in Python (two queries
+per batch, the answers grouped in Python), as before they were made in PostgreSQL, on the same
+data in the same run, so the comparison holds whatever the machine's load. Writes
+bench/results-export.json.
 """
 
 from __future__ import annotations
@@ -30,14 +31,14 @@ RESULTS_JSON = ROOT / "bench" / "results-export.json"
 
 
 def _before(consultation):
-    """The responses CSV as built before the answers were gathered in PostgreSQL: two queries
-    per batch, the answers grouped by response in Python (what other databases still do)."""
+    """The responses CSV with its cells made in Python (two queries per batch, the answers
+    grouped by response), as before they were made in PostgreSQL and as other databases do."""
     from unittest import mock
 
     from engagement.consultations import exports
 
     with mock.patch.object(exports, "_batches", exports._batches_two_queries):
-        yield from exports.responses_csv(consultation)
+        yield from exports.responses_csv(consultation, cells_in_database=False)
 
 
 def _measure(chunks) -> dict:

@@ -280,12 +280,14 @@ def main(argv: list[str] | None = None) -> int:
         connection.close()  # nothing of this process's may hold a lock the server waits on
         pages = {}
         with Servers(env, count=1) as servers:
-            # Servers keeps the server's stderr in a pipe (for its start-up error); drain it,
-            # or a page that logs fills the pipe and the server blocks writing to it.
+            # Where Servers keeps the server's stderr in a pipe, drain it, or a page that logs
+            # fills the pipe and the server blocks writing to it (it now writes to a file).
             for process in servers.processes:
-                threading.Thread(
-                    target=lambda stream=process.stderr: [None for _line in stream], daemon=True
-                ).start()
+                if process.stderr is not None:
+                    threading.Thread(
+                        target=lambda stream=process.stderr: [None for _line in stream],
+                        daemon=True,
+                    ).start()
             base = f"http://{servers.urls[0]}"
             for name, (path, signed_in) in urls.items():
                 try:

@@ -187,19 +187,31 @@ def claim_submit(
     The claimant records their own; a facilitator may record one for them."""
     if not _has_taken_up(opportunity=opportunity, user=claimant):
         raise ValidationError(_("Only people who took up this opportunity can claim for it."))
-    if expenses_amount and not expenses_description:
-        raise ValidationError(_("Say what the expenses were for."))
-    return PaymentClaim.objects.create(
+    return _claim_create(
         opportunity=opportunity,
         claimant=claimant,
         recorded_by=recorded_by,
         worked_on=worked_on,
         description=description,
         hours=hours,
+        payment_choice=payment_choice,
+        expenses_amount=expenses_amount,
+        expenses_description=expenses_description,
+    )
+
+
+def _claim_create(
+    *, opportunity: Opportunity, expenses_amount: Decimal, expenses_description: str, **fields
+) -> PaymentClaim:
+    """A claim at the opportunity's rate, once its expenses say what they were for."""
+    if expenses_amount and not expenses_description:
+        raise ValidationError(_("Say what the expenses were for."))
+    return PaymentClaim.objects.create(
+        opportunity=opportunity,
         hourly_rate=opportunity.hourly_rate,
         expenses_amount=expenses_amount,
         expenses_description=expenses_description,
-        payment_choice=payment_choice,
+        **fields,
     )
 
 
@@ -236,11 +248,9 @@ def claim_submit_for_session(
                 "Ask its facilitator."
             )
         )
-    if expenses_amount and not expenses_description:
-        raise ValidationError(_("Say what the expenses were for."))
     try:
         with transaction.atomic():
-            return PaymentClaim.objects.create(
+            return _claim_create(
                 opportunity=opportunity,
                 session=session,
                 prefilled_hours=selectors.session_hours(session=session),
@@ -249,7 +259,6 @@ def claim_submit_for_session(
                 worked_on=worked_on,
                 description=description,
                 hours=hours,
-                hourly_rate=opportunity.hourly_rate,
                 expenses_amount=expenses_amount,
                 expenses_description=expenses_description,
                 payment_choice=payment_choice,
