@@ -154,6 +154,18 @@ async def hammer(base: str, path: str, cookie: str | None, *, concurrency, secon
     }
 
 
+def _loads(loads) -> str:
+    return ", ".join(f"{value:.2f}" for value in loads)
+
+
+def _busy(report: dict) -> str:
+    """A warning where other work shared the machine (the one-minute load before the run above
+    the number of CPUs)."""
+    if report["load_before"][0] <= report["machine"].get("cpus", 1):
+        return ""
+    return ": **other work was running**; rerun on an idle machine before reading these as capacity"
+
+
 def write_markdown(report: dict) -> None:
     ceiling = report["pages"]["minimal Django view (ceiling)"]["rps"] or 1.0
     rows = []
@@ -175,9 +187,9 @@ def write_markdown(report: dict) -> None:
 clients for {report["seconds"]} s per page on loopback (an asyncio httpx loop in a second
 process). Data: {data["responses"]:,} responses to one closed consultation, {data["profiles"]}
 profiles, {data["decisions"]} decisions, {data["groups"]} groups; query counts at that size
-and at half of it. **Machine loaded** while measured: load average {report["load_before"]}
-before, {report["load_after"]} after, on {report["machine"].get("cpus", "?")} CPUs shared with
-other work; rerun on an idle machine before reading these as capacity.
+and at half of it. Load average {_loads(report["load_before"])} before (the data load's own)
+and {_loads(report["load_after"])} after, on {report["machine"].get("cpus", "?")} CPUs (the
+server and the load generator share them){_busy(report)}.
 
 | Page | Requests/s | Of ceiling | p50 ms | p95 ms | Errors | Queries (half) | Queries (full) |
 |---|---|---|---|---|---|---|---|
