@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from django.utils.crypto import salted_hmac
 
 from coproduce.disclosure import HIDDEN_MARK, HIDDEN_NOTE
-from coproduce.spreadsheets import UTF8_BOM, csv_rows
+from coproduce.spreadsheets import FORMULA_STARTS, UTF8_BOM, csv_rows
 from engagement.consultations.models import (
     Answer,
     ConsultationPage,
@@ -368,7 +368,7 @@ def _csv_cells(
     return cells
 
 
-# Each question's cell as PostgreSQL writes it (`_cells_postgresql`): the same text
+# Each question's cell as PostgreSQL makes it (`_lines_postgresql`): the same text
 # `_csv_cells` makes in Python. %s is the question's id.
 _CELL_SQL = {
     QuestionKind.SINGLE_CHOICE: "max(ch.label) FILTER (WHERE a.question_id = %s)",
@@ -389,28 +389,65 @@ _CELL_SQL = {
 _TEXT_CELL_SQL = "max(a.text) FILTER (WHERE a.question_id = %s)"
 
 
-def _cells_postgresql(consultation: ConsultationPage, questions: list[Question]) -> Iterator:
-    """The responses in id order, a batch at a time, each as (id, submitted at, assistance,
-    then one finished cell a question): PostgreSQL groups the answers, puts choices in order
-    and joins them, so Python only writes the rows (the export's speed at 100,000 responses,
-    docs/benchmarks.md)."""
+# A text cell made safe and quoted in SQL exactly as `csv_rows` does it in Python: the formula
+# guard first (coproduce/spreadsheets.py, FORMULA_STARTS), then the csv module's minimal
+# quoting (a cell holding a comma, a double quote, a carriage return or a line feed is put in
+# quotes, its quotes doubled). chr() names the control characters; %% is a literal % in a
+# query with parameters.
+_FORMULA_STARTS_SQL = ", ".join(
+    f"chr({ord(c)})" if not c.isprintable() else "'" + c.replace("%", "%%") + "'"
+    for c in FORMULA_STARTS
+)
+
+
+def _safe_cell_sql(expression: str) -> str:
+    # The guard's apostrophe is no character the quoting looks for, so both tests read the
+    # value itself (no subquery a row).
+    value = f"coalesce({expression}, '')"
+    guard = f"CASE WHEN left({value}, 1) IN ({_FORMULA_STARTS_SQL}) THEN '''' ELSE '' END"
+    return (
+        f"CASE WHEN {value} ~ '[\",\\r\\n]'"
+        f" THEN '\"' || {guard} || replace({value}, '\"', '\"\"') || '\"'"
+        f" ELSE {guard} || {value} END"
+    )
+
+
+def _lines_postgresql(consultation: ConsultationPage, questions: list[Question]) -> Iterator:
+    """The responses in id order, a batch at a time, each as (id, the rest of its CSV line):
+    PostgreSQL groups the answers, puts the choices in order and joins them, makes each cell
+    safe for a spreadsheet and quotes it as the csv module would, so Python only puts the
+    pseudonym in front (the export's speed at 100,000 responses, docs/benchmarks.md). The
+    pseudonym is made in Python so that its key never leaves the process (a query's
+    parameters can reach the database's logs)."""
     response, answer = Response._meta.db_table, Answer._meta.db_table
     choice = Answer._meta.get_field("choice").related_model._meta.db_table
-    # (A consultation without questions still lists its responses: one empty column, dropped.)
-    cells = ", ".join(_CELL_SQL.get(q.kind, _TEXT_CELL_SQL) for q in questions) or "NULL"
+    cells = ", ".join(
+        f"{_CELL_SQL.get(q.kind, _TEXT_CELL_SQL)} AS c{n}" for n, q in enumerate(questions)
+    )
+    line = [
+        "to_char(r.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+        _safe_cell_sql("r.assistance"),
+    ]
+    for n, question in enumerate(questions):
+        if question.kind == QuestionKind.AGREEMENT_SCALE:
+            line.append(f"coalesce(c.c{n}::text, '')")  # a number, written as one
+        else:
+            line.append(_safe_cell_sql(f"c.c{n}"))
     # A lateral subquery per response, so its answers are found through their response's index
     # whatever the planner knows of the tables (a freshly loaded table has no statistics yet).
-    sql = f"""
-        SELECT r.id, r.submitted_at, r.assistance, c.*
-        FROM (
-            SELECT id, submitted_at, assistance FROM {response}
-            WHERE consultation_id = %s AND status = %s AND id > %s ORDER BY id LIMIT %s
-        ) r
+    # (A consultation without questions still lists its responses.)
+    lateral = f"""
         LEFT JOIN LATERAL (
             SELECT {cells}
             FROM {answer} a LEFT JOIN {choice} ch ON ch.id = a.choice_id
             WHERE a.response_id = r.id
-        ) c ON true
+        ) c ON true"""
+    sql = f"""
+        SELECT r.id, {" || ',' || ".join(line)} || chr(13) || chr(10)
+        FROM (
+            SELECT id, submitted_at, assistance FROM {response}
+            WHERE consultation_id = %s AND status = %s AND id > %s ORDER BY id LIMIT %s
+        ) r {lateral if questions else ""}
         ORDER BY r.id
     """  # noqa: S608 - table names from the models' own metadata; values are parameters
     question_ids = [q.pk for q in questions]
@@ -445,16 +482,8 @@ def responses_csv(
     if cells_in_database is None:
         cells_in_database = connections[Response.objects.db].vendor == "postgresql"
     if cells_in_database:
-        for rows in _cells_postgresql(consultation, questions):
-            yield csv_rows(
-                [
-                    pseudonym(pk),
-                    submitted_at.date().isoformat(),
-                    assistance or "",
-                    *["" if cell is None else cell for cell in cells[: len(questions)]],
-                ]
-                for pk, submitted_at, assistance, *cells in rows
-            )
+        for rows in _lines_postgresql(consultation, questions):
+            yield "".join([pseudonym(pk) + "," + line for pk, line in rows])
         return
     for batch in _batches(consultation):
         yield csv_rows(

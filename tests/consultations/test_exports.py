@@ -299,3 +299,76 @@ def test_the_responses_csv_streams_before_the_whole_file_is_built(
     assert len(list(csv.reader(io.StringIO(first_rows.decode())))) == 2
     content = b"".join([header, first_rows, *remaining]).decode("utf-8-sig")
     assert content == _reference_csv(answered)
+
+
+# Text that exercises every rule of a CSV cell: quotes, commas, line breaks, the characters a
+# spreadsheet reads as a formula, and anything else Unicode allows in PostgreSQL text.
+AWKWARD_TEXT = st.one_of(
+    st.text(
+        alphabet=st.sampled_from(['"', ",", "\r", "\n", "'", " ", "x", "é", "\u2028", "\t"]),
+        max_size=12,
+    ),
+    st.builds(
+        str.__add__,
+        st.sampled_from(["=", "+", "-", "@", "\t", "\r", "|", "%", "'", ""]),
+        st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00")),
+    ),
+)
+
+
+@pytest.mark.usefixtures("postgres")
+@given(value=AWKWARD_TEXT)
+@hypothesis_settings(
+    max_examples=300, deadline=None, suppress_health_check=["function_scoped_fixture"]
+)
+def test_a_cell_made_by_postgresql_is_the_cell_the_csv_module_writes(value):
+    """The responses CSV on PostgreSQL makes each cell in SQL (the formula guard and the csv
+    module's quoting): whatever the text, the cell is the one `csv_rows` writes in Python."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {exports._safe_cell_sql('v')} FROM (SELECT %s::text AS v) t", [value]
+        )
+        (made,) = cursor.fetchone()
+    assert made + ",end\r\n" == csv_rows([[value, "end"]])
+
+
+@pytest.mark.usefixtures("postgres")
+def test_awkward_labels_and_answers_give_the_same_file_on_postgresql(client, commissioner):
+    """End to end, labels and answers with quotes, commas, line breaks and formula starts: the
+    file made in PostgreSQL is the one built row by row in Python."""
+    consultation = factories.make_consultation(
+        sections=[
+            (
+                "About",
+                [
+                    ("single_choice", "One", ['=cmd|"/c calc"!A1', "Plain, with a comma"]),
+                    ("multiple_choice", "Many", ['Say "yes"', "-minus", "Two\nlines"]),
+                    ("ranking", "Order", ["@first", "+second", "%third"]),
+                    ("points", "Share", ["|pipe", "a,b"]),
+                    ("agreement_scale", "Agree", []),
+                    ("free_text", "Say", []),
+                ],
+            )
+        ]
+    )
+    factories.make_response(
+        consultation,
+        answers={
+            "One": '=cmd|"/c calc"!A1',
+            "Many": ['Say "yes"', "-minus", "Two\nlines"],
+            "Order": ["%third", "@first", "+second"],
+            "Share": {"|pipe": 60, "a,b": 40},
+            "Agree": 3,
+            "Say": '\r=1+1, "quoted"\nand more',
+        },
+        assistance="phone",
+        entered_by=commissioner,
+    )
+    factories.make_response(consultation, answers={"Say": "\tTab first"})
+    factories.make_response(consultation, answers={"Many": ["Two\nlines"]})
+    client.force_login(commissioner)
+    text = body(client.get(url("consultation_responses_export", consultation, "csv")))
+    assert text == _reference_csv(consultation)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == 4
+    assert rows[1][3] == '\'=cmd|"/c calc"!A1'
