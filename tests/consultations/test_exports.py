@@ -325,9 +325,8 @@ def test_a_cell_made_by_postgresql_is_the_cell_the_csv_module_writes(value):
     """The responses CSV on PostgreSQL makes each cell in SQL (the formula guard and the csv
     module's quoting): whatever the text, the cell is the one `csv_rows` writes in Python."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {exports._safe_cell_sql('v')} FROM (SELECT %s::text AS v) t", [value]
-        )
+        sql = f"SELECT {exports._safe_cell_sql('v')} FROM (SELECT %s::text AS v) t"  # noqa: S608
+        cursor.execute(sql, [value])
         (made,) = cursor.fetchone()
     assert made + ",end\r\n" == csv_rows([[value, "end"]])
 
