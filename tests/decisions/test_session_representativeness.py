@@ -4,51 +4,19 @@ each, not the facilitators, by their passport's "about you" answers, against a s
 checked by hand; the same disclosure control as a group's year; shown (on the page and in the
 evidence pack) only when 5 or more people took part, the group page's open-data rule."""
 
-import math
-
 import pytest
 
 from coproduce.accounts import roles
 from coproduce.passport.services import equality_answers_delete, equality_answers_save
 from deliberation.models import SessionParticipant
-from engagement.consultations.representativeness import COLUMNS
 from engagement.consultations.services import reference_population_upload
 from engagement.decisions.selectors import linked_sessions_representativeness
 from tests import factories
 from tests.disclosure_audit import unprotected
+from tests.took_part import AREA_CSV, wilson_by_hand
+from tests.took_part import took_part as came_in
 
 pytestmark = pytest.mark.django_db
-
-Z = 1.959963984540054
-
-AREA_CSV = "\n".join(
-    [
-        ",".join(COLUMNS),
-        "sex,Female,600,count,E06000999,Testshire,TS008,https://example.org/ts008,hand made",
-        "sex,Male,400,count,E06000999,Testshire,TS008,https://example.org/ts008,hand made",
-        "carer,Provides no unpaid care,900,count,E06000999,Testshire,TS039,https://example.org/ts039,x",
-        "carer,Provides 19 hours or less unpaid care a week,100,count,E06000999,Testshire,TS039,"
-        "https://example.org/ts039,x",
-    ]
-)
-
-
-def wilson_by_hand(k: int, n: int) -> tuple[float, float]:
-    p = k / n
-    centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
-    half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / (1 + Z * Z / n)
-    return centre - half, centre + half
-
-
-def _took_part(session, n: int, **answers) -> list:
-    people = []
-    for _ in range(n):
-        person = factories.UserFactory()
-        if answers:
-            equality_answers_save(user=person, consent=True, **answers)
-        SessionParticipant.objects.create(session=session, user=person)
-        people.append(person)
-    return people
 
 
 def _field(took_part, name):
@@ -63,16 +31,16 @@ def world(role_user):
     options = factories.SessionFactory(group=group, title="Wheelchair budgets: options")
     repairs = factories.SessionFactory(group=group, title="Wheelchair budgets: repairs")
     cancelled = factories.SessionFactory(group=group, title="Called off", cancelled=True)
-    women = _took_part(options, 10, sex="female", carer="no")
+    women = came_in(options, 10, sex="female", carer="no")
     for person in women[:4]:  # came to both sessions: counted once
         SessionParticipant.objects.create(session=repairs, user=person)
-    _took_part(repairs, 6, sex="male", carer="yes")
-    _took_part(repairs, 5)  # keep no answers about themselves
+    came_in(repairs, 6, sex="male", carer="yes")
+    came_in(repairs, 5)  # keep no answers about themselves
     # Not counted: the facilitator who ran the room, a cancelled session, an unlinked one.
     equality_answers_save(user=facilitator, consent=True, sex="male", carer="yes")
     SessionParticipant.objects.create(session=options, user=facilitator)
-    _took_part(cancelled, 3, sex="male", carer="yes")
-    _took_part(factories.SessionFactory(group=group), 7, sex="male", carer="yes")
+    came_in(cancelled, 3, sex="male", carer="yes")
+    came_in(factories.SessionFactory(group=group), 7, sex="male", carer="yes")
     decision = factories.make_decision(
         title="Wheelchair budgets", sessions=[options, repairs, cancelled]
     )
@@ -106,7 +74,7 @@ def test_a_hand_checked_example_in_a_fixed_number_of_queries(world, django_asser
 
     # More people and sessions: still seven queries.
     more = factories.SessionFactory(group=world["group"])
-    _took_part(more, 30, sex="female", carer="no")
+    came_in(more, 30, sex="female", carer="no")
     world["decision"].sessions.add(more)
     world["decision"].save()
     with django_assert_num_queries(7):
@@ -143,9 +111,9 @@ def test_withdrawn_consent_stops_counting_at_once(world):
 
 def test_small_counts_are_hidden_and_nothing_gives_them_away(client):
     session = factories.SessionFactory()
-    _took_part(session, 3, carer="yes")
-    _took_part(session, 9, carer="no")
-    _took_part(session, 2)
+    came_in(session, 3, carer="yes")
+    came_in(session, 9, carer="no")
+    came_in(session, 2)
     decision = factories.make_decision(sessions=[session])
     took_part = linked_sessions_representativeness(decision=decision)
     assert took_part.people == 14
@@ -170,7 +138,7 @@ def test_small_counts_are_hidden_and_nothing_gives_them_away(client):
 
 def test_fewer_than_five_people_nothing_is_shown(client):
     session = factories.SessionFactory()
-    _took_part(session, 4, sex="male", carer="yes")
+    came_in(session, 4, sex="male", carer="yes")
     decision = factories.make_decision(sessions=[session])
     html = client.get(f"/decisions/{decision.pk}/involvement-report/").text
     assert "Fewer than 5 people took part in the linked sessions, so no figures are shown" in html
@@ -182,7 +150,7 @@ def test_fewer_than_five_people_nothing_is_shown(client):
     assert "fields" not in section and "Fewer than 5" in section["why_not_shown"]
 
     # Five is enough.
-    _took_part(session, 1, sex="male", carer="yes")
+    came_in(session, 1, sex="male", carer="yes")
     html = client.get(f"/decisions/{decision.pk}/involvement-report/").text
     assert "People who took part: 5." in html
 

@@ -5,7 +5,6 @@ the year is over and when 5 or more people took part."""
 
 import datetime
 import json
-import math
 
 import pytest
 from django.utils import timezone
@@ -13,34 +12,15 @@ from django.utils import timezone
 from coproduce.accounts import roles
 from coproduce.passport.services import equality_answers_delete, equality_answers_save
 from deliberation.models import SessionParticipant
-from engagement.consultations.representativeness import COLUMNS
 from engagement.consultations.services import reference_population_upload
 from engagement.group_representativeness.selectors import group_year_representativeness
 from tests import factories
 from tests.disclosure_audit import unprotected
+from tests.took_part import AREA_CSV, took_part, wilson_by_hand
 
 pytestmark = pytest.mark.django_db
 
-Z = 1.959963984540054
 LAST_YEAR = timezone.localdate().year - 1
-
-AREA_CSV = "\n".join(
-    [
-        ",".join(COLUMNS),
-        "sex,Female,600,count,E06000999,Testshire,TS008,https://example.org/ts008,hand made",
-        "sex,Male,400,count,E06000999,Testshire,TS008,https://example.org/ts008,hand made",
-        "carer,Provides no unpaid care,900,count,E06000999,Testshire,TS039,https://example.org/ts039,x",
-        "carer,Provides 19 hours or less unpaid care a week,100,count,E06000999,Testshire,TS039,"
-        "https://example.org/ts039,x",
-    ]
-)
-
-
-def wilson_by_hand(k: int, n: int) -> tuple[float, float]:
-    p = k / n
-    centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
-    half = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / (1 + Z * Z / n)
-    return centre - half, centre + half
 
 
 def _when(year: int, month: int = 6) -> datetime.datetime:
@@ -48,15 +28,7 @@ def _when(year: int, month: int = 6) -> datetime.datetime:
 
 
 def _took_part(session, n: int, **answers) -> list:
-    people = []
-    for _ in range(n):
-        person = factories.UserFactory()
-        session.group.members.add(person)
-        if answers:
-            equality_answers_save(user=person, consent=True, **answers)
-        SessionParticipant.objects.create(session=session, user=person)
-        people.append(person)
-    return people
+    return took_part(session, n, members=True, **answers)
 
 
 @pytest.fixture
