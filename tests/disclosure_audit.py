@@ -56,10 +56,11 @@ def reader_ranges(
     return ranges
 
 
-def _reader_system(published: dict, *, known=None, reveal_only_known=False):
-    """The hidden figures, their indices and the linear constraints a reader has: None when
-    nothing is hidden."""
-    known = known or {}
+def _shown(
+    published: dict, *, known=None, reveal_only_known=False
+) -> dict[tuple[int, int], int | None]:
+    """Every position of the table with its totals (row totals in the last column, column
+    totals in the last row), as the reader sees it: its figure, or None where hidden."""
     n_rows = len(published["row_labels"])
     n_cols = len(published["column_labels"])
     grid: dict[tuple[int, int], int | None] = {}
@@ -72,7 +73,16 @@ def _reader_system(published: dict, *, known=None, reveal_only_known=False):
     grid[(n_rows, n_cols)] = published["grand_total"]
     if reveal_only_known:
         grid = dict.fromkeys(grid)
-    grid.update(known)
+    grid.update(known or {})
+    return grid
+
+
+def _reader_system(published: dict, *, known=None, reveal_only_known=False):
+    """The hidden figures, their indices and the linear constraints a reader has: None when
+    nothing is hidden."""
+    n_rows = len(published["row_labels"])
+    n_cols = len(published["column_labels"])
+    grid = _shown(published, known=known, reveal_only_known=reveal_only_known)
     unknown = sorted(p for p, v in grid.items() if v is None)
     if not unknown:
         return None
@@ -134,21 +144,8 @@ def answers_seen_alike(
     holds anybody: that everyone in the line who answered gave the same answer. True when no
     table of whole numbers consistent with what is published puts a person in two of them.
     Tried pair by pair, each an integer program (scipy's milp)."""
-    known = known or {}
     system = _reader_system(published, known=known, reveal_only_known=reveal_only_known)
-    n_rows = len(published["row_labels"])
-    n_cols = len(published["column_labels"])
-    shown: dict[tuple[int, int], int | None] = {}
-    for r in range(n_rows):
-        for c in range(n_cols):
-            shown[(r, c)] = published["cells"][r][c]
-        shown[(r, n_cols)] = published["row_totals"][r]
-    for c in range(n_cols):
-        shown[(n_rows, c)] = published["column_totals"][c]
-    shown[(n_rows, n_cols)] = published["grand_total"]
-    if reveal_only_known:
-        shown = dict.fromkeys(shown)
-    shown.update(known)
+    shown = _shown(published, known=known, reveal_only_known=reveal_only_known)
     for i, first in enumerate(answers):
         for second in answers[i + 1 :]:
             if any(shown[p] == 0 for p in (first, second)):
