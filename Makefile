@@ -53,6 +53,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
 
+# The suite runs on every core (pytest-xdist; each worker has its own test database). To run
+# it in one process, e.g. to debug: make test PYTEST_ARGS=
+PYTEST_ARGS ?= -n auto
 test: install-dev node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
