@@ -70,3 +70,26 @@ class FailOpenRedisCache(RedisCache):
     set_many = _fail_open("set_many")
     delete_many = _fail_open("delete_many")
     clear = _fail_open("clear")
+
+    def incr_counting_previous(self, key: str, previous_key: str, timeout: int) -> tuple[int, int]:
+        """Add one to the counter `key` (made, to last `timeout` seconds, if new) and read the
+        counter `previous_key`: (the new count, the previous count or 0), in one round trip to
+        Redis (a pipeline) where `incr`, `add` and `get` take two or three. The room's rate
+        limit asks this at every message. Fails open as every method does."""
+        if not self._redis_down():
+            try:
+                current_key = self.make_and_validate_key(key)
+                # The write client, Redis's primary, for both: the counter was written there.
+                pipeline = self._cache.get_client(current_key, write=True).pipeline(
+                    transaction=False
+                )
+                # Stored as Django's Redis cache stores an int, so `incr` and `get` agree.
+                pipeline.set(current_key, 0, ex=timeout, nx=True)
+                pipeline.incr(current_key)
+                pipeline.get(self.make_and_validate_key(previous_key))
+                _made, current, previous = pipeline.execute()
+                return current, int(previous or 0)
+            except UNREACHABLE as error:
+                self._mark_down(error)
+        self._local.add(key, 0, timeout=timeout)
+        return self._local.incr(key), self._local.get(previous_key, 0)

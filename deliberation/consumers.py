@@ -122,8 +122,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 ).as_message()
             )
             return
-        reply = await self._handle(text_data)
+        reply, committed = await self._handle(text_data)
+        # The events this message recorded go out from this event loop, then the answer: as
+        # before, the writer's ack follows the broadcast and says if it could not be made.
+        for session_id, event in committed:
+            await services.broadcast(session_id, event)
         if reply is not None:
+            if reply.get("type") == "ack" and services.live_updates_paused():
+                reply["live_updates_paused"] = True
             await self.send_json(reply)
         if services.has_unsent():
             _rebroadcast_when_back()
@@ -193,7 +199,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
         return session, welcome, backlog
 
     @database_sync_to_async
-    def _handle(self, text: str | None) -> dict | None:
+    def _handle(self, text: str | None) -> tuple[dict | None, list[tuple[int, dict]]]:
+        """The answer to the person (or None), and the events the message recorded, for
+        `receive` to broadcast."""
+        with services.broadcasts_deferred() as committed:
+            reply = self._answer(text)
+        return reply, committed
+
+    def _answer(self, text: str | None) -> dict | None:
         # Who the person is to the group is asked again at every message (removed from the
         # group: refused from the next message on).
         forget_group_roles(self.user)
@@ -221,7 +234,4 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return ProtocolError(error.code, error.message, message.client_id).as_message()
         if message.client_id is None or recorded is None:
             return None
-        ack = {"type": "ack", "client_id": message.client_id, "seq": recorded.event.seq}
-        if services.live_updates_paused():
-            ack["live_updates_paused"] = True
-        return ack
+        return {"type": "ack", "client_id": message.client_id, "seq": recorded.event.seq}

@@ -7,12 +7,21 @@ forgotten at the start of the next room message (`forget_group_roles`), so a mem
 a group loses access at their next message, not at their next connection."""
 
 import rules
-from django.db.models import Exists, OuterRef
+from django.db import connections
 
 from .models import CoproductionGroup
 
 # Where `group_roles` keeps its answers on the user object: {group id: (facilitator, member)}.
 _ROLES_ATTRIBUTE = "_coproduction_group_roles"
+
+
+# Both roles in one query, written out: it is asked at every room message, where building it
+# with the ORM cost as much as running it (bench/append_path.py).
+_ROLES_TABLES = [
+    getattr(CoproductionGroup, name).through._meta.db_table for name in ("facilitators", "members")
+]
+_ROLE_SQL = "EXISTS(SELECT 1 FROM {} WHERE coproductiongroup_id = %s AND user_id = %s)"
+_ROLES_SQL = "SELECT " + ", ".join(_ROLE_SQL.format(table) for table in _ROLES_TABLES)
 
 
 def _group_of(obj):
@@ -31,19 +40,10 @@ def group_roles(user, group) -> tuple[bool, bool]:
         remembered = {}
         setattr(user, _ROLES_ATTRIBUTE, remembered)
     if group.pk not in remembered:
-        through = {
-            name: getattr(CoproductionGroup, name).through.objects.filter(
-                coproductiongroup_id=OuterRef("pk"), user_id=user.pk
-            )
-            for name in ("facilitators", "members")
-        }
-        flags = (
-            CoproductionGroup.objects.filter(pk=group.pk)
-            .annotate(f=Exists(through["facilitators"]), m=Exists(through["members"]))
-            .values_list("f", "m")
-            .first()
-        )
-        remembered[group.pk] = tuple(flags) if flags else (False, False)
+        with connections[CoproductionGroup.objects.db].cursor() as cursor:
+            cursor.execute(_ROLES_SQL, [group.pk, user.pk, group.pk, user.pk])
+            facilitator, member = cursor.fetchone()
+        remembered[group.pk] = (bool(facilitator), bool(member))
     return remembered[group.pk]
 
 

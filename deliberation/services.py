@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -122,25 +123,70 @@ def _send(session_id: int, message: dict) -> None:
         )
 
 
+# Events committed while a room connection handles a message (`broadcasts_deferred`), kept for
+# the connection to send from its event loop instead of each taking a trip through
+# async_to_sync from the database thread (a quarter of a message's server time,
+# bench/append_path.py).
+_deferred = threading.local()
+
+
+@contextmanager
+def broadcasts_deferred():
+    """Within the block, in this thread, each event that commits is added to the list yielded
+    instead of being broadcast; the caller sends them with `broadcast` once the block is done."""
+    _deferred.messages = []
+    try:
+        yield _deferred.messages
+    finally:
+        _deferred.messages = None
+
+
+async def broadcast(session_id: int, message: dict) -> None:
+    """Send a committed event to its room from an event loop (after `broadcasts_deferred`), with
+    what a failed broadcast sets in motion, as `_broadcast` does."""
+    layer = get_channel_layer()
+    try:
+        if layer is not None:
+            await layer.group_send(
+                f"session.{session_id}", {"type": "room.event", "event": message}
+            )
+    except Exception:
+        _broadcast_went_wrong(session_id, message)
+    else:
+        _broadcast_went_out(session_id, message)
+
+
 def _broadcast(session_id: int, message: dict) -> None:
+    pending = getattr(_deferred, "messages", None)
+    if pending is not None:
+        pending.append((session_id, message))
+        return
     try:
         _send(session_id, message)
     except Exception:
-        # The event is committed; it is sent again when the layer is back
-        # (`rebroadcast_unsent`), and anyone reconnecting catches up with `since`.
-        _broadcast_failed.set()
-        with _unsent_lock:
-            known = _unsent.get(session_id)
-            if known is None or known[0] < message["seq"]:
-                _unsent[session_id] = [message["seq"], REBROADCASTS]
-        logger.exception("Broadcast of session %s event %s failed", session_id, message["seq"])
+        _broadcast_went_wrong(session_id, message)
     else:
-        _broadcast_failed.clear()
-        with _unsent_lock:
-            known = _unsent.get(session_id)
-            if known is not None and known[0] < message["seq"]:
-                # A later event went out: connections fill the gap from the log.
-                del _unsent[session_id]
+        _broadcast_went_out(session_id, message)
+
+
+def _broadcast_went_wrong(session_id: int, message: dict) -> None:
+    # The event is committed; it is sent again when the layer is back (`rebroadcast_unsent`),
+    # and anyone reconnecting catches up with `since`.
+    _broadcast_failed.set()
+    with _unsent_lock:
+        known = _unsent.get(session_id)
+        if known is None or known[0] < message["seq"]:
+            _unsent[session_id] = [message["seq"], REBROADCASTS]
+    logger.exception("Broadcast of session %s event %s failed", session_id, message["seq"])
+
+
+def _broadcast_went_out(session_id: int, message: dict) -> None:
+    _broadcast_failed.clear()
+    with _unsent_lock:
+        known = _unsent.get(session_id)
+        if known is not None and known[0] < message["seq"]:
+            # A later event went out: connections fill the gap from the log.
+            del _unsent[session_id]
 
 
 def rebroadcast_unsent() -> bool:
@@ -570,17 +616,19 @@ def room_message_allowed(*, user_id: int, now: float | None = None) -> bool:
     now = time.time() if now is None else now
     window = int(now // RATE_LIMIT_WINDOW_SECONDS)
     elapsed = (now % RATE_LIMIT_WINDOW_SECONDS) / RATE_LIMIT_WINDOW_SECONDS
-    key = f"room-rate:{user_id}:{window}"
-    try:
-        # One round trip for every message but a window's first.
-        current = cache.incr(key)
-    except ValueError:
-        # The window's first message (or a race with another connection's first).
-        if cache.add(key, 1, timeout=RATE_LIMIT_WINDOW_SECONDS * 2 + 1):
-            current = 1
-        else:
+    key, previous_key = f"room-rate:{user_id}:{window}", f"room-rate:{user_id}:{window - 1}"
+    lasts = RATE_LIMIT_WINDOW_SECONDS * 2 + 1
+    counting = getattr(cache, "incr_counting_previous", None)
+    if counting is not None:
+        # Redis (coproduce/cache.py): one round trip.
+        current, previous = counting(key, previous_key, lasts)
+    else:
+        try:
             current = cache.incr(key)
-    previous = cache.get(f"room-rate:{user_id}:{window - 1}", 0)
+        except ValueError:
+            # The window's first message (or a race with another connection's first).
+            current = 1 if cache.add(key, 1, timeout=lasts) else cache.incr(key)
+        previous = cache.get(previous_key, 0)
     return previous * (1 - elapsed) + current <= RATE_LIMIT_MESSAGES
 
 

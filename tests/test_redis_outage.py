@@ -51,6 +51,26 @@ def test_cache_reads_miss_and_writes_stay_local_while_redis_is_down(own_redis):
     assert redis.Redis(port=own_redis.port).keys("*after*")
 
 
+def test_the_rooms_message_counter_is_one_round_trip_and_counts_on_while_redis_is_down(
+    own_redis,
+):
+    """The room's rate limit counts a message and reads the last window's count in one
+    pipeline; the counter is an ordinary cache entry that expires, and counting goes on in this
+    process's memory while Redis is away."""
+    cache = caches["default"]
+    server = redis.Redis(port=own_redis.port)
+    cache.set("rate:earlier", 7)
+    assert cache.incr_counting_previous("rate:now", "rate:earlier", 21) == (1, 7)
+    assert cache.incr_counting_previous("rate:now", "rate:earlier", 21) == (2, 7)
+    assert cache.incr_counting_previous("rate:new", "rate:nothing", 21) == (1, 0)
+    assert cache.get("rate:now") == 2 and cache.incr("rate:now") == 3
+    (stored,) = server.keys("*rate:now")
+    assert 0 < server.ttl(stored) <= 21
+    own_redis.stop()
+    assert cache.incr_counting_previous("rate:now", "rate:earlier", 21) == (1, 0)
+    assert cache.incr_counting_previous("rate:now", "rate:earlier", 21) == (2, 0)
+
+
 def test_every_kind_of_page_answers_while_redis_is_down(own_redis):
     factories.make_consultation()
     factories.make_decision()
