@@ -2,13 +2,13 @@
 
     DATABASE_URL=postgres://… REDIS_URL=redis://… python -m bench.append_path [--messages 300]
 
-Calls the consumer's own message handler (`RoomConsumer._handle`: rate limit, validate, rule,
-lock, append, commit, broadcast through the channel layer) for `contribution.create` messages
-from 60 members of one live session, and reports per message: server time (median, p95), SQL
-queries, cache operations; then profiles a batch with pyinstrument and prints the slowest
-frames. Uses a database of its own next to DATABASE_URL's (`test_<name>_append`, kept between
-runs so only the first run migrates; `--drop` removes it). Writes bench/results-append.json
-under `--label` (for example "before" and "after" a change).
+Calls the consumer's own `receive` (rate limit, validate, rule, lock, append, commit in the
+database thread; then the broadcast through the channel layer from the event loop, and the ack)
+for `contribution.create` messages from 60 members of one live session, and reports per
+message: server time (median, p95), SQL queries, cache operations; then profiles a batch with
+pyinstrument and prints the slowest frames. Uses a database of its own next to DATABASE_URL's
+(`test_<name>_append`, kept between runs so only the first run migrates; `--drop` removes it).
+Writes bench/results-append.json under `--label` (for example "before" and "after" a change).
 
 The machine is shared: every figure is printed with the load average at the time."""
 
@@ -101,17 +101,41 @@ def main(argv: list[str] | None = None) -> int:
         session = factories.SessionFactory(group=group)
         session = Session.objects.select_related("group").get(pk=session.pk)
 
-        handle = RoomConsumer.__dict__["_handle"].func
+        import asyncio
 
-        class Connection:
-            def __init__(self, user):
-                self.user = user
-                self.session = session
+        from channels.layers import get_channel_layer
 
-        connections = [Connection(user) for user in members]
+        from deliberation import services
 
-        def one(index: int) -> dict:
-            conn = connections[index % MEMBERS]
+        layer = get_channel_layer()
+        queries_in_thread: list[int] = []
+
+        def consumer_for(user) -> RoomConsumer:
+            """A room connection as daphne makes one, joined, its replies kept (no network)."""
+            consumer = RoomConsumer()
+            consumer.user, consumer.session, consumer.joined = user, session, True
+            consumer.channel_layer, consumer.channel_name = layer, f"bench.{user.pk}"
+            consumer.scope = {"type": "websocket", "user": user}
+            consumer.replies = []
+
+            async def send(text_data=None, bytes_data=None, close=False):
+                consumer.replies.append(json.loads(text_data))
+
+            answer = consumer._answer
+
+            def counted(text):  # in the database thread, where the queries are made
+                with CaptureQueriesContext(connection) as captured:
+                    reply = answer(text)
+                queries_in_thread.append(len(captured.captured_queries))
+                consumer.sql = [q["sql"].split(" WHERE")[0][:90] for q in captured]
+                return reply
+
+            consumer.send, consumer._answer = send, counted
+            return consumer
+
+        consumers = [consumer_for(user) for user in members]
+
+        def message(index: int) -> tuple[RoomConsumer, str]:
             text = json.dumps(
                 {
                     "type": "contribution.create",
@@ -119,33 +143,48 @@ def main(argv: list[str] | None = None) -> int:
                     "text": f"Point {index}: evening cover matters most.",
                 }
             )
-            return handle(conn, text)
+            return consumers[index % MEMBERS], text
 
-        # Warm up (connections, caches, imports).
-        for index in range(20):
-            one(index)
-        time.sleep(1)
-        times, queries, cache_ops = [], [], []
+        async def one(index: int) -> dict:
+            """The consumer's whole work for a message: `receive` (the database thread's part,
+            then the broadcast from the event loop, then the reply)."""
+            consumer, text = message(index)
+            await consumer.receive(text_data=text)
+            return consumer.replies[-1]
+
+        times, cache_ops = [], []
         cache = caches["default"]
-        for index in range(args.messages):
-            if index and index % (MEMBERS * 5) == 0:
-                time.sleep(10)  # the rate limit: 10 messages per person per 10 s
-            with CaptureQueriesContext(connection) as captured, Counting(cache) as counted:
-                started = time.perf_counter()
-                reply = one(index)
-                times.append(time.perf_counter() - started)
-            assert reply and reply["type"] == "ack", reply
-            queries.append(len(captured.captured_queries))
-            cache_ops.append(counted.calls)
-        sql = [q["sql"].split(" WHERE")[0][:90] for q in captured.captured_queries]
+
+        async def timed():
+            # Warm up (connections, caches, imports).
+            for index in range(20):
+                await one(index)
+            await asyncio.sleep(1)
+            for index in range(args.messages):
+                if index and index % (MEMBERS * 5) == 0:
+                    await asyncio.sleep(10)  # the rate limit: 10 messages per person per 10 s
+                with Counting(cache) as counted:
+                    started = time.perf_counter()
+                    reply = await one(index)
+                    times.append(time.perf_counter() - started)
+                assert reply and reply["type"] == "ack", reply
+                cache_ops.append(counted.calls)
+
+        asyncio.run(timed())
+        queries = queries_in_thread[20:]
+        sql = consumers[(args.messages - 1) % MEMBERS].sql
 
         from pyinstrument import Profiler
 
+        # The profile is of the database thread's part (validate, rule, lock, append, commit),
+        # run here in the main thread so the profiler sees it; its broadcasts are deferred.
         time.sleep(10)
         profiler = Profiler(interval=0.0005)
         profiler.start()
         for index in range(min(args.messages, MEMBERS * 5)):
-            one(index)
+            consumer, text = message(index)
+            with services.broadcasts_deferred():
+                RoomConsumer._answer(consumer, text)
         profiler.stop()
 
         times.sort()

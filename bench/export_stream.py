@@ -8,14 +8,15 @@ and reports: time to the first byte and to the first rows, rows per second over 
 file, and memory (the peak Python allocation during a second download, with tracemalloc, and
 the process's peak RSS). It also times the export with its cells made in Python (two queries
 per batch, the answers grouped in Python), as before they were made in PostgreSQL, on the same
-data in the same run, so the comparison holds whatever the machine's load. Writes
-bench/results-export.json.
+data in the same run, so the comparison holds whatever the machine's load, and fails unless
+the two files are the same byte for byte (their SHA-256). Writes bench/results-export.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import resource
@@ -45,6 +46,7 @@ def _measure(chunks) -> dict:
     started = time.perf_counter()
     first_byte = first_rows = None
     size = lines = 0
+    digest = hashlib.sha256()
     for chunk in chunks:
         if isinstance(chunk, str):
             chunk = chunk.encode()
@@ -55,6 +57,7 @@ def _measure(chunks) -> dict:
             first_rows = now
         size += len(chunk)
         lines += chunk.count(b"\n")
+        digest.update(chunk)
     total = time.perf_counter() - started
     rows = lines - 1
     return {
@@ -64,6 +67,7 @@ def _measure(chunks) -> dict:
         "rows_per_second": round(rows / total),
         "first_byte_ms": round(first_byte * 1000, 1),
         "first_rows_ms": round((first_rows or total) * 1000, 1),
+        "sha256": digest.hexdigest(),
     }
 
 
@@ -117,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"export now: {report['export']}", flush=True)
         report["export_two_queries_per_batch"] = _measure(_before(consultation))
         print(f"two queries per batch: {report['export_two_queries_per_batch']}", flush=True)
+        # The two ways must make the same file, byte for byte.
+        report["same_file"] = (
+            report["export"]["sha256"] == report["export_two_queries_per_batch"]["sha256"]
+        )
+        assert report["same_file"], "the export made in PostgreSQL differs from Python's"
         tracemalloc.start()
         for _chunk in download():
             pass
