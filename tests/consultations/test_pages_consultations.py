@@ -183,3 +183,34 @@ def test_answering_pages_query_count_does_not_grow_with_questions(client, exact_
 def test_index_page_is_the_one_from_the_factory(client):
     index = consultation_index()
     assert client.get(index.url).status_code == 200
+
+
+def test_the_decisions_a_consultation_lists_do_not_each_ask_the_cache_for_the_site(
+    client, monkeypatch
+):
+    """Each decision that cites a consultation is linked from its page. Linking a page with
+    `.url` asks the cache for the site's root paths once a link (at 200 decisions, half the
+    page's time on Redis); `{% pageurl %}` asks once a request. The count stays the same
+    whatever the number of decisions."""
+    from wagtail.models import Site
+
+    from tests.factories import make_decision
+
+    asked = []
+    real = Site.get_site_root_paths
+    monkeypatch.setattr(Site, "get_site_root_paths", lambda: asked.append(1) or real())
+    consultation = make_consultation(title="Cited", slug="cited")
+
+    def times_asked() -> int:
+        client.get(consultation.url)  # warm
+        asked.clear()
+        assert client.get(consultation.url).status_code == 200
+        return len(asked)
+
+    make_decision(title="Decision one", slug="decision-one", consultations=[consultation])
+    once = times_asked()
+    for n in range(2, 7):
+        make_decision(title=f"Decision {n}", slug=f"decision-{n}", consultations=[consultation])
+    body = client.get(consultation.url).text
+    assert all(f"/decision-{n}/" in body for n in range(2, 7))
+    assert times_asked() == once
