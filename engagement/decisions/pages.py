@@ -2,6 +2,10 @@
 decision its figures, "you said, we did", ratings and the rating form. Registered as
 `page_context` hooks in `wagtail_hooks.py` (see `coproduce.page_context`)."""
 
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+
 from engagement.consultations.selectors import consultation_topics
 from engagement.decisions.evidence import people_count
 from engagement.decisions.forms import ContestForm, DecisionFilterForm, DecisionRatingForm
@@ -13,19 +17,27 @@ from engagement.decisions.selectors import (
     series_change_since,
 )
 
+DECISIONS_PER_PAGE = 20
+
 
 def decision_index_context(*, page: DecisionIndexPage, request) -> dict:
     form = DecisionFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    decisions = list(decision_list(index=page, **filters))
+    # A page at a time: the log's cost does not grow with the number of decisions.
+    decisions = Paginator(decision_list(index=page, **filters), DECISIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     for decision in decisions:
         # A number of 1 to 4 ratings is hidden, and its average with it (`people_count`).
         decision.rating_hidden = people_count(decision.rating_count) is None and bool(
             decision.rating_count
         )
+    # The filters as the reader typed them, for the links to the other pages.
+    typed = {name: request.GET[name] for name in form.fields if request.GET.get(name)}
     return {
         "filter_form": form,
         "decisions": decisions,
+        "query_without_page": urlencode(typed if form.is_valid() else {}),
         "topics": consultation_topics(),
     }
 

@@ -120,3 +120,34 @@ def test_sign_off_and_notifications_pages_have_no_axe_violations(
     assert page.locator("h1").count() == 1
     assert_accessible(page)
     _shot(page, "notifications")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_log_s_pages_by_keyboard_fit_the_screen_and_pass_axe(
+    live_server, page, assert_accessible, width
+):
+    from tests.browser.conftest import assert_fits_width
+
+    for n in range(23):
+        factories.make_decision(title=f"Decision number {n:02}", slug=f"decision-{n:02}")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/decisions/")
+    assert page.get_by_role("heading", name="23 decisions").is_visible()
+    navigation = page.get_by_role("navigation", name="Pages of decisions")
+    next_page = navigation.get_by_role("link", name="Next : Page 2")
+    for _ in range(200):  # Tab from the top until the link to the next page has focus
+        page.keyboard.press("Tab")
+        if next_page.evaluate("link => link === document.activeElement"):
+            break
+    else:
+        pytest.fail("the link to the next page cannot be reached with Tab")
+    assert_accessible(page)
+    assert_fits_width(page, width)
+    _shot(page, f"log-page-1-{width}")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/decisions/?page=2")
+    assert page.locator(".nhsuk-card__link").count() == 3
+    assert navigation.get_by_role("link", name="Previous : Page 1").is_visible()
+    assert_accessible(page)
+    assert_fits_width(page, width)
+    _shot(page, f"log-page-2-{width}")

@@ -255,3 +255,37 @@ def test_your_notifications_lists_only_your_own_and_marks_them_read(client, role
 
 def test_notifications_need_an_account(client):
     assert client.get("/notifications/").status_code == 302
+
+
+def test_the_log_shows_twenty_decisions_a_page_and_keeps_the_filters_across_pages(client, topic):
+    for n in range(25):
+        factories.make_decision(
+            title=f"Paged decision {n:02}",
+            slug=f"paged-{n:02}",
+            decided_on=dt.date(2026, 1, 1) + dt.timedelta(days=n),
+            topics=[topic] if n % 2 == 0 else [],
+        )
+    factories.make_decision(title="Off topic", slug="off-topic", decided_on=dt.date(2025, 6, 1))
+
+    first = client.get("/decisions/").content.decode()
+    assert "26 decisions" in first
+    assert first.count("nhsuk-card__link") == 20
+    assert "Paged decision 05" in first and "Paged decision 04" not in first  # newest first
+    assert 'href="?page=2"' in first and "nhsuk-pagination__link--prev" not in first
+
+    last = client.get("/decisions/", {"page": 2}).content.decode()
+    assert last.count("nhsuk-card__link") == 6
+    assert "Paged decision 00" in last and 'href="?page=1"' in last
+
+    # 13 on the topic: one page. 25 decided from 1 January: two, the filter kept in the links.
+    on_topic = client.get("/decisions/", {"topic": "carers", "status": ""}).content.decode()
+    assert "13 decisions" in on_topic and on_topic.count("nhsuk-card__link") == 13
+    assert "nhsuk-pagination" not in on_topic
+    by_date = client.get("/decisions/", {"decided_from": "1/1/2026"}).content.decode()
+    assert "25 decisions" in by_date
+    assert 'href="?decided_from=1%2F1%2F2026&amp;page=2"' in by_date
+
+    # A page past the end, or not a number, shows a page rather than an error.
+    assert client.get("/decisions/", {"page": 99}).status_code == 200
+    assert "Paged decision 00" in client.get("/decisions/", {"page": 99}).content.decode()
+    assert client.get("/decisions/", {"page": "last; DROP"}).status_code == 200
