@@ -288,8 +288,9 @@ Each person: GET section 1, POST section 1, section 2, "about you", and "check y
 answers and one equality record per response. One server process, production settings, the
 per-IP limit on new open responses set to {results["per_ip_limit"]} an hour for the run (every
 client is 127.0.0.1). The acknowledgement is the redirect to the "sent" page; stored is the
-count of submitted responses (and their answers) in PostgreSQL afterwards. **Loaded machine**:
-the load average (1 min, before / after) is in the last column.
+count of submitted responses (and their answers) in PostgreSQL afterwards. The load average
+(1 min, before / after) is in the last column: the server and the load generator share the
+machine, so up to about 2 on two CPUs is the run's own.
 
 {HEADER}
 {chr(10).join(rows)}
