@@ -5,3 +5,8 @@ class HomeConfig(AppConfig):
     name = "coproduce.home"
     label = "home"
     verbose_name = "Site pages and settings"
+
+    def ready(self):
+        from coproduce.operations import page_cache
+
+        page_cache.connect()

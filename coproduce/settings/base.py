@@ -92,9 +92,17 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last, as django-axes asks: turns a locked sign-in into the lockout page.
+    # As django-axes asks, after every middleware that acts on a sign-in: turns a locked
+    # sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Innermost: public pages for people not signed in, kept a few seconds in the shared cache;
+    # every other middleware still acts on a page served from it (coproduce/operations/
+    # page_cache.py). It never touches a sign-in (GET of public pages only).
+    "coproduce.operations.page_cache.AnonymousPageCacheMiddleware",
 ]
+# The most seconds a public page is kept for people not signed in (any saved change ends it
+# sooner); 0 turns it off.
+ANONYMOUS_PAGE_CACHE_SECONDS = int(os.environ.get("ANONYMOUS_PAGE_CACHE_SECONDS", "5"))
 
 ROOT_URLCONF = "coproduce.urls"
 

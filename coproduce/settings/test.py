@@ -24,3 +24,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # (tests/opinions/test_live.py covers the throttled timer with its own value).
 OPINIONS_REFRESH_SECONDS = 0
 OPINIONS_ANALYSE_IN_PROCESS = False
+# Tests change data and read pages back at once, some through QuerySet.update(), which the
+# page cache only sees when a kept page runs out; its own tests turn it on
+# (tests/test_page_cache.py).
+ANONYMOUS_PAGE_CACHE_SECONDS = 0
