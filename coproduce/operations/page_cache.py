@@ -21,8 +21,9 @@ How long a kept page lives: every change saved through a model (a page published
 rated, an answer hidden) starts a new generation once its transaction commits, and a page kept
 in an older generation is never served again (each kept page holds its generation; both are
 read in one round trip). A change made without a model's signal (a
-`QuerySet.update()`, a migration) shows within `ANONYMOUS_PAGE_CACHE_SECONDS` (default 5), the
-most a kept page lives. 0 turns the cache off (the test settings do, but for the tests of it).
+`QuerySet.update()`, a migration) shows within `ANONYMOUS_PAGE_CACHE_SECONDS`, the most a kept
+page lives. 0 turns the cache off; it is the default for now (docs/deployment.md says why), and
+the test settings keep it off but for the tests of it.
 """
 
 from __future__ import annotations
