@@ -3,6 +3,7 @@
 Content-Security-Policy, nothing fetched from elsewhere."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +31,7 @@ def test_the_api_docs_page_is_accessible_and_quiet_under_the_csp(
     assert response.status == 200
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert page.locator("h1").count() == 1
-    assert page.get_by_role("heading", name="GET /api/v1/decisions Decisions").is_visible()
+    expect(page.get_by_role("heading", name="GET /api/v1/decisions Decisions")).to_be_visible()
     # Not even the NHS font: it is off unless an organisation turns it on (NHS_FONT_HOST).
     assert messages == []
     assert failed_requests == []

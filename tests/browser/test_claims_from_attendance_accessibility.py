@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coproduce.accounts import roles
 from deliberation.models import Session, SessionParticipant
@@ -117,7 +118,7 @@ def test_the_prefilled_form_error_state(live_server, page, log_in, assert_access
     page.goto(f"{live_server.url}/claims/session/{world['session'].pk}/")
     page.get_by_label("Hours").fill("30")
     page.get_by_role("button", name="Send for approval").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     _fits(page, width)
     _shot(page, "prefilled-form-error", width)
     assert_accessible(page)

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coproduce.accounts import roles
 from engagement.models import Response, ResponseStatus
@@ -63,7 +64,7 @@ def test_each_question_kind_and_its_error_state_have_no_axe_violations(
     assert_accessible(page)
     page.get_by_role("button", name="Save and continue").click()
     summary = page.locator(".nhsuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert_accessible(page)
     # The error summary's link takes focus to the question's first input.
     summary.get_by_role("link").first.click()
@@ -82,17 +83,17 @@ def test_about_you_check_and_thanks_pages_have_no_axe_violations(
     page.goto(f"{live_server.url}{_section(consultation, 1)}")
     page.get_by_label("Agree", exact=True).check()
     page.get_by_role("button", name="Save and continue").click()
-    assert page.locator("h1").inner_text() == "About you (optional)"
+    expect(page.locator("h1")).to_have_text("About you (optional)")
     assert_accessible(page)
     page.get_by_role("group", name="What is your age?").get_by_label("Prefer not to say").check()
     page.get_by_role("button", name="Save and continue").click()
-    assert page.locator("h1").inner_text() == "Check your answers"
+    expect(page.locator("h1")).to_have_text("Check your answers")
     assert_accessible(page)
     page.get_by_role("button", name="Send my response").click()
-    assert "your response has been sent" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("your response has been sent")
     assert_accessible(page)
     reference = Response.objects.get().reference
-    assert reference in page.locator(".nhsuk-panel").inner_text()
+    expect(page.locator(".nhsuk-panel")).to_contain_text(reference)
 
 
 def test_saved_closed_and_assisted_pages_have_no_axe_violations(
@@ -100,10 +101,10 @@ def test_saved_closed_and_assisted_pages_have_no_axe_violations(
 ):
     page.goto(f"{live_server.url}{_section(consultation, 1)}")
     page.get_by_role("button", name="Save and finish later").click()
-    assert page.locator("h1").inner_text() == "Your answers are saved"
+    expect(page.locator("h1")).to_have_text("Your answers are saved")
     assert_accessible(page)
     page.get_by_role("button", name="Email me a link").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
     closed = make_consultation(
@@ -113,14 +114,14 @@ def test_saved_closed_and_assisted_pages_have_no_axe_violations(
         closes_at=timezone.now() - dt.timedelta(days=1),
     )
     page.goto(f"{live_server.url}{_section(closed, 1)}")
-    assert page.locator("h1").inner_text() == "This consultation has closed"
+    expect(page.locator("h1")).to_have_text("This consultation has closed")
     assert_accessible(page)
 
     log_in(page, role_user(roles.SUPPORT_WORKER))
     page.goto(f"{live_server.url}/consultations/{consultation.pk}/assisted/")
     assert_accessible(page)
     page.get_by_role("button", name="Send this response").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
 
@@ -128,12 +129,12 @@ def test_points_show_a_live_total(live_server, page, consultation):
     page.goto(f"{live_server.url}{_section(consultation, 2)}")
     group = page.get_by_role("group", name="Share 100 points between these.")
     total = group.locator("[data-points-output]")
-    assert total.is_visible()
+    expect(total).to_be_visible()
     group.get_by_label("Evenings").fill("60")
     group.get_by_label("Weekends").fill("30")
-    assert total.inner_text() == "You have used 90 of 100 points."
+    expect(total).to_have_text("You have used 90 of 100 points.")
     group.get_by_label("Emergencies").fill("10")
-    assert total.inner_text() == "You have used 100 of 100 points."
+    expect(total).to_have_text("You have used 100 of 100 points.")
 
 
 def _tab_to(page, description, condition, limit=80):
@@ -187,7 +188,7 @@ def test_keyboard_only_journey_from_consultation_to_reference(live_server, page,
     page.wait_for_url("**/answer/sent/")
     response = Response.objects.get()
     assert response.status == ResponseStatus.SUBMITTED
-    assert response.reference in page.locator(".nhsuk-panel").inner_text()
+    expect(page.locator(".nhsuk-panel")).to_contain_text(response.reference)
     ranking = dict(
         response.answers.filter(question__kind="ranking").values_list("choice__label", "number")
     )
@@ -207,11 +208,11 @@ def test_sending_with_required_answers_missing_links_to_them(
     page.goto(f"{live_server.url}/consultations/{consultation.pk}/answer/check/")
     page.get_by_role("button", name="Send my response").click()
     summary = page.locator(".nhsuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert_accessible(page)
     summary.get_by_role("link").first.click()
     page.wait_for_url("**/section/1/**")
-    assert page.locator("h1").inner_text() == "Your short break"
+    expect(page.locator("h1")).to_have_text("Your short break")
 
 
 def test_change_goes_to_that_answer_and_back_to_check_your_answers(
@@ -234,17 +235,17 @@ def test_change_goes_to_that_answer_and_back_to_check_your_answers(
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_label("Weekly").check()
     page.get_by_role("button", name="Save and continue").click()
-    assert page.locator("h1").inner_text() == "Check your answers"
+    expect(page.locator("h1")).to_have_text("Check your answers")
 
     page.get_by_role("link", name="Change your answer to “Anything else?”").click()
-    assert page.locator("h1").inner_text() == "Second part"
+    expect(page.locator("h1")).to_have_text("Second part")
     assert page.get_by_label("Anything else?").input_value() == "Evenings."
     assert_accessible(page)
     page.get_by_label("Anything else?").fill("Evenings and weekends.")
     page.get_by_role("button", name="Save and go back to check your answers").click()
 
-    assert page.locator("h1").inner_text() == "Check your answers"
-    assert "Evenings and weekends." in page.locator(".nhsuk-summary-list").nth(1).inner_text()
+    expect(page.locator("h1")).to_have_text("Check your answers")
+    expect(page.locator(".nhsuk-summary-list").nth(1)).to_contain_text("Evenings and weekends.")
 
 
 def test_save_and_finish_later_keeps_a_ranking_that_repeats_an_item(
@@ -255,13 +256,13 @@ def test_save_and_finish_later_keeps_a_ranking_that_repeats_an_item(
     group.get_by_label("1st most important").select_option(label="Cost")
     group.get_by_label("2nd most important").select_option(label="Cost")
     page.get_by_role("button", name="Save and finish later").click()
-    assert page.locator("h1").inner_text() == "Your answers are saved"
+    expect(page.locator("h1")).to_have_text("Your answers are saved")
     assert_accessible(page)
 
     page.get_by_role("link", name="Carry on now").click()
-    assert page.locator("h1").inner_text() != "Your answers are saved"
+    expect(page.locator("h1")).not_to_have_text("Your answers are saved")
     page.goto(f"{live_server.url}{_section(consultation, 2)}")
-    assert page.get_by_text("Some answers need putting right").is_visible()
+    expect(page.get_by_text("Some answers need putting right")).to_be_visible()
     group = page.get_by_role("group", name="Put these in order of importance.")
     selected = group.get_by_label("2nd most important").evaluate(
         "el => el.options[el.selectedIndex].text"

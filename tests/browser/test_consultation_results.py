@@ -35,7 +35,7 @@ def test_results_page_with_charts_and_tables(live_server, page, assert_accessibl
     assert page.locator("h1").count() == 1
     assert page.locator("svg.coproduce-chart[role=img]").count() == 5
     assert page.locator("table.nhsuk-table").count() == 5
-    assert page.get_by_text("13 people sent a response.").is_visible()
+    expect(page.get_by_text("13 people sent a response.")).to_be_visible()
     assert_accessible(page)
 
 
@@ -59,7 +59,7 @@ def test_breakdown_page(live_server, page, assert_accessible, consultation, comm
     log_in(page, commissioner)
     page.goto(f"{live_server.url}/consultations/{consultation.pk}/results/breakdown/?by=carer")
     assert page.locator("h1").count() == 1
-    assert page.get_by_text("[c]").first.is_visible()
+    expect(page.get_by_text("[c]").first).to_be_visible()
     assert page.locator('link[rel="alternate"][type="application/json"]').count() == 1
     assert_accessible(page)
 

@@ -6,6 +6,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from engagement.decisions.services import decision_submit_for_sign_off
 from engagement.models import DecisionPage, Notification
@@ -52,8 +53,8 @@ def test_the_report_prints_without_the_site_chrome(live_server, page, demo):
     decision = demo["overnight-short-breaks"]
     page.goto(f"{live_server.url}/decisions/{decision.pk}/involvement-report/")
     page.emulate_media(media="print")
-    assert not page.locator("header.nhsuk-header").is_visible()
-    assert page.get_by_role("heading", name="5. Sign-off").is_visible()
+    expect(page.locator("header.nhsuk-header")).not_to_be_visible()
+    expect(page.get_by_role("heading", name="5. Sign-off")).to_be_visible()
     if SCREENSHOTS:
         page.pdf(path=os.path.join(SCREENSHOTS, "report.pdf"))
 
@@ -70,7 +71,7 @@ def test_rating_a_decision_by_keyboard_with_an_error_first(
     page.keyboard.press("Enter")
     page.wait_for_url("**/rate/")
     summary = page.locator(".nhsuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert_accessible(page)
     _shot(page, "rating-error")
 
@@ -79,7 +80,7 @@ def test_rating_a_decision_by_keyboard_with_an_error_first(
     page.get_by_role("button", name="Send my rating").press("Enter")
     page.wait_for_url("**/decisions/overnight-short-breaks/#rating")
     # One rating: the number and average are hidden to protect the person who gave it.
-    assert page.get_by_text("Rated by [c] people").is_visible()
+    expect(page.get_by_text("Rated by [c] people")).to_be_visible()
     assert_accessible(page)
 
 
@@ -107,7 +108,7 @@ def test_sign_off_and_notifications_pages_have_no_axe_violations(
     assert_accessible(page)
     page.get_by_label("No, send it back with a comment").check()
     page.get_by_role("button", name="Send my answer").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     assert_accessible(page)
     _shot(page, "sign-off-error")
 
@@ -132,7 +133,7 @@ def test_the_log_s_pages_by_keyboard_fit_the_screen_and_pass_axe(
         factories.make_decision(title=f"Decision number {n:02}", slug=f"decision-{n:02}")
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server.url}/decisions/")
-    assert page.get_by_role("heading", name="23 decisions").is_visible()
+    expect(page.get_by_role("heading", name="23 decisions")).to_be_visible()
     navigation = page.get_by_role("navigation", name="Pages of decisions")
     next_page = navigation.get_by_role("link", name="Next : Page 2")
     for _ in range(200):  # Tab from the top until the link to the next page has focus
@@ -147,7 +148,7 @@ def test_the_log_s_pages_by_keyboard_fit_the_screen_and_pass_axe(
     page.keyboard.press("Enter")
     page.wait_for_url("**/decisions/?page=2")
     assert page.locator(".nhsuk-card__link").count() == 3
-    assert navigation.get_by_role("link", name="Previous : Page 1").is_visible()
+    expect(navigation.get_by_role("link", name="Previous : Page 1")).to_be_visible()
     assert_accessible(page)
     assert_fits_width(page, width)
     _shot(page, f"log-page-2-{width}")

@@ -2,6 +2,7 @@
 axe-core violations in either version, and it fits a 390 px screen."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 
@@ -19,10 +20,10 @@ def test_switching_to_easy_read_by_keyboard(live_server, page, assert_accessible
     button.focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_text(EASY).is_visible()
-    assert page.get_by_role("button", name="Show the standard version").is_visible()
+    expect(page.get_by_text(EASY)).to_be_visible()
+    expect(page.get_by_role("button", name="Show the standard version")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(page)
     # Remembered on the next visit.
     page.goto(f"{live_server.url}{decision.url}")
-    assert page.get_by_text(EASY).is_visible()
+    expect(page.get_by_text(EASY)).to_be_visible()

@@ -6,6 +6,7 @@ for sign-off (with the dissent form), the coding screen and its index; contestin
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from deliberation.models import CoproductionGroup, Session
 from engagement.decisions.services import decision_rate, decision_submit_for_sign_off
@@ -32,28 +33,28 @@ def test_contesting_a_decision_by_keyboard_with_an_error_first(
     decision_rate(decision=decision, user=_user("editor@example.org"), score=2, comment="Slow.")
     log_in(page, _user("participant@example.org"))  # Pat spoke in the linked session
     page.goto(f"{live_server.url}{decision.url}")
-    assert page.get_by_text("Supported by the record").is_visible()
+    expect(page.get_by_text("Supported by the record")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="Send my challenge").focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/contest/")
-    assert page.locator(".nhsuk-error-summary").first.is_visible()
+    expect(page.locator(".nhsuk-error-summary").first).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("The stated level of involvement").check()
     page.get_by_label("Why?").fill("We met once; the options were already chosen.")
     page.get_by_role("button", name="Send my challenge").press("Enter")
     page.wait_for_url("**/#contests")
-    assert page.get_by_text("We met once; the options were already chosen.").is_visible()
+    expect(page.get_by_text("We met once; the options were already chosen.")).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/accounts/logout/")
     page.get_by_role("button", name="Sign Out").click()
     log_in(page, _user("commissioner@example.org"))
     page.goto(f"{live_server.url}{decision.url}")
-    assert page.get_by_role("button", name="Publish the answer").is_visible()
-    assert page.get_by_role("button", name="Hide comment").is_visible()
+    expect(page.get_by_role("button", name="Publish the answer")).to_be_visible()
+    expect(page.get_by_role("button", name="Hide comment")).to_be_visible()
     assert_accessible(page)
 
 
@@ -78,12 +79,12 @@ def test_the_group_s_view_of_a_draft_and_the_coding_screen(
 
     log_in(page, _user("participant@example.org"))  # a member without lived experience
     page.goto(f"{live_server.url}/decisions/sign-off/")
-    assert page.get_by_role("link", name="Information about budgets").is_visible()
+    expect(page.get_by_role("link", name="Information about budgets")).to_be_visible()
     assert_accessible(page)
     page.goto(f"{live_server.url}/decisions/sign-off/{state.pk}/")
-    assert page.get_by_role("button", name="Record my dissent").is_visible()
+    expect(page.get_by_role("button", name="Record my dissent")).to_be_visible()
     page.get_by_role("button", name="Record my dissent").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/accounts/logout/")
@@ -99,5 +100,5 @@ def test_the_group_s_view_of_a_draft_and_the_coding_screen(
     page.get_by_role("checkbox", name="Repairs", exact=True).check()
     page.locator("input[name=contributions]").first.check()
     page.get_by_role("button", name="Apply the themes").click()
-    assert page.get_by_text("1 new codes applied.").is_visible()
+    expect(page.get_by_text("1 new codes applied.")).to_be_visible()
     assert_accessible(page)

@@ -4,6 +4,7 @@ headless Chromium, with their details opened and in their error states."""
 import itertools
 
 import pytest
+from playwright.sync_api import expect
 
 from coproduce.accounts import roles
 from engagement.consultations.services import consultation_next_wave, questionnaire_apply_template
@@ -109,19 +110,19 @@ def test_fairness_pages_are_accessible(live_server, page, log_in, assert_accessi
     page.goto(f"{live_server.url}/opportunities/{lottery}/lottery/")
     page.get_by_label("How many people on the panel").fill("")
     page.get_by_role("button", name="Draw the panel").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
 
 def test_lottery_questions_are_accessible(live_server, page, log_in, assert_accessible, world):
     log_in(page, world["expert"])
     page.goto(f"{live_server.url}/profiles/me/record/")
-    assert page.get_by_role("heading", name="Year by year").is_visible()
+    expect(page.get_by_role("heading", name="Year by year")).to_be_visible()
     assert_accessible(page)
     page.goto(f"{live_server.url}/opportunities/{world['lottery'].pk}/")
-    assert page.get_by_text("About you, for the draw (optional)").is_visible()
+    expect(page.get_by_text("About you, for the draw (optional)")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Your age").select_option("65_79")
     page.get_by_role("button", name="I am interested").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     assert_accessible(page)

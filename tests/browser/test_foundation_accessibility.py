@@ -2,6 +2,7 @@
 keyboard basics: the skip link is the first thing Tab reaches and it moves focus to main."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +44,7 @@ def test_sign_up_error_state_has_no_axe_violations(live_server, page, assert_acc
     page.goto(f"{live_server.url}/accounts/signup/")
     page.get_by_label("Email").fill("someone@example.org")
     page.get_by_role("button", name="Sign Up").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
 
@@ -65,7 +66,7 @@ def test_log_in_by_keyboard_only(live_server, page, participant):
     page.keyboard.press("Enter")
     # Each role starts from its home after logging in.
     page.wait_for_url(f"{live_server.url}/my/")
-    assert page.get_by_role("link", name="Log out").is_visible()
+    expect(page.get_by_role("link", name="Log out")).to_be_visible()
 
 
 @pytest.mark.parametrize("path", ["/accounts/email/", "/accounts/password/change/"])

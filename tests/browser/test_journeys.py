@@ -2,9 +2,11 @@
 each role's home, and the refused, too-many and bad-request pages, all axe-clean."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coproduce.accounts import roles
 from tests import factories
@@ -24,17 +26,17 @@ def test_log_in_is_visible_on_a_phone_not_only_under_more(live_server, page, sec
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/")
     account = page.get_by_role("navigation", name="Account")
-    assert account.get_by_role("link", name="Log in").is_visible()
-    assert account.get_by_role("link", name="Create an account").is_visible()
+    expect(account.get_by_role("link", name="Log in")).to_be_visible()
+    expect(account.get_by_role("link", name="Create an account")).to_be_visible()
 
 
 def test_the_header_reaches_consultations_decisions_and_groups(live_server, page, sections):
     page.goto(f"{live_server.url}/")
     menu = page.get_by_role("navigation", name="Menu")
     for name in ["Consultations", "Decisions", "Groups and live sessions"]:
-        assert menu.get_by_role("link", name=name).is_visible()
+        expect(menu.get_by_role("link", name=name)).to_be_visible()
     menu.get_by_role("link", name="Groups and live sessions").click()
-    assert page.locator("h1").inner_text() == "Co-production groups"
+    expect(page.locator("h1")).to_have_text("Co-production groups")
 
 
 @pytest.mark.parametrize(
@@ -63,10 +65,10 @@ def test_each_roles_home_is_reached_from_the_header_and_is_axe_clean(
         page.set_viewport_size(viewport)
     log_in(page, user)
     page.get_by_role("navigation", name="Account").get_by_role("link", name="Your home").click()
-    assert page.locator("h1").inner_text().startswith("Your home")
-    assert page.get_by_role(
-        "link", name="Wheelchair budgets: what should they cover?", exact=True
-    ).is_visible()
+    expect(page.locator("h1")).to_have_text(re.compile(r"^Your home"))
+    expect(
+        page.get_by_role("link", name="Wheelchair budgets: what should they cover?", exact=True)
+    ).to_be_visible()
     assert_accessible(page)
 
 
@@ -76,11 +78,11 @@ def test_refused_and_bad_request_pages_are_on_the_layout_and_axe_clean(
     log_in(page, role_user(roles.PARTICIPANT))
     reply = page.goto(f"{live_server.url}/opportunities/new/")
     assert reply.status == 403
-    assert page.locator("h1").inner_text() == "You cannot use this page"
-    assert page.get_by_role("link", name="Go to your home").is_visible()
+    expect(page.locator("h1")).to_have_text("You cannot use this page")
+    expect(page.get_by_role("link", name="Go to your home")).to_be_visible()
     assert_accessible(page)
     page.set_viewport_size(PHONE)
-    assert page.get_by_role("link", name="Go to your home").is_visible()
+    expect(page.get_by_role("link", name="Go to your home")).to_be_visible()
     assert_accessible(page)
 
 

@@ -119,14 +119,14 @@ def test_participant_answers_a_consultation_with_the_keyboard(
     _tab_to(page, "Save and continue", _text_is("Save and continue"))
     _press_and_wait(page)
     expect(page.locator("h1")).to_have_text("Check your answers")
-    assert "Monthly" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Monthly")
 
     _tab_to(page, "Send my response", _text_is("Send my response"))
     _press_and_wait(page)
     expect(page.locator("h1")).to_contain_text("your response has been sent")
     response = Response.objects.get()
     assert response.status == ResponseStatus.SUBMITTED
-    assert response.reference in page.locator(".nhsuk-panel").inner_text()
+    expect(page.locator(".nhsuk-panel")).to_contain_text(response.reference)
     assert response.answers.get(question__kind="single_choice").choice.label == "Monthly"
     assert [a.choice.label for a in response.answers.filter(question__kind="multiple_choice")] == [
         "Overnight"

@@ -3,6 +3,7 @@ browsers see it: the second gets the kept page, and its forms work for it (the E
 switch, with the browser's own CSRF token), by keyboard, with no axe violations."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 
@@ -22,16 +23,16 @@ def test_a_kept_page_s_easy_read_switch_works_for_the_next_browser(
     first.goto(address)  # made, and kept
     second = browser.new_context(locale="en-GB").new_page()
     second.goto(address)  # served from the cache
-    assert second.get_by_role("heading", name="Short breaks for carers").is_visible()
+    expect(second.get_by_role("heading", name="Short breaks for carers")).to_be_visible()
     assert_accessible(second)
     switch = second.get_by_role("button", name="Show the Easy Read version")
     switch.focus()
     with second.expect_navigation():
         second.keyboard.press("Enter")
-    assert second.get_by_text("You are reading the Easy Read version.").is_visible()
-    assert second.get_by_text("Tell us what helps you.").is_visible()
+    expect(second.get_by_text("You are reading the Easy Read version.")).to_be_visible()
+    expect(second.get_by_text("Tell us what helps you.")).to_be_visible()
     # The first browser, which chose nothing, still gets the standard page.
     first.reload()
-    assert first.get_by_role("button", name="Show the Easy Read version").is_visible()
+    expect(first.get_by_role("button", name="Show the Easy Read version")).to_be_visible()
     first.context.close()
     second.context.close()

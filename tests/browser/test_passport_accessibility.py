@@ -3,6 +3,7 @@ facilitator's preparation list: axe-core finds nothing, on a desktop and at 390 
 passport can be filled in with the keyboard alone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from coproduce.accounts import roles
 from coproduce.passport.models import Passport
@@ -26,7 +27,7 @@ def test_the_passport_by_keyboard_at_390px(live_server, page, log_in, assert_acc
     assert _fits(page)
     # Submitting without consent: the error summary is accessible too.
     page.get_by_role("button", name="Save my passport").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
     # Keyboard only: tab to a checkbox and tick it with the space bar, then consent, then save.
     page.get_by_label("A hearing loop").focus()
@@ -36,7 +37,7 @@ def test_the_passport_by_keyboard_at_390px(live_server, page, log_in, assert_acc
     page.get_by_role("button", name="Save my passport").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_text("Your involvement passport is saved.").is_visible()
+    expect(page.get_by_text("Your involvement passport is saved.")).to_be_visible()
     assert Passport.objects.get(user=person).hearing_loop
     assert_accessible(page)
 
@@ -63,7 +64,7 @@ def test_sharing_and_the_preparation_list(live_server, page, log_in, assert_acce
     page.context.clear_cookies()
     log_in(page, facilitator)
     page.goto(f"{live_server.url}/sessions/{session.pk}/preparation/")
-    assert page.get_by_text("1 hearing loop").is_visible()
+    expect(page.get_by_text("1 hearing loop")).to_be_visible()
     assert not page.get_by_text("BSL interpreter").count()
     assert_accessible(page)
     assert _fits(page)

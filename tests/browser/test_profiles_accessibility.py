@@ -5,6 +5,7 @@ profile form."""
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from coproduce.accounts import roles
 from engagement.models import ExperienceArea, Locality, Skill
@@ -129,9 +130,9 @@ def test_profile_form_error_state(live_server, page, log_in, assert_accessible, 
     page.get_by_label("Display name").fill("")
     page.get_by_role("button", name="Save your profile").click()
     summary = page.locator(".nhsuk-error-summary")
-    assert summary.is_visible()
-    assert "Enter a display name" in summary.inner_text()
-    assert "Tick the box to agree" in summary.inner_text()
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Enter a display name")
+    expect(summary).to_contain_text("Tick the box to agree")
     # The summary's links take focus to the field with the problem.
     summary.get_by_role("link", name="Enter a display name").click()
     assert page.evaluate("document.activeElement.id") == "id_display_name"
@@ -143,7 +144,7 @@ def test_claim_form_error_state(live_server, page, log_in, assert_accessible, wo
     page.goto(f"{live_server.url}/claims/new/{world['opportunity'].pk}/")
     page.get_by_label("Hours").fill("30")
     page.get_by_role("button", name="Send for approval").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
 
@@ -159,7 +160,7 @@ def test_create_a_profile_by_keyboard(live_server, page, log_in, role_user):
     page.get_by_role("button", name="Save your profile").focus()
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/profiles/me/")
-    assert page.locator("h1").inner_text() == "Jo"
+    expect(page.locator("h1")).to_have_text("Jo")
 
 
 @pytest.mark.parametrize("who", ["expert", "commissioner"])
@@ -171,7 +172,7 @@ def test_claims_fit_a_phone_screen(live_server, page, log_in, assert_accessible,
     page.goto(f"{live_server.url}/claims/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     status = page.locator("td", has_text="Waiting for approval").first
-    assert status.is_visible()
+    expect(status).to_be_visible()
     box = status.bounding_box()
     assert box["x"] + box["width"] <= 390
     assert_accessible(page)

@@ -6,6 +6,7 @@ the report and hides the comment with a reason. axe-core finds no violation at e
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from engagement.decisions.services import decision_rate
 from tests import factories
@@ -33,13 +34,13 @@ def test_reporting_a_comment_by_keyboard_then_moderating_it(
     log_in(page, reader, password=factories.DEFAULT_PASSWORD)
     page.goto(f"{live_server.url}{decision.url}#rating")
     summary = page.locator("summary", has_text="Report this comment")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert_accessible(page)
 
     summary.focus()
     page.keyboard.press("Enter")  # opens the details
     send = page.get_by_role("button", name="Send the report")
-    assert send.is_visible()
+    expect(send).to_be_visible()
     assert_accessible(page)
     _shot(page, f"report-open-{width}")
 
@@ -48,8 +49,8 @@ def test_reporting_a_comment_by_keyboard_then_moderating_it(
     send.focus()
     page.keyboard.press("Enter")
     page.wait_for_url(f"**{decision.url}#rating-comment-*")
-    assert page.get_by_text("The comment is reported").is_visible()
-    assert page.get_by_text("You reported this comment.").is_visible()
+    expect(page.get_by_text("The comment is reported")).to_be_visible()
+    expect(page.get_by_text("You reported this comment.")).to_be_visible()
     assert_accessible(page)
     _shot(page, f"report-sent-{width}")
 
@@ -57,12 +58,12 @@ def test_reporting_a_comment_by_keyboard_then_moderating_it(
     page.get_by_role("button", name="Sign Out").click()
     log_in(page, commissioner, password=factories.DEFAULT_PASSWORD)
     page.goto(f"{live_server.url}{decision.url}#rating")
-    assert page.get_by_text("Reported by 1 person:").is_visible()
+    expect(page.get_by_text("Reported by 1 person:")).to_be_visible()
     assert_accessible(page)
     _shot(page, f"report-moderator-{width}")
     page.get_by_label("Why hide this comment?").fill("A personal attack")
     page.get_by_role("button", name="Hide comment").click()
     page.wait_for_load_state()
-    assert page.get_by_text("The comment is hidden.").is_visible()
-    assert not page.get_by_text("Whoever wrote this is useless.").is_visible()
+    expect(page.get_by_text("The comment is hidden.")).to_be_visible()
+    expect(page.get_by_text("Whoever wrote this is useless.")).not_to_be_visible()
     assert_accessible(page)

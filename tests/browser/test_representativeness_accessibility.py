@@ -4,6 +4,7 @@ both comparisons (respondents, and the people in its linked sessions), at deskto
 390 px."""
 
 import pytest
+from playwright.sync_api import expect
 
 from coproduce.accounts import roles
 from coproduce.passport.services import equality_answers_save
@@ -59,7 +60,7 @@ def test_representativeness_pages_are_accessible(
         "sex,Women,5,count,E1,Testshire,TS008,https://example.org,made up\n"
     )
     page.get_by_role("button", name="Load the figures").click()
-    assert page.locator(".nhsuk-error-summary").first.is_visible()
+    expect(page.locator(".nhsuk-error-summary").first).to_be_visible()
     assert "Women" in page.get_by_label("Or paste the CSV here").input_value()
     assert_accessible(page)
 
@@ -88,5 +89,5 @@ def test_the_lottery_draw_status_page_is_accessible(
             f"{live_server.url}/opportunities/{opportunity.pk}/lottery/requests/{asked.pk}/"
         )
         assert response.status == 200
-        assert page.get_by_text(says).first.is_visible()
+        expect(page.get_by_text(says).first).to_be_visible()
         assert_accessible(page)

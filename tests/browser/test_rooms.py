@@ -160,9 +160,9 @@ def test_without_javascript_the_room_shows_the_agenda_and_the_transcript(browser
     page = context.new_page()
     try:
         page.goto(server + session.get_absolute_url())
-        assert page.locator("#room-agenda").get_by_text("Repairs").is_visible()
-        assert page.locator("#room-stream").get_by_text("Said earlier").is_visible()
-        assert page.get_by_text("Live updates need JavaScript").is_visible()
+        expect(page.locator("#room-agenda").get_by_text("Repairs")).to_be_visible()
+        expect(page.locator("#room-stream").get_by_text("Said earlier")).to_be_visible()
+        expect(page.get_by_text("Live updates need JavaScript")).to_be_visible()
     finally:
         context.close()
 

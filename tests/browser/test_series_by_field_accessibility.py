@@ -5,6 +5,7 @@ hidden to protect people and a group nobody was in."""
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from coproduce.accounts import roles
 from engagement.consultations.services import consultation_next_wave, questionnaire_apply_template
@@ -58,8 +59,8 @@ def test_the_comparison_by_field_is_accessible(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "by=disability" in page.url
-    assert page.get_by_role("heading", name="Wave by wave, by disability").is_visible()
-    assert page.get_by_text("Hidden to protect people").first.is_visible()
+    expect(page.get_by_role("heading", name="Wave by wave, by disability")).to_be_visible()
+    expect(page.get_by_text("Hidden to protect people").first).to_be_visible()
     assert page.locator("h1").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert_accessible(page)
@@ -78,11 +79,11 @@ def test_a_decision_showing_its_series_is_accessible(
     decision = factories.make_decision(cited_series=key, decided_on=dt.date(2026, 3, 2))
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server.url}{decision.url}")
-    assert page.get_by_role("heading", name="What people said since").is_visible()
-    assert page.get_by_text("rose from").first.is_visible()
+    expect(page.get_by_role("heading", name="What people said since")).to_be_visible()
+    expect(page.get_by_text("rose from").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert_accessible(page)
     log_in(page, commissioner)
     page.goto(f"{live_server.url}/decisions/{decision.pk}/involvement-report/")
-    assert page.get_by_role("heading", name="What people said since").is_visible()
+    expect(page.get_by_role("heading", name="What people said since")).to_be_visible()
     assert_accessible(page)

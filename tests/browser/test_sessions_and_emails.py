@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coproduce.accounts import roles
 from coproduce.notifications.kinds import Kind
@@ -69,7 +70,7 @@ def test_register_for_a_session_by_keyboard(live_server, page, log_in, world):
     _tab_to(page, lambda d: d.startswith("Save my answer"))
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/sessions/{world['session'].pk}/")
-    assert page.get_by_text("You have a place").is_visible()
+    expect(page.get_by_text("You have a place")).to_be_visible()
     assert page.get_by_role("link", name="Join the session online").get_attribute("href") == LINK
     assert SessionAttendance.objects.get(user=world["asha"]).place == "confirmed"
 
@@ -81,14 +82,14 @@ def test_session_pages_at_390px(live_server, page, log_in, assert_accessible, wo
     page.set_viewport_size(PHONE)
     log_in(page, world["ben"])
     page.goto(f"{live_server.url}/sessions/{world['session'].pk}/")
-    assert page.get_by_text("This session is full").is_visible()
+    expect(page.get_by_text("This session is full")).to_be_visible()
     assert LINK not in page.content()
     assert_accessible(page)
     _fits(page)
     page.goto(f"{live_server.url}/sessions/{world['session'].pk}/attendance/")
     page.get_by_label("Yes, I am coming").check()
     page.get_by_role("button", name="Save my answer").click()
-    assert page.get_by_text("You are on the waiting list").first.is_visible()
+    expect(page.get_by_text("You are on the waiting list").first).to_be_visible()
     assert_accessible(page)
     _fits(page)
 
@@ -103,11 +104,11 @@ def test_email_choices_and_unsubscribe_pages_at_390px(
         unsubscribe_url(email="asha@example.org", kind=Kind.REMINDERS),
     )
     page.goto(link)
-    assert page.locator("h1").inner_text() == "Stop these emails?"
+    expect(page.locator("h1")).to_have_text("Stop these emails?")
     assert_accessible(page)
     _fits(page)
     page.get_by_role("button", name="Stop these emails").click()
-    assert page.get_by_text("Emails stopped").first.is_visible()
+    expect(page.get_by_text("Emails stopped").first).to_be_visible()
     assert_accessible(page)
     _fits(page)
     page.goto(link.replace("/unsubscribe/", "/unsubscribe/x"))

@@ -8,6 +8,7 @@ import os
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coproduce.accounts import roles
 from coproduce.passport.models import EqualityAnswers
@@ -70,14 +71,14 @@ def test_the_about_you_section_by_keyboard(
     assert _fits(page)
     _shot(page, f"passport-{width}")
     page.get_by_role("link", name="Answer the questions about you").click()
-    assert page.locator("h1").inner_text() == "About you: equality monitoring"
+    expect(page.locator("h1")).to_have_text("About you: equality monitoring")
     assert_accessible(page)
     assert _fits(page)
     _shot(page, f"about-you-{width}")
 
     # Without consent: the error summary, and nothing kept.
     page.get_by_role("button", name="Save my answers").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert not EqualityAnswers.objects.exists()
     assert_accessible(page)
     _shot(page, f"about-you-error-{width}")
@@ -92,7 +93,7 @@ def test_the_about_you_section_by_keyboard(
     page.get_by_role("button", name="Save my answers").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_text("Your answers about you are saved.").is_visible()
+    expect(page.get_by_text("Your answers about you are saved.")).to_be_visible()
     kept = EqualityAnswers.objects.get(user=person)
     assert (kept.sex, kept.ethnicity, kept.carer) == ("prefer_not", "mixed", "")
     page.get_by_role("link", name="See or change your answers about you").click()
@@ -114,16 +115,16 @@ def test_who_took_part_is_accessible(
     _shot(page, f"group-{width}")
     with page.expect_navigation():
         page.get_by_role("link", name="Who took part in this group", exact=False).click()
-    assert page.locator("h1").inner_text() == (
+    expect(page.locator("h1")).to_have_text(
         f"Who took part in Wheelchair budgets group, {LAST_YEAR}"
     )
-    assert page.get_by_role("table", name="Sex", exact=False).is_visible()
-    assert page.get_by_text("[c]").first.is_visible()  # 3 men said nothing more: hidden cells
+    expect(page.get_by_role("table", name="Sex", exact=False)).to_be_visible()
+    expect(page.get_by_text("[c]").first).to_be_visible()  # 3 men said nothing more: hidden cells
     assert_accessible(page)
     _shot(page, f"who-took-part-{width}")
     # The other year, by keyboard.
     page.get_by_role("link", name=str(LAST_YEAR - 1), exact=True).focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert str(LAST_YEAR - 1) in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text(str(LAST_YEAR - 1))
     assert_accessible(page)
