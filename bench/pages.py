@@ -17,9 +17,9 @@ connection pool): light enough to run beside the server on a small machine, whic
 own web UI, gevent, a worker per core) is not; every run is bounded by `--seconds` and by
 `--max-requests`, and talks only to 127.0.0.1.
 
-`ANONYMOUS_PAGE_CACHE_SECONDS=5` in the environment measures the pages with public pages kept
-for readers not signed in (coproduce/operations/page_cache.py; off by default). The ceiling's
-minimal view is never kept.
+Production settings keep public pages for readers not signed in for 5 s
+(coproduce/operations/page_cache.py); `ANONYMOUS_PAGE_CACHE_SECONDS=0` in the environment
+measures the pages without. The ceiling's minimal view is never kept.
 
 Default scale: 20,000 responses, 200 profiles, 20 decisions, 5 groups. `--full` is the issue's:
 100,000 responses, 2,000 profiles, 200 decisions, 50 groups. Writes bench/results-pages.json

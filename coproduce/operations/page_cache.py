@@ -22,8 +22,8 @@ rated, an answer hidden) starts a new generation once its transaction commits, a
 in an older generation is never served again (each kept page holds its generation; both are
 read in one round trip). A change made without a model's signal (a
 `QuerySet.update()`, a migration) shows within `ANONYMOUS_PAGE_CACHE_SECONDS`, the most a kept
-page lives. 0 turns the cache off; it is the default for now (docs/deployment.md says why), and
-the test settings keep it off but for the tests of it.
+page lives (5 by default). 0 turns the cache off; the test settings keep it off but for the
+tests of it.
 """
 
 from __future__ import annotations
@@ -152,13 +152,19 @@ class AnonymousPageCacheMiddleware:
         return response
 
 
+# The generation key expires a day after it was first made, so nothing is left behind in Redis
+# by a site (or a CI run's key prefix) that has gone. When it lapses the generation reads as 0
+# again: pages kept under the old number are not served (a miss), and the next change makes 1.
+GENERATION_TIMEOUT = 24 * 3600
+
+
 def new_generation() -> None:
     """Pages kept before now are not served again."""
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         # The first change since the cache was emptied (or a race with another's first).
-        if not cache.add(GENERATION_KEY, 1, timeout=None):
+        if not cache.add(GENERATION_KEY, 1, timeout=GENERATION_TIMEOUT):
             cache.incr(GENERATION_KEY)
 
 

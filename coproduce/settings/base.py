@@ -101,10 +101,8 @@ MIDDLEWARE = [
     "coproduce.operations.page_cache.AnonymousPageCacheMiddleware",
 ]
 # The most seconds a public page is kept for people not signed in (any saved change ends it
-# sooner); 0, the default for now, turns it off. Off by default until one unexplained
-# difference is understood: with it on, CI's production crawl as a commissioner found one page
-# fewer (docs/deployment.md).
-ANONYMOUS_PAGE_CACHE_SECONDS = int(os.environ.get("ANONYMOUS_PAGE_CACHE_SECONDS", "0"))
+# sooner; docs/deployment.md); 0 turns it off.
+ANONYMOUS_PAGE_CACHE_SECONDS = int(os.environ.get("ANONYMOUS_PAGE_CACHE_SECONDS", "5"))
 
 ROOT_URLCONF = "coproduce.urls"
 

@@ -36,7 +36,9 @@ def _require(user, permission: str, obj) -> None:
 
 @login_required
 def session_statements(request, pk):
-    """The current agenda item's statements: a facilitator's visit opens the activity."""
+    """The current agenda item's statements. An item without them yet: a facilitator is asked
+    to start them (a button, so that reading a page never changes the room: a link checker or
+    a browser's prefetch must not open an activity); anyone else is told there are none."""
     session = session_get(pk=pk)
     if session is None:
         raise Http404
@@ -50,6 +52,10 @@ def session_statements(request, pk):
         if not request.user.has_perm("deliberation.facilitate", session):
             messages.info(request, _("There are no statements for this agenda item yet."))
             return redirect(session)
+        if request.method != "POST":
+            return render(
+                request, "deliberation/opinions/start.html", {"session": session, "item": item}
+            )
         activity = services.statement_activity_for_item(item=item)
     if request.user.has_perm("deliberation.vote_statements", activity):
         return redirect("deliberation:statements_vote", pk=activity.pk)

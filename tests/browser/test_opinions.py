@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from coproduce.accounts import roles
 from deliberation.models import Session
 from deliberation.opinions import services
-from deliberation.opinions.models import StatementVote
+from deliberation.opinions.models import StatementActivity, StatementVote
 from tests import factories
 from tests.deliberation.conftest import session_cookie
 from tests.deliberation.servers import daphne_servers
@@ -141,3 +141,30 @@ def test_small_group_tables_and_an_error_are_accessible(
         assert_accessible(page)
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_facilitator_starts_an_items_statements_by_keyboard(
+    browser, server, statements_room, assert_accessible, tmp_path, width
+):
+    """An item without statements: the facilitator is offered a button (reading the page opens
+    nothing), presses it with the keyboard and lands on the new activity's voting page."""
+    session, facilitator, _member, _activity, _statements = statements_room
+    item = factories.AgendaItemFactory(session=session, title="Getting a chair fixed")
+    Session.objects.filter(pk=session.pk).update(current_item=item)
+    rina = _page(browser, server, facilitator)
+    try:
+        rina.set_viewport_size({"width": width, "height": 900})
+        rina.goto(f"{server}/sessions/{session.pk}/statements/")
+        expect(rina.locator("h1")).to_have_text("Start statements for this item")
+        assert not StatementActivity.objects.filter(agenda_item=item).exists()
+        assert_accessible(rina)
+        assert rina.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        rina.screenshot(path=str(tmp_path / f"start-statements-{width}.png"), full_page=True)
+        _tab_to(rina, "Start statements")
+        rina.keyboard.press("Enter")
+        expect(rina.locator("h1")).to_have_text("Vote on statements")
+        expect(rina.locator(".nhsuk-caption-l")).to_have_text("Getting a chair fixed")
+        assert_accessible(rina)
+    finally:
+        rina.context.close()

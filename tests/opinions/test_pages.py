@@ -139,6 +139,23 @@ def test_the_room_links_to_the_current_items_statements(client, room, live_item)
     assert client.get(url).status_code == 302
     assert not StatementActivity.objects.exists()  # members do not open one
     client.force_login(room.facilitator)
+    # Reading the page changes nothing: a facilitator is offered a button to start them.
     response = client.get(url)
+    assert response.status_code == 200
+    assert "Start statements" in response.content.decode()
+    assert not StatementActivity.objects.exists()
+    response = client.post(url)
     activity = StatementActivity.objects.get(agenda_item=live_item)
     assert response.url == _vote_url(activity) or response.url == _results_url(activity)
+    # Once started, the same address goes straight to them, for the facilitator and members.
+    assert client.get(url).url == response.url
+    client.force_login(room.member)
+    assert client.get(url).url in {_vote_url(activity), _results_url(activity)}
+
+
+def test_members_cannot_start_statements(client, room, live_item):
+    client.force_login(room.member)
+    url = reverse("deliberation:session_statements", kwargs={"pk": room.session.pk})
+    response = client.post(url)
+    assert response.status_code == 302
+    assert not StatementActivity.objects.exists()
