@@ -111,3 +111,40 @@ def test_parallel_retries_of_one_client_id_make_one_event(postgres, room):
         seqs = set(pool.map(retry, range(24)))
     assert seqs == {1}
     assert _seqs(room.session) == [1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_contributions_and_other_messages_in_parallel_share_one_gapless_sequence(
+    postgres, role_user
+):
+    """Contributions (one statement) and hands raised and lowered (the general path, the lock
+    then the append) at once, on one session: every seq once, none missing, and the session's
+    last_seq is the log's last."""
+    members = [role_user() for _ in range(8)]
+    group = factories.CoproductionGroupFactory(members=members, facilitators=[role_user()])
+    session = factories.SessionFactory(group=group)
+
+    @_in_thread
+    def act(index):
+        person = members[index % len(members)]
+        if index % 3 == 0:
+            return services.contribution_create(
+                session=session, author=person, text=f"point {index}", client_id=f"c-{index}"
+            ).event.seq
+        change = services.hand_raise if index % 3 == 1 else services.hand_lower
+        recorded = change(session=session, user=person, client_id=f"h-{index}")
+        return recorded.event.seq if recorded is not None else None
+
+    def safely(index):
+        try:
+            return act(index)
+        except services.RoomActionError:
+            return None  # a hand already up, or not up: refused, no seq used
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        seqs = [seq for seq in pool.map(safely, range(240)) if seq is not None]
+    assert sorted(seqs) == list(range(1, len(seqs) + 1))
+    assert _seqs(session) == sorted(seqs)
+    session.refresh_from_db()
+    assert session.last_seq == len(seqs)
+    assert RoomEvent.objects.filter(session=session, type="contribution.created").count() == 80
