@@ -37,7 +37,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.middleware.csrf import get_token
-from django.urls import Resolver404, resolve
+
+from coproduce.easy_read import COOKIE as EASY_READ_COOKIE
 
 logger = logging.getLogger(__name__)
 
@@ -60,22 +61,11 @@ def _seconds() -> int:
 
 def _own_cookies(request) -> bool:
     """Whether the reader has anything of their own on the site (see the module's notes)."""
-    from coproduce.easy_read import COOKIE as EASY_READ_COOKIE
-
     shared = {settings.CSRF_COOKIE_NAME, EASY_READ_COOKIE, settings.LANGUAGE_COOKIE_NAME}
     return any(name not in shared for name in request.COOKIES)
 
 
-def _view_name(request) -> str | None:
-    try:
-        return resolve(request.path_info).view_name
-    except Resolver404:
-        return None
-
-
 def _key(request) -> str:
-    from coproduce.easy_read import COOKIE as EASY_READ_COOKIE
-
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return ":".join(
         [
@@ -90,15 +80,27 @@ def _key(request) -> str:
 class AnonymousPageCacheMiddleware:
     """Serves and keeps whole public pages for readers who are not signed in (the module's
     notes). Innermost in MIDDLEWARE, so that every other middleware (security headers, the
-    content security policy, the CSRF cookie) still acts on a page served from the cache."""
+    content security policy, the CSRF cookie) still acts on a page served from the cache.
+    A kept page is served from `process_view`, once Django has resolved the address (so it is
+    resolved once), and a page made for such a reader is kept on its way out."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        seconds = _seconds()
-        if not seconds or not self._may_share(request):
-            return self.get_response(request)
+        response = self.get_response(request)
+        keep = getattr(request, "_anonymous_page_cache", None)
+        if keep is not None and self._may_keep(request, response):
+            key, generation = keep
+            cache.set(key, self._kept(response, generation), timeout=_seconds())
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or match.view_name not in PUBLIC_VIEWS:
+            return None
+        if not _seconds() or request.method != "GET" or _own_cookies(request):
+            return None
         key = _key(request)
         # One round trip for both: the generation now, and the page kept for this key.
         found = cache.get_many([GENERATION_KEY, key])
@@ -106,16 +108,8 @@ class AnonymousPageCacheMiddleware:
         kept = found.get(key)
         if kept is not None and kept["generation"] == generation:
             return self._served(request, kept)
-        response = self.get_response(request)
-        if self._may_keep(request, response):
-            cache.set(key, self._kept(response, generation), timeout=seconds)
-        return response
-
-    @staticmethod
-    def _may_share(request) -> bool:
-        if request.method != "GET" or _own_cookies(request):
-            return False
-        return _view_name(request) in PUBLIC_VIEWS
+        request._anonymous_page_cache = (key, generation)
+        return None
 
     @staticmethod
     def _may_keep(request, response) -> bool:
