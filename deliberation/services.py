@@ -4,6 +4,10 @@ Every change to a room goes through `_record`: inside one transaction it takes t
 lock, recognises a retried `client_id`, checks and applies the change, appends the event with the
 next gapless `seq`, and only after commit broadcasts it to the group `session.<id>`. The
 broadcast is an optimisation; the log is the record (clients catch up with `since`).
+
+The one exception is the room's most frequent message, a contribution, on PostgreSQL: the same
+steps as one statement (a conditional `UPDATE … RETURNING` on the session row feeding the
+INSERT; `contribution_create`), which falls back to `_record` whenever it records nothing.
 """
 
 import json
