@@ -263,8 +263,10 @@ def claim_submit_for_session(
                 expenses_description=expenses_description,
                 payment_choice=payment_choice,
             )
-    except IntegrityError as error:
-        if "engagement_paymentclaim_one_per_session" in str(error):
+    except IntegrityError:
+        # The one-per-session constraint (asked of the data, not of the error's wording, which
+        # names the constraint on PostgreSQL and only the columns on SQLite).
+        if PaymentClaim.objects.filter(claimant=claimant, session=session).exists():
             raise ValidationError(ALREADY_CLAIMED) from None
         raise
 
