@@ -1,5 +1,6 @@
 """Read paths for expertise profiles: the directory, one profile, the involvement record."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,6 +18,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -37,9 +39,11 @@ from engagement.consultations.models import Response, ResponseStatus
 from engagement.profiles.models import (
     CLAIM_MAX_AGE_DAYS,
     Availability,
+    ExperienceArea,
     ExpertProfile,
     ExpressionOfInterest,
     Invitation,
+    Language,
     Locality,
     LotteryAnswers,
     LotteryDraw,
@@ -47,6 +51,7 @@ from engagement.profiles.models import (
     Opportunity,
     PaymentClaim,
     ProfileConsent,
+    Skill,
 )
 
 PROFILE_RELATIONS = ("experience_areas", "skills", "localities", "languages")
@@ -105,8 +110,42 @@ def directory_search(
             for word in query.split():
                 profiles = profiles.filter(search_text__icontains=word)
     # Each filter joins on one term id, so no profile repeats: no DISTINCT needed. Access needs
-    # are not even loaded: the directory has no business with them.
-    return profiles.prefetch_related(*PROFILE_RELATIONS).order_by(*ordering)
+    # are not even loaded: the directory has no business with them, nor with the rest of the
+    # profile (its page shows the name and the terms' names only).
+    return (
+        profiles.only("pk", "display_name")
+        .prefetch_related(
+            *(
+                Prefetch(relation, queryset=model.objects.only("pk", "name"))
+                for relation, model in _TERM_MODELS.items()
+            )
+        )
+        .order_by(*ordering)
+    )
+
+
+_TERM_MODELS = {
+    "experience_areas": ExperienceArea,
+    "skills": Skill,
+    "localities": Locality,
+    "languages": Language,
+}
+
+
+def taxonomy_fingerprint() -> str:
+    """A digest of every term the directory's filters offer (kind, id, name): one query, so
+    something rendered from the terms can be kept under it and is never read once a term is
+    added, renamed or removed, by whatever means."""
+    rows = None
+    for relation, model in _TERM_MODELS.items():
+        terms = model.objects.annotate(term_kind=Value(relation))
+        terms = terms.values_list("term_kind", "pk", "name")
+        terms = terms.order_by()
+        rows = terms if rows is None else rows.union(terms, all=True)
+    digest = hashlib.sha256()
+    for row in sorted(rows.order_by()):
+        digest.update(repr(row).encode())
+    return digest.hexdigest()[:24]
 
 
 def profile_for_viewing(*, pk: int) -> ExpertProfile:
