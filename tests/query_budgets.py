@@ -26,9 +26,9 @@ QUERY_BUDGETS: dict[str, Budget] = {
     "consultation page": Budget(22, "chrome, routing, documents, topics, the visitor's response"),
     "answering section": Budget(11, "chrome, the consultation, its sections, questions, choices"),
     "directory": Budget(
-        16,
-        "signed in, chrome, one page of profiles and their taxonomies; the filters with nothing "
-        "chosen come rendered, under the terms' fingerprint (1) instead of one query per kind",
+        13,
+        "signed in, chrome, the count, one page of profiles, their terms' names (1, all four "
+        "kinds); the filters with nothing chosen come rendered, under the terms' fingerprint (1)",
     ),
     "matching": Budget(
         13,

@@ -18,7 +18,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -111,17 +110,30 @@ def directory_search(
                 profiles = profiles.filter(search_text__icontains=word)
     # Each filter joins on one term id, so no profile repeats: no DISTINCT needed. Access needs
     # are not even loaded: the directory has no business with them, nor with the rest of the
-    # profile (its page shows the name and the terms' names only).
-    return (
-        profiles.only("pk", "display_name")
-        .prefetch_related(
-            *(
-                Prefetch(relation, queryset=model.objects.only("pk", "name"))
-                for relation, model in _TERM_MODELS.items()
+    # profile (its cards show the name, and the terms' names from `with_term_names`).
+    return profiles.only("pk", "display_name").order_by(*ordering)
+
+
+def with_term_names(profiles) -> list[ExpertProfile]:
+    """The profiles, each with `term_names`: {relation: names of its terms, by name} for the four
+    kinds of term. One query, whatever the number of profiles and of kinds (a prefetch would be
+    one per kind)."""
+    profiles = list(profiles)
+    names = {profile.pk: {relation: [] for relation in _TERM_MODELS} for profile in profiles}
+    if profiles:
+        rows = None
+        for relation, model in _TERM_MODELS.items():
+            through = ExpertProfile._meta.get_field(relation).remote_field.through
+            terms = through.objects.filter(expertprofile_id__in=names).annotate(
+                term_kind=Value(relation), term_name=F(f"{model._meta.model_name}__name")
             )
-        )
-        .order_by(*ordering)
-    )
+            terms = terms.values_list("term_kind", "expertprofile_id", "term_name").order_by()
+            rows = terms if rows is None else rows.union(terms, all=True)
+        for relation, profile_id, name in rows.order_by("term_name"):
+            names[profile_id][relation].append(name)
+    for profile in profiles:
+        profile.term_names = names[profile.pk]
+    return profiles
 
 
 _TERM_MODELS = {

@@ -226,3 +226,15 @@ def test_kept_filters_never_reach_someone_who_may_not_use_the_directory(
     client.logout()
     response = client.get("/directory/")
     assert response.status_code == 302
+
+
+def test_each_card_shows_its_terms_by_name_or_none_given(client, commissioner, people):
+    chloe = people["chloe"]
+    no_terms = factories.ExpertProfileFactory(display_name="Zed")
+    client.force_login(commissioner)
+    html = client.get("/directory/").content.decode()
+    areas = ", ".join(area.name for area in chloe.experience_areas.order_by("name"))
+    assert "," in areas and f"<strong>Lived experience:</strong> {areas}</p>" in html
+    card = html[html.index(f"/profiles/{no_terms.pk}/") :]
+    card = card[: card.index("</li>")]
+    assert card.count("none given") == 3 and "Languages:" not in card

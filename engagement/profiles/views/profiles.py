@@ -212,6 +212,7 @@ def directory(request):
     )
     paginator = Paginator(profiles, DIRECTORY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.with_term_names(page.object_list)
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(
