@@ -25,7 +25,11 @@ QUERY_BUDGETS: dict[str, Budget] = {
     "consultation index": Budget(19, "chrome, Wagtail's routing, topics, one page of the listing"),
     "consultation page": Budget(22, "chrome, routing, documents, topics, the visitor's response"),
     "answering section": Budget(11, "chrome, the consultation, its sections, questions, choices"),
-    "directory": Budget(19, "signed in, chrome, one page of profiles and their taxonomies"),
+    "directory": Budget(
+        13,
+        "signed in, chrome, the count, one page of profiles, their terms' names (1, all four "
+        "kinds); the filters with nothing chosen come rendered, under the terms' fingerprint (1)",
+    ),
     "matching": Budget(
         13,
         "the weights, areas' shares of profiles and of the people involved (2), the "

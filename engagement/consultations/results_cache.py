@@ -22,6 +22,7 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from engagement.consultations import results
@@ -111,3 +112,26 @@ def consultation_breakdown(*, consultation: ConsultationPage, field_name: str):
     )
     value.consultation = consultation
     return value
+
+
+def breakdown_tables(
+    *, consultation: ConsultationPage, field_name: str, render, template_version: str
+) -> SafeString:
+    """`render(breakdown)`: the breakdown's tables as HTML, kept like the figures (same version,
+    same language) once the consultation has closed, so a request for them costs one query and
+    one cache read, not the rendering of every cell. Only for a caller that has checked the
+    viewer may see the breakdown; `render` must not depend on the request or the viewer.
+    `template_version` names the templates' source, so HTML kept before a deploy that changed
+    them is never read after it."""
+
+    def compute() -> str:
+        return str(render(consultation_breakdown(consultation=consultation, field_name=field_name)))
+
+    html = cached(
+        consultation,
+        "breakdown-tables",
+        compute,
+        field_name,
+        template_version,
+    )
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, which escaped it

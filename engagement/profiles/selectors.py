@@ -1,5 +1,6 @@
 """Read paths for expertise profiles: the directory, one profile, the involvement record."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -37,9 +38,11 @@ from engagement.consultations.models import Response, ResponseStatus
 from engagement.profiles.models import (
     CLAIM_MAX_AGE_DAYS,
     Availability,
+    ExperienceArea,
     ExpertProfile,
     ExpressionOfInterest,
     Invitation,
+    Language,
     Locality,
     LotteryAnswers,
     LotteryDraw,
@@ -47,6 +50,7 @@ from engagement.profiles.models import (
     Opportunity,
     PaymentClaim,
     ProfileConsent,
+    Skill,
 )
 
 PROFILE_RELATIONS = ("experience_areas", "skills", "localities", "languages")
@@ -105,8 +109,55 @@ def directory_search(
             for word in query.split():
                 profiles = profiles.filter(search_text__icontains=word)
     # Each filter joins on one term id, so no profile repeats: no DISTINCT needed. Access needs
-    # are not even loaded: the directory has no business with them.
-    return profiles.prefetch_related(*PROFILE_RELATIONS).order_by(*ordering)
+    # are not even loaded: the directory has no business with them, nor with the rest of the
+    # profile (its cards show the name, and the terms' names from `with_term_names`).
+    return profiles.only("pk", "display_name").order_by(*ordering)
+
+
+def with_term_names(profiles) -> list[ExpertProfile]:
+    """The profiles, each with `term_names`: {relation: names of its terms, by name} for the four
+    kinds of term. One query, whatever the number of profiles and of kinds (a prefetch would be
+    one per kind)."""
+    profiles = list(profiles)
+    names = {profile.pk: {relation: [] for relation in _TERM_MODELS} for profile in profiles}
+    if profiles:
+        rows = None
+        for relation, model in _TERM_MODELS.items():
+            through = ExpertProfile._meta.get_field(relation).remote_field.through
+            terms = through.objects.filter(expertprofile_id__in=names).annotate(
+                term_kind=Value(relation), term_name=F(f"{model._meta.model_name}__name")
+            )
+            terms = terms.values_list("term_kind", "expertprofile_id", "term_name").order_by()
+            rows = terms if rows is None else rows.union(terms, all=True)
+        for relation, profile_id, name in rows.order_by("term_name"):
+            names[profile_id][relation].append(name)
+    for profile in profiles:
+        profile.term_names = names[profile.pk]
+    return profiles
+
+
+_TERM_MODELS = {
+    "experience_areas": ExperienceArea,
+    "skills": Skill,
+    "localities": Locality,
+    "languages": Language,
+}
+
+
+def taxonomy_fingerprint() -> str:
+    """A digest of every term the directory's filters offer (kind, id, name): one query, so
+    something rendered from the terms can be kept under it and is never read once a term is
+    added, renamed or removed, by whatever means."""
+    rows = None
+    for relation, model in _TERM_MODELS.items():
+        terms = model.objects.annotate(term_kind=Value(relation))
+        terms = terms.values_list("term_kind", "pk", "name")
+        terms = terms.order_by()
+        rows = terms if rows is None else rows.union(terms, all=True)
+    digest = hashlib.sha256()
+    for row in sorted(rows.order_by()):
+        digest.update(repr(row).encode())
+    return digest.hexdigest()[:24]
 
 
 def profile_for_viewing(*, pk: int) -> ExpertProfile:

@@ -3,6 +3,7 @@ second visit costs fewer queries, and every change that affects the figures show
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
@@ -175,3 +176,109 @@ def test_cached_results_are_the_fresh_results(client, answered):
     assert again["respondents"] == fresh.respondents
     assert Response.objects.filter(consultation=answered).count() == 5
     assert TEXT  # the free-text question exists and is left out of the open data
+
+
+# --- The breakdown's tables, kept rendered (results_cache.breakdown_tables) -------------------
+
+
+def breakdown_page_url(consultation, by="carer"):
+    url = reverse("engagement:consultation_breakdown", args=[consultation.pk])
+    return f"{url}?by={by}"
+
+
+def _tables(html: str) -> str:
+    """The part of the page that is kept rendered: from the tables to the downloads."""
+    start = html.index('<div class="coproduce-breakdown"')
+    return html[start : html.index("</a></p>", start)]
+
+
+def _fresh_tables(consultation, by="carer") -> str:
+    from engagement.consultations.views.results import _render_breakdown_tables
+
+    breakdown = selectors.consultation_breakdown(consultation=consultation, field_name=by)
+    breakdown.consultation = consultation
+    return _tables(_render_breakdown_tables(breakdown))
+
+
+@pytest.fixture
+def by_carer_responses(closed_consultation):
+    return [
+        factories.make_response(
+            closed_consultation, answers={SINGLE: "Weekly"}, equality={"carer": carer}
+        )
+        for carer in ["yes"] * 7 + ["no"] * 6
+    ]
+
+
+def test_the_breakdown_s_tables_come_rendered_on_the_second_visit(
+    client, closed_consultation, by_carer_responses, commissioner, monkeypatch
+):
+    client.force_login(commissioner)
+    first = client.get(breakdown_page_url(closed_consultation)).content.decode()
+    assert _tables(first) == _fresh_tables(closed_consultation)
+
+    def not_again(**kwargs):
+        raise AssertionError("the figures were computed again")
+
+    monkeypatch.setattr(selectors, "consultation_breakdown", not_again)
+    monkeypatch.setattr(
+        "engagement.consultations.views.results._render_breakdown_tables", not_again
+    )
+    second = client.get(breakdown_page_url(closed_consultation)).content.decode()
+    assert _tables(second) == _tables(first)
+    # Each field has its own tables.
+    monkeypatch.undo()
+    age = client.get(breakdown_page_url(closed_consultation, "age_band")).content.decode()
+    assert "Results by age" in age and _tables(age) != _tables(first)
+
+
+def test_the_breakdown_page_shows_a_deletion_and_a_late_response_at_once(
+    client, closed_consultation, by_carer_responses, commissioner
+):
+    from engagement.consultations import results_cache
+
+    client.force_login(commissioner)
+    before = _tables(client.get(breakdown_page_url(closed_consultation)).content.decode())
+    assert re.search(r'numeric">\s*7\s*</td>', before)  # the carers
+    by_carer_responses[0].delete()  # a carer's response, erased at their request
+    after = _tables(client.get(breakdown_page_url(closed_consultation)).content.decode())
+    assert after != before and after == _fresh_tables(closed_consultation)
+    assert not re.search(r'numeric">\s*7\s*</td>', after)  # 6 carers now
+    # A response entered late (staff entering a paper response bump the version).
+    factories.make_response(
+        closed_consultation, answers={SINGLE: "Weekly"}, equality={"carer": "no"}
+    )
+    results_cache.bump(closed_consultation.pk)
+    late = _tables(client.get(breakdown_page_url(closed_consultation)).content.decode())
+    assert late != after and late == _fresh_tables(closed_consultation)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "participant", "expert", "facilitator", "editor"])
+def test_kept_breakdown_tables_never_reach_someone_who_may_not_see_them(
+    client, closed_consultation, by_carer_responses, commissioner, role, request
+):
+    client.force_login(commissioner)
+    kept = _tables(client.get(breakdown_page_url(closed_consultation)).content.decode())
+    assert 'class="coproduce-breakdown"' in kept
+    client.logout()
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    for url in (breakdown_page_url(closed_consultation), breakdown_json_url(closed_consultation)):
+        response = client.get(url)
+        assert response.status_code == (302 if role == "anonymous" else 403)
+        html = response.content.decode()
+        assert "coproduce-breakdown" not in html and "nhsuk-table__cell" not in html
+
+
+def test_kept_breakdown_tables_hold_nothing_of_the_viewer(
+    client, closed_consultation, by_carer_responses, commissioner, superuser
+):
+    """The tables are rendered without the request: the second viewer's page has their own
+    header and CSRF token, and the tables of the first are byte for byte the same."""
+    client.force_login(commissioner)
+    first = client.get(breakdown_page_url(closed_consultation)).content.decode()
+    client.force_login(superuser)
+    second = client.get(breakdown_page_url(closed_consultation)).content.decode()
+    assert _tables(first) == _tables(second)
+    assert "csrfmiddlewaretoken" not in _tables(first)
+    assert commissioner.email not in _tables(first)

@@ -146,3 +146,95 @@ def test_postgresql_has_the_full_text_index_the_search_uses(postgres, commission
     assert (
         'to_tsvector(english::regconfig, COALESCE("engagement_expertprofile"."search_text"' in sql
     )
+
+
+# --- The filters with nothing chosen, kept rendered ----------------------------------------
+
+
+def _filters(html: str) -> str:
+    start = html.index('role="search"')
+    return html[start : html.index("</form>", start)]
+
+
+def test_the_unfiltered_filters_come_rendered_and_match_a_fresh_render(
+    client, commissioner, people, monkeypatch
+):
+    client.force_login(commissioner)
+    first = client.get("/directory/").content.decode()
+    assert 'name="experience_areas"' in _filters(first)
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the filters were rendered again")
+
+    monkeypatch.setattr("engagement.profiles.views.profiles.render_to_string", not_again)
+    second = client.get("/directory/").content.decode()
+    assert _filters(second) == _filters(first)
+    monkeypatch.undo()
+    # With something chosen, the form is rendered for the request and shows the choice.
+    chosen = client.get("/directory/", {"q": "wheelchair"}).content.decode()
+    assert 'value="wheelchair"' in _filters(chosen)
+    assert 'value="wheelchair"' not in _filters(second)
+
+
+@pytest.mark.parametrize("change", ["added", "renamed through the model", "renamed by update"])
+def test_a_change_to_the_terms_shows_in_the_filters_at_once(
+    client, commissioner, people, term, change
+):
+    from engagement.profiles.models import Skill
+
+    client.force_login(commissioner)
+    assert "Chairing meetings" in _filters(client.get("/directory/").content.decode())
+    if change == "added":
+        Skill.objects.create(name="Reading contracts aloud", slug="reading-contracts-aloud")
+        expected = "Reading contracts aloud"
+    elif change == "renamed through the model":
+        skill = term("chairing-meetings")
+        skill.name = "Chairing panels"
+        skill.save()
+        expected = "Chairing panels"
+    else:  # no signal is sent: the key is the terms themselves
+        Skill.objects.filter(slug="chairing-meetings").update(name="Chairing groups")
+        expected = "Chairing groups"
+    assert expected in _filters(client.get("/directory/").content.decode())
+
+
+def test_an_edited_or_hidden_profile_shows_at_once(client, commissioner, people):
+    from engagement.profiles.models import ExpertProfile
+
+    client.force_login(commissioner)
+    assert "Amara" in client.get("/directory/").content.decode()
+    amara = people["amara"]
+    amara.display_name = "Amara Okafor"
+    amara.save()
+    html = client.get("/directory/").content.decode()
+    assert "Amara Okafor" in html and "3 people found" in html
+    ExpertProfile.objects.filter(pk=amara.pk).update(visibility="private")
+    html = client.get("/directory/").content.decode()
+    assert "Amara" not in html and "2 people found" in html
+
+
+@pytest.mark.parametrize("role", [roles.PARTICIPANT, roles.EXPERT])
+def test_kept_filters_never_reach_someone_who_may_not_use_the_directory(
+    client, commissioner, people, role_user, role
+):
+    client.force_login(commissioner)
+    assert 'name="experience_areas"' in client.get("/directory/").content.decode()
+    client.force_login(role_user(role))
+    response = client.get("/directory/")
+    assert response.status_code == 403
+    assert 'name="experience_areas"' not in response.content.decode()
+    client.logout()
+    response = client.get("/directory/")
+    assert response.status_code == 302
+
+
+def test_each_card_shows_its_terms_by_name_or_none_given(client, commissioner, people):
+    chloe = people["chloe"]
+    no_terms = factories.ExpertProfileFactory(display_name="Zed")
+    client.force_login(commissioner)
+    html = client.get("/directory/").content.decode()
+    areas = ", ".join(area.name for area in chloe.experience_areas.order_by("name"))
+    assert "," in areas and f"<strong>Lived experience:</strong> {areas}</p>" in html
+    card = html[html.index(f"/profiles/{no_terms.pk}/") :]
+    card = card[: card.index("</li>")]
+    assert card.count("none given") == 3 and "Languages:" not in card

@@ -2,6 +2,8 @@
 moderation of free text, and exports. Thin: check the permission (`rules.py` beside this
 feature), parse input with a form, call a selector or service, render."""
 
+import functools
+import hashlib
 import json
 
 from django import forms
@@ -11,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -187,17 +190,53 @@ def consultation_free_text(request, consultation_id: int, question_id: int):
     )
 
 
+BREAKDOWN_TABLES = "engagement/consultations/results/_breakdown_tables.html"
+
+
+@functools.cache
+def _templates_version(*names: str) -> str:
+    """A short digest of these templates' source: part of the key of HTML kept rendered, so a
+    deploy that changes a template never serves what the one before rendered."""
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(get_template(name).template.source.encode())
+    return digest.hexdigest()[:16]
+
+
+def _render_breakdown_tables(breakdown) -> str:
+    # No request: nothing that differs by viewer can get into HTML shared between viewers.
+    return render_to_string(
+        BREAKDOWN_TABLES,
+        {
+            "breakdown": breakdown,
+            "consultation": breakdown.consultation,
+            "hidden_mark": HIDDEN_MARK,
+            "hidden_note": HIDDEN_NOTE,
+        },
+    )
+
+
 @require_GET
 def consultation_breakdown(request, consultation_id: int):
-    """Results broken down by one equality-monitoring field, under disclosure control."""
+    """Results broken down by one equality-monitoring field, under disclosure control. The
+    tables are the same for every commissioner who may see them: once the permission is
+    checked they come rendered from the results cache (results_cache.breakdown_tables)."""
     consultation = _consultation(consultation_id)
     if denied := _require(request, "engagement.break_down_consultation_results", consultation):
         return denied
     form = BreakdownForm(request.GET or None)
-    breakdown = None
+    field_name = tables = None
     if form.is_valid():
-        breakdown = results_cache.consultation_breakdown(
-            consultation=consultation, field_name=form.cleaned_data["by"]
+        field_name = form.cleaned_data["by"]
+        tables = results_cache.breakdown_tables(
+            consultation=consultation,
+            field_name=field_name,
+            render=_render_breakdown_tables,
+            template_version=_templates_version(
+                BREAKDOWN_TABLES,
+                "engagement/consultations/results/_breakdown_row.html",
+                "engagement/consultations/results/_figure.html",
+            ),
         )
     return render(
         request,
@@ -206,9 +245,10 @@ def consultation_breakdown(request, consultation_id: int):
             "consultation": consultation,
             "page": consultation,
             "form": form,
-            "breakdown": breakdown,
+            "breakdown_field": field_name,
+            "breakdown_label": dict(selectors.breakdown_fields()).get(field_name, ""),
+            "breakdown_tables": tables,
             "hidden_mark": HIDDEN_MARK,
-            "hidden_note": HIDDEN_NOTE,
         },
     )
 

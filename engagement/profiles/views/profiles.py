@@ -2,13 +2,19 @@
 involvement record and the directory. Each view checks permission through the rules in
 `engagement.profiles.rules`, parses input with a form, and calls a service or selector."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -151,6 +157,45 @@ def involvement_record_download(request):
 # --- Directory -------------------------------------------------------------------------------
 
 
+DIRECTORY_FILTERS = "engagement/profiles/_directory_filters.html"
+# What the filters are rendered from: a change to any of them is a new key.
+DIRECTORY_FILTERS_TEMPLATES = (
+    DIRECTORY_FILTERS,
+    "forms/error_summary.html",
+    "forms/nhsuk_field.html",
+    "forms/field_hint_and_errors.html",
+    "django/forms/widgets/checkbox_select.html",
+    "django/forms/widgets/nhsuk_choices.html",
+    "django/forms/widgets/input.html",
+)
+# Kept rendered filters are keyed on the terms themselves (selectors.taxonomy_fingerprint), so
+# this is only how long an unread one takes up space.
+DIRECTORY_FILTERS_TIMEOUT = 24 * 3600
+
+
+def _unfiltered_filters_html(form: DirectoryFilterForm) -> str:
+    """The search and filters with nothing chosen, rendered once per language, set of terms and
+    version of the templates: the same for everyone who may use the directory, rendered
+    without the request. Costs one query (the terms' fingerprint) instead of one per kind of
+    term and the rendering of every checkbox."""
+    sources = hashlib.sha256()
+    for name in DIRECTORY_FILTERS_TEMPLATES:
+        sources.update(get_template(name).template.source.encode())
+    key = ":".join(
+        (
+            "directory-filters",
+            get_language() or "",
+            selectors.taxonomy_fingerprint(),
+            sources.hexdigest()[:16],
+        )
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(DIRECTORY_FILTERS, {"form": form})
+        cache.set(key, html, DIRECTORY_FILTERS_TIMEOUT)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, which escaped it
+
+
 @login_required
 def directory(request):
     require_perm(request.user, "engagement.use_directory")
@@ -167,6 +212,7 @@ def directory(request):
     )
     paginator = Paginator(profiles, DIRECTORY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.with_term_names(page.object_list)
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(
@@ -174,6 +220,8 @@ def directory(request):
         "engagement/profiles/directory.html",
         {
             "form": form,
+            # With anything asked for (words, filters, a page), the form shows it: rendered here.
+            "filters_html": None if request.GET else _unfiltered_filters_html(form),
             "profiles": page,
             "paginator": paginator,
             "querystring": query_without_page.urlencode(),
