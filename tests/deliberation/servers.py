@@ -6,11 +6,12 @@ benchmark compares (uvicorn or granian, run as bench/rooms.py's SERVER_COMMANDS 
 `ROOM_TEST_SERVER=granian pytest ...` runs every real-server test under granian."""
 
 import os
+import signal
 import socket
 import subprocess
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from django.db import connection
@@ -75,6 +76,19 @@ class Servers(list):
 
     processes: list[subprocess.Popen]
 
+    def kill(self, index: int) -> None:
+        """`kill -9` server `index`: every process of it. granian serves from a worker process
+        its first one starts, and a worker outlives a supervisor killed alone, still serving
+        its connections."""
+        _signal_group(self.processes[index], signal.SIGKILL)
+        self.processes[index].wait()
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    """Send `signum` to the process group `process` leads (each server starts its own)."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signum)
+
 
 @contextmanager
 def daphne_servers(
@@ -111,6 +125,7 @@ def daphne_servers(
                     env=env,
                     stdout=output,
                     stderr=subprocess.STDOUT,
+                    start_new_session=True,
                 )
             processes.append(process)
             _wait_for(port, process, log)
@@ -125,4 +140,6 @@ def daphne_servers(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+            # Whatever of it is left (a granian worker whose supervisor was killed).
+            _signal_group(process, signal.SIGKILL)
         logs.cleanup()
