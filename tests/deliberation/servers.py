@@ -1,20 +1,35 @@
-"""Real daphne processes on loopback ports, serving the test database, for tests that need a
-server a browser or a separate WebSocket client can reach. Each is stopped when the block ends."""
+"""Real server processes on loopback ports, serving the test database, for tests that need a
+server a browser or a separate WebSocket client can reach. Each is stopped when the block ends.
+
+The server is daphne, as in production, unless `ROOM_TEST_SERVER` names another one the
+benchmark compares (uvicorn or granian, run as bench/rooms.py's SERVER_COMMANDS run them):
+`ROOM_TEST_SERVER=granian pytest ...` runs every real-server test under granian."""
 
 import os
+import signal
 import socket
 import subprocess
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from django.db import connection
 
-from bench.rooms import server_command
+from bench.rooms import SERVER_COMMANDS, server_command
 from tests.conftest import require
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def room_test_server() -> str:
+    """The server this run's real-server tests start: `ROOM_TEST_SERVER`, daphne by default."""
+    server = os.environ.get("ROOM_TEST_SERVER", "").strip() or "daphne"
+    if server not in SERVER_COMMANDS:
+        raise ValueError(
+            f"ROOM_TEST_SERVER={server!r}: expected one of {', '.join(SERVER_COMMANDS)}"
+        )
+    return server
 
 
 def free_port() -> int:
@@ -61,6 +76,19 @@ class Servers(list):
 
     processes: list[subprocess.Popen]
 
+    def kill(self, index: int) -> None:
+        """`kill -9` server `index`: every process of it. granian serves from a worker process
+        its first one starts, and a worker outlives a supervisor killed alone, still serving
+        its connections."""
+        _signal_group(self.processes[index], signal.SIGKILL)
+        self.processes[index].wait()
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    """Send `signum` to the process group `process` leads (each server starts its own)."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signum)
+
 
 @contextmanager
 def daphne_servers(
@@ -69,11 +97,12 @@ def daphne_servers(
     redis_url: str | None = None,
     prefix: str = "test",
     extra_env: dict[str, str] | None = None,
-    server: str = "daphne",
+    server: str | None = None,
 ):
-    """Start `count` daphne processes (or uvicorn or granian ones, as bench/rooms.py runs them:
-    the server comparison of docs/benchmarks.md); yield their base URLs
-    (http://127.0.0.1:port)."""
+    """Start `count` processes of `server` (by default room_test_server(): daphne unless
+    `ROOM_TEST_SERVER` says uvicorn or granian, run as bench/rooms.py runs them for the server
+    comparison of docs/benchmarks.md); yield their base URLs (http://127.0.0.1:port)."""
+    server = server or room_test_server()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coproduce.settings.test", **(extra_env or {})}
     env["DATABASE_URL"] = test_database_url()
     # As in production (settings/production.py): a pool of open PostgreSQL connections.
@@ -96,6 +125,7 @@ def daphne_servers(
                     env=env,
                     stdout=output,
                     stderr=subprocess.STDOUT,
+                    start_new_session=True,
                 )
             processes.append(process)
             _wait_for(port, process, log)
@@ -110,4 +140,6 @@ def daphne_servers(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+            # Whatever of it is left (a granian worker whose supervisor was killed).
+            _signal_group(process, signal.SIGKILL)
         logs.cleanup()

@@ -4,13 +4,12 @@ docs/protocol.md "Presence").
 - Joining and leaving add no rows to the log; the record of who took part is one
   SessionParticipant row per person per session, whatever the number of connections.
 - After `kill -9` of a server process, everyone else sees `presence.left` for the people who
-  were only on it, within the documented bound (two real daphne processes sharing Redis).
+  were only on it, within the documented bound (two real server processes sharing Redis).
 """
 
 import asyncio
 import json
 import os
-import signal
 import time
 
 import pytest
@@ -148,8 +147,7 @@ def test_a_killed_process_connections_leave_within_the_bound(postgres, redis_url
         if room.member.pk not in {p["id"] for p in welcome["state"]["present"]}:
             await _wait_presence(priya, "presence.joined", room.member.pk, timeout=10)
 
-        servers.processes[0].send_signal(signal.SIGKILL)
-        servers.processes[0].wait()
+        servers.kill(0)
         killed_at = time.monotonic()
         heard = await asyncio.gather(
             _wait_presence(priya, "presence.left", room.member.pk, PRESENCE_BOUND_SECONDS),
