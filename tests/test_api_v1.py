@@ -380,6 +380,7 @@ def test_the_decision_list_costs_the_same_queries_for_more_decisions(client, see
         "/api/v1/decisions/not-a-number",
         "/api/v1/no-such-thing",
         "/api/v1/consultations/",
+        "/api/v1/no-such%0Athing",  # a line break (Schemathesis found one)
     ],
 )
 def test_unknown_ids_and_addresses_are_404_problems(client, db, url):
