@@ -431,5 +431,7 @@ old_urlpatterns = [
 urlpatterns = [
     path("api/v1/docs", api_docs, name="api_v1_docs"),
     path("api/v1/", (api_urlpatterns(), "ninja", "api_v1")),
-    re_path(r"^api/v1/(?P<rest>.*)$", unknown_path),
+    # (?s:…): any character, line breaks too (a plain `.` stops at one, and such an address
+    # fell through to the site's HTML page).
+    re_path(r"^api/v1/(?P<rest>(?s:.*))$", unknown_path),
 ]

@@ -294,6 +294,34 @@ def test_the_decision_list_links_the_feed_and_pages_in_the_logs_order(client, se
     assert "results" not in linked  # counted once, by the results route
 
 
+def test_the_log_page_and_the_api_agree_on_the_order_and_pages_never_repeat_or_skip(client, seeded):
+    from engagement.models import DecisionPage
+
+    # Three decided on the same day as the overnight breaks, two of them published at the same
+    # moment too: only the page's id tells those two apart.
+    for n in range(3):
+        factories.make_decision(
+            title=f"Same day {n}", slug=f"same-day-{n}", decided_on=dt.date(2026, 3, 2)
+        )
+    DecisionPage.objects.filter(slug__in=["same-day-0", "same-day-1"]).update(
+        first_published_at=timezone.now()
+    )
+    everything = client.get("/api/v1/decisions", {"page_size": 50}).json()["results"]
+    titles = [d["title"] for d in everything]
+    assert titles[0] == "Crisis café in Ashby"  # not yet decided: first, on every database
+    assert titles.index("Same day 1") < titles.index("Same day 0")  # the newer page first
+    paged = [
+        d["title"]
+        for page in (1, 2, 3)  # six decisions
+        for d in client.get("/api/v1/decisions", {"page": page, "page_size": 2}).json()["results"]
+    ]
+    assert paged == titles
+    log = client.get("/decisions/").content.decode()
+    assert [log.index(f">{title}<") for title in titles] == sorted(
+        log.index(f">{title}<") for title in titles
+    )
+
+
 DECISION_FILTERS = [
     ("topic=carers", ["More overnight short breaks"]),
     ("status=reviewed", ["Wheelchair repairs within a week"]),
@@ -352,6 +380,7 @@ def test_the_decision_list_costs_the_same_queries_for_more_decisions(client, see
         "/api/v1/decisions/not-a-number",
         "/api/v1/no-such-thing",
         "/api/v1/consultations/",
+        "/api/v1/no-such%0Athing",  # a line break (Schemathesis found one)
     ],
 )
 def test_unknown_ids_and_addresses_are_404_problems(client, db, url):

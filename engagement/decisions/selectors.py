@@ -15,6 +15,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -80,6 +81,12 @@ from engagement.group_representativeness.selectors import (
 
 User = get_user_model()
 
+# The decision log's order, shared by its page, feed and API: proposals not yet decided first
+# (NULLS FIRST said outright: PostgreSQL puts nulls first when descending, SQLite last), then
+# the latest decided, the latest published, and the newest page, so no two decisions tie and
+# pages never repeat or skip one.
+LOG_ORDER = (F("decided_on").desc(nulls_first=True), "-first_published_at", "-pk")
+
 
 # --- The public log -------------------------------------------------------------------------
 
@@ -110,7 +117,7 @@ def decision_list(
             rating_average=Avg("ratings__score"), rating_count=Count("ratings", distinct=True)
         )
         .prefetch_related("topics")
-        .order_by("-decided_on", "-first_published_at", "-pk")
+        .order_by(*LOG_ORDER)
     )
 
 
@@ -1085,7 +1092,7 @@ def decisions_for_api(
                 ).order_by("pk"),
             ),
         )
-        .order_by("-decided_on", "-first_published_at", "-pk")  # as the decision log
+        .order_by(*LOG_ORDER)
     )
     end = None if limit is None else offset + limit
     decisions = list(decisions[offset:end])
