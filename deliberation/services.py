@@ -237,10 +237,10 @@ def _record(
             except RoomActionError:
                 # A retry of a message that was already recorded (its hand is now raised, its
                 # poll closed...) is answered with the first one's event, not an error.
-                existing = _existing(session_id, actor, client_id)
-                if existing is not None:
-                    return Recorded(existing, created=False)
-                raise
+                first = _first_answer(session_id, actor, client_id)
+                if first is None:
+                    raise
+                return first
             if change is None:
                 return None
             seq = session.last_seq + 1
@@ -254,17 +254,28 @@ def _record(
                 client_id=client_id,
             )
             event.actor = actor
-            message = event_message(event)
-            transaction.on_commit(lambda: _broadcast(session_id, message))
-            return Recorded(event, created=True)
+            return _appended(event)
     except IntegrityError:
         # A retried client_id: the unique constraint (session, actor, client_id) refused the
         # copy, and the rollback undid whatever its action changed. No pre-check is needed on
         # the way in (one query less per message); the first one's event is the answer.
-        existing = _existing(session_id, actor, client_id)
-        if existing is not None:
-            return Recorded(existing, created=False)
-        raise
+        first = _first_answer(session_id, actor, client_id)
+        if first is None:
+            raise
+        return first
+
+
+def _appended(event: RoomEvent) -> Recorded:
+    """An event just stored: broadcast once its transaction commits."""
+    session_id, message = event.session_id, event_message(event)
+    transaction.on_commit(lambda: _broadcast(session_id, message))
+    return Recorded(event, created=True)
+
+
+def _first_answer(session_id: int, actor, client_id: str) -> Recorded | None:
+    """The event a retried client_id already made, if that is why a change was refused."""
+    existing = _existing(session_id, actor, client_id)
+    return Recorded(existing, created=False) if existing is not None else None
 
 
 def _existing(session_id: int, actor, client_id: str) -> RoomEvent | None:
@@ -427,15 +438,13 @@ def _contribution_in_one_statement(
                 created_at=now,
             )
             event._state.adding = False
-            message = event_message(event)
-            transaction.on_commit(lambda: _broadcast(session_id, message))
-            return Recorded(event, created=True)
+            return _appended(event)
     except IntegrityError:
         # A retried client_id (the unique constraint): the first one's event is the answer.
-        existing = _existing(session_id, author, client_id)
-        if existing is not None:
-            return Recorded(existing, created=False)
-        raise
+        first = _first_answer(session_id, author, client_id)
+        if first is None:
+            raise
+        return first
 
 
 def contribution_remove(

@@ -234,6 +234,7 @@ def consultation_breakdown(request, consultation_id: int):
             render=_render_breakdown_tables,
             template_version=_templates_version(
                 BREAKDOWN_TABLES,
+                "engagement/consultations/results/_breakdown_head.html",
                 "engagement/consultations/results/_breakdown_row.html",
                 "engagement/consultations/results/_figure.html",
             ),
