@@ -10,11 +10,13 @@ steps as one statement (a conditional `UPDATE … RETURNING` on the session row 
 INSERT; `contribution_create`), which falls back to `_record` whenever it records nothing.
 """
 
+import asyncio
 import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
@@ -122,10 +124,20 @@ def has_unsent() -> bool:
 
 def _send(session_id: int, message: dict) -> None:
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(
-            f"session.{session_id}", {"type": "room.event", "event": message}
-        )
+    if layer is None:
+        return
+    send = async_to_sync(layer.group_send)
+    arguments = (f"session.{session_id}", {"type": "room.event", "event": message})
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        send(*arguments)
+        return
+    # Called from synchronous code in a thread that runs an event loop (a script or a test
+    # driving a browser with Playwright's sync API): async_to_sync refuses to run there, so the
+    # send runs on a thread of its own and is waited for, failing as it would have.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(send, *arguments).result()
 
 
 # Events committed while a room connection handles a message (`broadcasts_deferred`), kept for

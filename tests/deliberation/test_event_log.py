@@ -2,6 +2,7 @@
 PostgreSQL; a refused action uses no seq; a retried client_id never makes a second event; the
 broadcast happens only after commit."""
 
+import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -148,3 +149,36 @@ def test_contributions_and_other_messages_in_parallel_share_one_gapless_sequence
     session.refresh_from_db()
     assert session.last_seq == len(seqs)
     assert RoomEvent.objects.filter(session=session, type="contribution.created").count() == 80
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_recorded_by_sync_code_in_a_thread_running_an_event_loop_reaches_the_room(
+    room, monkeypatch
+):
+    """Synchronous code in a thread whose event loop is running (a script, or a test driving a
+    browser with Playwright's sync API) records an event: the room still gets it live, and the
+    process does not think the channel layer is away."""
+    from channels.layers import get_channel_layer
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # as such a script must
+    layer = get_channel_layer()
+    group = f"session.{room.session.pk}"
+
+    async def scenario():
+        channel = await layer.new_channel()
+        await layer.group_add(group, channel)
+        try:
+            recorded = services.contribution_create(
+                session=room.session, author=room.member, text="Said from a loop", client_id="x"
+            )
+            received = await asyncio.wait_for(layer.receive(channel), timeout=5)
+        finally:
+            await layer.group_discard(group, channel)
+            connection.close()  # the one this loop's context opened
+        return recorded, received
+
+    recorded, received = asyncio.run(scenario())
+    assert received["event"]["seq"] == recorded.event.seq
+    assert received["event"]["text"] == "Said from a loop"
+    assert services.live_updates_paused() is False
+    assert services.has_unsent() is False
