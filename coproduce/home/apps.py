@@ -7,6 +7,8 @@ class HomeConfig(AppConfig):
     verbose_name = "Site pages and settings"
 
     def ready(self):
+        from coproduce import kept
         from coproduce.operations import page_cache
 
         page_cache.connect()
+        kept.connect()

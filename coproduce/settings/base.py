@@ -95,10 +95,13 @@ MIDDLEWARE = [
     # As django-axes asks, after every middleware that acts on a sign-in: turns a locked
     # sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
-    # Innermost: public pages for people not signed in, kept a few seconds in the shared cache;
+    # Public pages for people not signed in, kept a few seconds in the shared cache;
     # every other middleware still acts on a page served from it (coproduce/operations/
     # page_cache.py). It never touches a sign-in (GET of public pages only).
     "coproduce.operations.page_cache.AnonymousPageCacheMiddleware",
+    # After the page cache, so a kept page skips it: before a Wagtail page is served, the site
+    # and its header and footer from the shared cache (coproduce/home/chrome.py).
+    "coproduce.home.chrome.SiteChromeMiddleware",
 ]
 # The most seconds a public page is kept for people not signed in (any saved change ends it
 # sooner; docs/deployment.md); 0 turns it off.
@@ -119,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "coproduce.easy_read.context",
+                "coproduce.home.chrome.context",
             ],
         },
     },

@@ -127,9 +127,11 @@ def test_query_counts_do_not_grow_with_the_number_of_decisions(
 
     with CaptureQueriesContext(connection) as one:
         client.get("/decisions/")
+    budget = len(one.captured_queries)  # before the next request empties the log
     for n in range(2, 7):
         _decision_with_everything(n, consultation, topic, role_user)
-    with django_assert_max_num_queries(len(one.captured_queries)):
+    client.get("/decisions/")  # pages changed: the header's links are read again, once
+    with django_assert_max_num_queries(budget):
         response = client.get("/decisions/")
     assert "6 decisions" in response.content.decode()
 
@@ -146,6 +148,7 @@ def test_decision_page_queries_do_not_grow_with_points_responses_or_ratings(
     with CaptureQueriesContext(connection) as baseline:
         client.get(small.url)
 
+    budget = len(baseline.captured_queries)  # before the next request empties the log
     big = _decision_with_everything(2, consultation, topic, role_user)
     for n in range(10):
         answer = factories.make_response(consultation, text=f"More {n}").answers.get()
@@ -157,7 +160,8 @@ def test_decision_page_queries_do_not_grow_with_points_responses_or_ratings(
         from engagement.decisions.services import decision_rate
 
         decision_rate(decision=big, user=role_user(), score=3)
-    with django_assert_max_num_queries(len(baseline.captured_queries)):
+    client.get(big.url)  # pages changed: the header's links are read again, once
+    with django_assert_max_num_queries(budget):
         client.get(big.url)
     with CaptureQueriesContext(connection) as report_small:
         client.get(f"/decisions/{small.pk}/involvement-report/")

@@ -116,9 +116,11 @@ def test_your_home_queries_do_not_grow_with_what_a_person_did(
     client.get(HOME)
     with django_assert_max_num_queries(40) as first:
         client.get(HOME)
+    budget = len(first.captured_queries)  # before the next request empties the log
     for n in range(2, 6):
         one_more_of_everything(n)
-    with django_assert_max_num_queries(len(first.captured_queries)):
+    client.get(HOME)  # pages changed: the header's links are read again, once
+    with django_assert_max_num_queries(budget):
         client.get(HOME)
 
 
