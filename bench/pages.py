@@ -114,8 +114,13 @@ def query_counts(urls: dict, client, staff_client) -> dict[str, int]:
 
 
 async def hammer(base: str, path: str, cookie: str | None, *, concurrency, seconds, cap) -> dict:
+    import logging
+
     import httpx
 
+    # The test settings log each request of httpx's at INFO: in the load generator's own process
+    # that is work per request, taken from the server it shares the cores with.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     latencies: list[float] = []
     errors = 0
     statuses: dict[str, int] = {}  # what the failures were, to say why
