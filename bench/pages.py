@@ -12,10 +12,14 @@ whose URLs add a minimal Django view: the ceiling) on loopback, and for each pag
 p50/p95 latency. Before that it counts each page's database queries at two data sizes (the
 seed, then again after adding as much once more): the counts must not grow.
 
-The load generator is an asyncio loop over httpx (one process, `--concurrency` tasks sharing a
-connection pool): light enough to run beside the server on a small machine, which locust (its
-own web UI, gevent, a worker per core) is not; every run is bounded by `--seconds` and by
-`--max-requests`, and talks only to 127.0.0.1.
+The load generator is wrk (Debian's package `wrk`; one thread, `--concurrency` connections,
+its Lua `done` hook reporting p50/p95 and the non-2xx answers) where it is installed: written in
+C, it leaves the cores it shares with the server to the server, which matters on a 2-core
+machine where the pages answer 100-200 KB each. Without wrk (or with `--client httpx`) it is
+an asyncio loop over httpx in this process (`--concurrency` tasks sharing a connection pool),
+which costs the server a share of the cores and so understates what it serves. locust (its own
+web UI, gevent, a worker per core) is heavier still. Every run is bounded by `--seconds` (and,
+with httpx, by `--max-requests`) and talks only to 127.0.0.1.
 
 Production settings keep public pages for readers not signed in for 5 s
 (coproduce/operations/page_cache.py); `ANONYMOUS_PAGE_CACHE_SECONDS=0` in the environment
@@ -33,6 +37,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -163,6 +168,65 @@ async def hammer(base: str, path: str, cookie: str | None, *, concurrency, secon
     }
 
 
+# wrk's Lua hook: one line of JSON after the run (latencies in microseconds; `status` counts
+# answers of 400 and above, the others failed connections, reads, writes and timeouts).
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK {"requests": %d, "status_errors": %d, "socket_errors": %d, "duration_us": %d,'
+    .. ' "p50_us": %d, "p95_us": %d}\\n',
+    summary.requests, e.status, e.connect + e.read + e.write + e.timeout, summary.duration,
+    latency:percentile(50), latency:percentile(95)))
+end
+"""
+
+
+CLIENTS = {
+    "wrk": "wrk, one thread, in a process of its own",
+    "httpx": "an asyncio httpx loop in a second process",
+}
+
+
+def hammer_wrk(base: str, path: str, cookie: str | None, *, concurrency, seconds) -> dict:
+    """The same measure as `hammer`, made by wrk in a process of its own (see the docstring)."""
+    import tempfile
+
+    import httpx
+
+    headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+    for _ in range(2):  # warm, and a failing page fails here with its status
+        httpx.get(base + path, headers=headers, timeout=15, trust_env=False).raise_for_status()
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_REPORT)
+        script.flush()
+        command = ["wrk", "-t", "1", "-c", str(concurrency), "-d", f"{max(1, round(seconds))}s"]
+        command += ["--timeout", "15s", "-s", script.name]
+        for name, value in headers.items():
+            command += ["-H", f"{name}: {value}"]
+        command.append(base + path)
+        output = subprocess.run(
+            command, capture_output=True, text=True, check=True, timeout=seconds + 60
+        ).stdout
+    line = next(line for line in output.splitlines() if line.startswith("WRK "))
+    figures = json.loads(line[4:])
+    errors = figures["status_errors"] + figures["socket_errors"]
+    failures = {}
+    if figures["status_errors"]:
+        failures["HTTP 4xx/5xx"] = figures["status_errors"]
+    if figures["socket_errors"]:
+        failures["socket"] = figures["socket_errors"]
+    ok = figures["requests"] - figures["status_errors"]
+    return {
+        "requests": ok,
+        "errors": errors,
+        "failures": failures,
+        "rps": round(ok / (figures["duration_us"] / 1e6), 1),
+        "p50_ms": round(figures["p50_us"] / 1000, 1),
+        "p95_ms": round(figures["p95_us"] / 1000, 1),
+    }
+
+
 def _loads(loads) -> str:
     return ", ".join(f"{value:.2f}" for value in loads)
 
@@ -193,8 +257,8 @@ def write_markdown(report: dict) -> None:
 
 `python -m bench.pages{" --full" if report["full"] else ""}` on {report["date"]} (commit
 {report["git"]}): one daphne process, production settings, {report["concurrency"]} concurrent
-clients for {report["seconds"]} s per page on loopback (an asyncio httpx loop in a second
-process). Data: {data["responses"]:,} responses to one closed consultation, {data["profiles"]}
+clients for {report["seconds"]} s per page on loopback ({CLIENTS[report["client"]]}).
+Data: {data["responses"]:,} responses to one closed consultation, {data["profiles"]}
 profiles, {data["decisions"]} decisions, {data["groups"]} groups; query counts at that size
 and at half of it. Load average {_loads(report["load_before"])} before (the data load's own)
 and {_loads(report["load_after"])} after, on {report["machine"].get("cpus", "?")} CPUs (the
@@ -230,6 +294,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--max-requests", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--client",
+        choices=("wrk", "httpx"),
+        default="wrk" if shutil.which("wrk") else "httpx",
+        help="the load generator (wrk where installed)",
+    )
     args = parser.parse_args(argv)
     scale = (100_000, 2_000, 200, 50) if args.full else (20_000, 200, 20, 5)
     sizes = {
@@ -311,17 +381,23 @@ def main(argv: list[str] | None = None) -> int:
                     ).start()
             base = f"http://{servers.urls[0]}"
             for name, (path, signed_in) in urls.items():
+                session = cookie if signed_in else None
                 try:
-                    run = asyncio.run(
-                        hammer(
-                            base,
-                            path,
-                            cookie if signed_in else None,
-                            concurrency=args.concurrency,
-                            seconds=args.seconds,
-                            cap=args.max_requests,
+                    if args.client == "wrk":
+                        run = hammer_wrk(
+                            base, path, session, concurrency=args.concurrency, seconds=args.seconds
                         )
-                    )
+                    else:
+                        run = asyncio.run(
+                            hammer(
+                                base,
+                                path,
+                                session,
+                                concurrency=args.concurrency,
+                                seconds=args.seconds,
+                                cap=args.max_requests,
+                            )
+                        )
                 except Exception as error:  # noqa: BLE001 - reported, and the run goes on
                     run = {"requests": 0, "errors": repr(error)[:200], "rps": 0.0}
                     run |= {"p50_ms": None, "p95_ms": None}
@@ -333,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
             "date": dt.date.today().isoformat(),
             "full": args.full,
             "concurrency": args.concurrency,
+            "client": args.client,
             "seconds": args.seconds,
             "data": data,
             "queries": queries,
