@@ -25,6 +25,11 @@ Production settings keep public pages for readers not signed in for 5 s
 (coproduce/operations/page_cache.py); `ANONYMOUS_PAGE_CACHE_SECONDS=0` in the environment
 measures the pages without. The ceiling's minimal view is never kept.
 
+`--only NAME …` runs only the pages named (as in the report; the ceiling always runs) and
+`--py-spy DIR` samples the server's every thread with py-spy while each page is under load,
+writing DIR/<page>.txt (collapsed stacks) and printing where the time goes; either leaves the
+report alone, as the figures are partial or the sampling costs the server.
+
 Default scale: 20,000 responses, 200 profiles, 20 decisions, 5 groups. `--full` is the issue's:
 100,000 responses, 2,000 profiles, 200 decisions, 50 groups. Writes bench/results-pages.json
 (bench/results.json is the rooms benchmark's) and a section of docs/benchmarks.md."""
@@ -36,6 +41,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import re
 import secrets
 import shutil
 import statistics
@@ -77,6 +83,18 @@ def seed(*, responses: int, profiles: int, decisions: int, groups: int, seed_n: 
 
     results_cache.bump(consultation.pk)  # COPY goes behind the services' back
     return consultation
+
+
+PAGES = (
+    "minimal Django view (ceiling)",
+    "home",
+    "consultation",
+    "results",
+    "breakdown (commissioner)",
+    "profile directory (commissioner)",
+    "decision",
+    "decision log",
+)
 
 
 def page_urls(consultation) -> dict[str, tuple[str, bool]]:
@@ -227,6 +245,55 @@ def hammer_wrk(base: str, path: str, cookie: str | None, *, concurrency, seconds
     }
 
 
+def start_sampler(directory: Path, page: str, pid: int, seconds: float):
+    """py-spy sampling every thread of the server `pid` for the length of one page's run."""
+    directory.mkdir(parents=True, exist_ok=True)
+    output = directory / (re.sub(r"[^a-z0-9]+", "-", page.lower()).strip("-") + ".txt")
+    command = ["py-spy", "record", "--pid", str(pid), "--duration", str(max(1, round(seconds)))]
+    command += ["--rate", "250", "--format", "raw", "--nonblocking", "--output", str(output)]
+    executable = Path(sys.executable).with_name("py-spy")
+    command[0] = str(executable) if executable.exists() else "py-spy"
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return process, output
+
+
+def finish_sampler(sampler, top: int = 25) -> str:
+    """Wait for py-spy, then say where the samples were: the functions of the project's code,
+    of Django and of the server that most samples were inside (inclusive), and the share of
+    samples idle (waiting on a socket or a lock)."""
+    process, output = sampler
+    process.wait(timeout=120)
+    if not output.exists():
+        return f"py-spy wrote nothing ({output})"
+    return summarise_stacks(output.read_text(), top=top) + f"\n(stacks in {output})"
+
+
+def summarise_stacks(text: str, top: int = 25) -> str:
+    """Collapsed stacks ("frame;frame;frame count" lines) to a table of inclusive shares."""
+    inclusive: dict[str, int] = {}
+    self_time: dict[str, int] = {}
+    total = 0
+    for line in text.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        samples = int(count)
+        total += samples
+        frames = stack.split(";")
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + samples
+        self_time[frames[-1]] = self_time.get(frames[-1], 0) + samples
+    if not total:
+        return "no samples"
+    lines = [f"{total} samples; inclusive share, then self share, of the busiest frames:"]
+    for frame, samples in sorted(inclusive.items(), key=lambda item: -item[1])[:top]:
+        lines.append(f"  {samples / total:6.1%}  {frame}")
+    lines.append("self:")
+    for frame, samples in sorted(self_time.items(), key=lambda item: -item[1])[:top]:
+        lines.append(f"  {samples / total:6.1%}  {frame}")
+    return "\n".join(lines)
+
+
 def _loads(loads) -> str:
     return ", ".join(f"{value:.2f}" for value in loads)
 
@@ -300,7 +367,11 @@ def main(argv: list[str] | None = None) -> int:
         default="wrk" if shutil.which("wrk") else "httpx",
         help="the load generator (wrk where installed)",
     )
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these pages")
+    parser.add_argument("--py-spy", type=Path, metavar="DIR", help="profile each page's run")
     args = parser.parse_args(argv)
+    if args.only and set(args.only) - set(PAGES):
+        parser.error(f"no such page: {sorted(set(args.only) - set(PAGES))}; pages: {list(PAGES)}")
     scale = (100_000, 2_000, 200, 50) if args.full else (20_000, 200, 20, 5)
     sizes = {
         "responses": args.responses or scale[0],
@@ -339,6 +410,10 @@ def main(argv: list[str] | None = None) -> int:
         anonymous, staff = Client(), Client()
         staff.force_login(commissioner)
         urls = page_urls(consultation)
+        if args.only:
+            urls = {
+                name: url for name, url in urls.items() if name in args.only or name == PAGES[0]
+            }
         queries = {"small": query_counts(urls, anonymous, staff)}
         print(f"Seeding {half} more…", flush=True)
         seed(**half, seed_n=args.seed, batch=1)
@@ -382,6 +457,11 @@ def main(argv: list[str] | None = None) -> int:
             base = f"http://{servers.urls[0]}"
             for name, (path, signed_in) in urls.items():
                 session = cookie if signed_in else None
+                sampler = None
+                if args.py_spy:
+                    sampler = start_sampler(
+                        args.py_spy, name, servers.processes[0].pid, args.seconds
+                    )
                 try:
                     if args.client == "wrk":
                         run = hammer_wrk(
@@ -402,6 +482,8 @@ def main(argv: list[str] | None = None) -> int:
                     run = {"requests": 0, "errors": repr(error)[:200], "rps": 0.0}
                     run |= {"p50_ms": None, "p95_ms": None}
                 pages[name] = run
+                if sampler is not None:
+                    print(finish_sampler(sampler), flush=True)
                 print(f"{name}: {json.dumps(run)}", flush=True)
         data = {k: v // 2 * 2 for k, v in sizes.items()}
         report = {
@@ -428,6 +510,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         connection.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    if args.only or args.py_spy:
+        print("Partial or profiled run: the report is left as it was.")
+        return 0
     RESULTS_JSON.write_text(json.dumps(report, indent=2) + "\n")
     write_markdown(report)
     print(f"Wrote {RESULTS_JSON.relative_to(ROOT)} and {BENCHMARKS_MD.relative_to(ROOT)}")

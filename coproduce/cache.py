@@ -6,14 +6,22 @@ Redis is served instead by a small cache in this process's memory: a read is a m
 kept locally, and a counter (the per-IP and per-person rate limits) counts in this process
 alone — a safe, stricter-per-process fallback while Redis is down. The first failure is logged
 as a warning; Redis is then left alone for `RETRY_AFTER` seconds, so a request does not wait for
-a connection timeout on every cache call, and tried again after that."""
+a connection timeout on every cache call, and tried again after that.
+
+All of that is the process's, not the backend object's. Django makes a cache backend object
+per thread and, under an ASGI server, per request (its `caches` is an asgiref `Local`, and each
+request is a context of its own): had each object its own Redis connection pool, every request
+would open a new connection to Redis (a round trip, and redis-py reading its own version off
+the disk), and the fallback's memory and the "Redis is away" mark would last one request. So
+every object for one LOCATION and OPTIONS shares one client (its connection pools), one
+fallback memory and one mark (`_Shared`)."""
 
 import logging
 import threading
 import time
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -21,6 +29,44 @@ logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
 RETRY_AFTER = 5.0
+
+
+class _SharedClient(RedisCacheClient):
+    """Django's Redis client, safe to share between threads: its connection pools are made
+    under a lock (redis-py's pools and clients are thread-safe themselves)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pools_lock = threading.Lock()
+
+    def _get_connection_pool(self, write):
+        index = self._get_connection_pool_index(write)
+        if index in self._pools:
+            return self._pools[index]
+        with self._pools_lock:
+            return super()._get_connection_pool(write)
+
+
+class _Shared:
+    """What every backend object for one LOCATION and OPTIONS shares in this process."""
+
+    def __init__(self, name: str, servers, options: dict):
+        self.client = _SharedClient(servers, **options)
+        self.local = LocMemCache(name, {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+        self.down_until = 0.0
+        self.lock = threading.Lock()
+
+
+_shared: dict[str, _Shared] = {}
+_shared_lock = threading.Lock()
+
+
+def _shared_for(servers, options: dict) -> _Shared:
+    key = repr((list(servers), sorted(options.items(), key=lambda item: item[0])))
+    with _shared_lock:
+        if key not in _shared:
+            _shared[key] = _Shared(f"fail-open-{len(_shared)}", servers, options)
+        return _shared[key]
 
 
 def _fail_open(method_name: str):
@@ -43,17 +89,21 @@ class FailOpenRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._local = LocMemCache(f"fail-open-{id(self)}", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
-        self._down_until = 0.0
-        self._lock = threading.Lock()
+        self._shared = _shared_for(self._servers, self._options)
+        self._local = self._shared.local
+
+    @property
+    def _cache(self):  # RedisCache makes a client per object; this one is the process's
+        return self._shared.client
 
     def _redis_down(self) -> bool:
-        return time.monotonic() < self._down_until
+        return time.monotonic() < self._shared.down_until
 
     def _mark_down(self, error: Exception) -> None:
-        with self._lock:
-            first = self._down_until == 0.0 or time.monotonic() >= self._down_until + 60
-            self._down_until = time.monotonic() + RETRY_AFTER
+        shared = self._shared
+        with shared.lock:
+            first = shared.down_until == 0.0 or time.monotonic() >= shared.down_until + 60
+            shared.down_until = time.monotonic() + RETRY_AFTER
         log = logger.warning if first else logger.info
         log("Cache unreachable, serving from this process's memory: %s", error)
 

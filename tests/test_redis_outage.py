@@ -3,6 +3,7 @@ The test starts and stops a Redis of its own; the shared one is never touched.""
 
 import shutil
 import time
+import urllib.request
 
 import pytest
 import redis
@@ -11,6 +12,7 @@ from django.test import Client
 
 from coproduce import cache as fail_open
 from tests import factories
+from tests.deliberation.servers import daphne_servers
 from tests.own_redis import OwnRedis
 
 pytestmark = [
@@ -81,3 +83,37 @@ def test_every_kind_of_page_answers_while_redis_is_down(own_redis):
         response = client.get(path, follow=True)
         assert response.status_code == 200, path
         assert time.monotonic() - started < 5, f"{path} waited on the dead cache"
+
+
+def test_what_one_request_learns_every_request_of_the_process_shares(own_redis):
+    """Django makes the cache backend afresh for each request under an ASGI server (each is a
+    context of its own). The fallback memory and the mark that Redis is away belong to the
+    process: a value kept while Redis is down, and a rate limit's count, carry from one
+    request to the next."""
+    one, other = caches.create_connection("default"), caches.create_connection("default")
+    assert one is not other
+    own_redis.stop()
+    one.set("kept", "in this process")
+    assert other.get("kept") == "in this process"
+    assert one.add("count", 0) and one.incr("count") == 1
+    assert other.incr("count") == 2
+
+
+def test_a_server_process_keeps_its_redis_connections_from_request_to_request(own_redis):
+    """Every request used to open a connection to Redis of its own (and redis-py read its
+    version off the disk for each). A server process now keeps a few open for all of them."""
+    server = redis.Redis(port=own_redis.port)
+
+    def fetch(url: str) -> None:
+        with urllib.request.urlopen(url, timeout=20) as response:  # noqa: S310 - loopback
+            assert response.status == 200
+            response.read()
+
+    with daphne_servers(1, redis_url=f"redis://127.0.0.1:{own_redis.port}/0") as urls:
+        for _ in range(3):  # warm: the pools are made on first use
+            fetch(urls[0] + "/")
+        before = server.info("stats")["total_connections_received"]
+        for _ in range(30):
+            fetch(urls[0] + "/")
+        opened = server.info("stats")["total_connections_received"] - before
+    assert opened <= 2, f"{opened} connections to Redis for 30 pages"
