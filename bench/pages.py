@@ -49,7 +49,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -112,19 +111,17 @@ def page_urls(consultation) -> dict[str, tuple[str, bool]]:
 
     decision = DecisionPage.objects.live().order_by("pk").first()
     pk = consultation.pk
-    return {
-        "minimal Django view (ceiling)": ("/bench/minimal/", False),
-        "home": ("/", False),
-        "consultation": (consultation.url, False),
-        "results": (reverse("engagement:consultation_results", args=[pk]), False),
-        "breakdown (commissioner)": (
-            reverse("engagement:consultation_breakdown", args=[pk]) + "?by=age_band",
-            True,
-        ),
-        "profile directory (commissioner)": (reverse("engagement:directory"), True),
-        "decision": (decision.url, False),
-        "decision log": (decision.get_parent().url, False),
-    }
+    paths = [
+        ("/bench/minimal/", False),
+        ("/", False),
+        (consultation.url, False),
+        (reverse("engagement:consultation_results", args=[pk]), False),
+        (reverse("engagement:consultation_breakdown", args=[pk]) + "?by=age_band", True),
+        (reverse("engagement:directory"), True),
+        (decision.url, False),
+        (decision.get_parent().url, False),
+    ]
+    return dict(zip(PAGES, paths, strict=True))
 
 
 def query_counts(urls: dict, client, staff_client) -> dict[str, int]:
@@ -287,7 +284,7 @@ def balanced(urls: list[str]):
     if len(urls) == 1:
         yield f"http://{urls[0]}"
         return
-    from bench.rooms import free_port
+    from bench.rooms import free_port, listening
 
     with tempfile.TemporaryDirectory(prefix="bench-nginx-") as directory:
         port = free_port()
@@ -298,16 +295,10 @@ def balanced(urls: list[str]):
             ["nginx", "-c", str(conf), "-p", directory], stderr=subprocess.DEVNULL
         )
         try:
-            deadline = time.monotonic() + 10
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), 0.5).close()
-                    break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        error = (Path(directory) / "error.log").read_text()[-2000:]
-                        raise RuntimeError(f"nginx did not start: {error}") from None
-                    time.sleep(0.1)
+            if not listening(port, process, seconds=10):
+                error_log = Path(directory) / "error.log"
+                error = error_log.read_text()[-2000:] if error_log.exists() else ""
+                raise RuntimeError(f"nginx did not start: {error}")
             yield f"http://127.0.0.1:{port}"
         finally:
             process.terminate()
@@ -321,7 +312,7 @@ def _servers(processes: int) -> str:
 
 
 def start_sampler(directory: Path, page: str, pid: int, seconds: float):
-    """py-spy sampling every thread of the server `pid` for the length of one page's run."""
+    """py-spy sampling the server `pid` for the length of one page's run."""
     directory.mkdir(parents=True, exist_ok=True)
     output = directory / (re.sub(r"[^a-z0-9]+", "-", page.lower()).strip("-") + ".txt")
     command = ["py-spy", "record", "--pid", str(pid), "--duration", str(max(1, round(seconds)))]
@@ -335,9 +326,7 @@ def start_sampler(directory: Path, page: str, pid: int, seconds: float):
 
 
 def finish_sampler(sampler, top: int = 25) -> str:
-    """Wait for py-spy, then say where the samples were: the functions of the project's code,
-    of Django and of the server that most samples were inside (inclusive), and the share of
-    samples idle (waiting on a socket or a lock)."""
+    """Wait for py-spy, then say where its samples were (`summarise_stacks`)."""
     process, output = sampler
     process.wait(timeout=120)
     if not output.exists():

@@ -65,6 +65,19 @@ def percentile(values: list[float], p: float) -> float | None:
     return ordered[index]
 
 
+def listening(port: int, process: subprocess.Popen, *, seconds: float) -> bool:
+    """Whether `process` listens on loopback `port` within `seconds` (False as soon as it
+    exits)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -200,14 +213,11 @@ class Servers:
         self.stop()
 
     def _wait(self, port: int, process: subprocess.Popen) -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                self.log.seek(0)
-                raise RuntimeError(f"{self.server} exited: {self.log.read().decode()[-2000:]}")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
-                return
-            time.sleep(0.1)
+        if listening(port, process, seconds=30):
+            return
+        if process.poll() is not None:
+            self.log.seek(0)
+            raise RuntimeError(f"{self.server} exited: {self.log.read().decode()[-2000:]}")
         raise RuntimeError(f"{self.server} did not start on port {port}")
 
     def stop(self) -> None:

@@ -7,9 +7,8 @@ import shutil
 import threading
 import urllib.request
 
-import pytest
-
 from bench.pages import balanced, summarise_stacks
+from tests.conftest import require
 
 
 def _server(name: str) -> http.server.ThreadingHTTPServer:
@@ -31,8 +30,8 @@ def _server(name: str) -> http.server.ThreadingHTTPServer:
     return server
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="needs nginx (Debian's package)")
 def test_nginx_in_front_sends_requests_to_every_server():
+    require(shutil.which("nginx") is not None, "needs nginx (Debian's package)")
     backends = [_server("one"), _server("two")]
     try:
         urls = [f"127.0.0.1:{server.server_address[1]}" for server in backends]
