@@ -6,7 +6,9 @@ ceiling").
 Makes a throwaway database next to the one DATABASE_URL names (`test_<name>`, migrated, dropped
 at the end), seeds a closed consultation with responses (bench/consultation_results.py's COPY
 loader), expert profiles, published decisions and co-production groups, then starts one daphne
-process (as deploy/coproduce-web@.service runs it) with production settings (bench/settings.py,
+process (as deploy/coproduce-web@.service runs it; `--server gunicorn`: one gunicorn process
+with one worker and deploy/gunicorn.conf.py's threads, as deploy/coproduce-pages.service runs
+the pages in production) with production settings (bench/settings.py,
 whose URLs add a minimal Django view: the ceiling) on loopback, and for each page runs
 `--concurrency` clients (default 16) for `--seconds` each, reporting requests per second and
 p50/p95 latency. Before that it counts each page's database queries at two data sizes (the
@@ -25,7 +27,7 @@ Production settings keep public pages for readers not signed in for 5 s
 (coproduce/operations/page_cache.py); `ANONYMOUS_PAGE_CACHE_SECONDS=0` in the environment
 measures the pages without. The ceiling's minimal view is never kept.
 
-`--processes N` (N > 1) starts N daphne processes behind nginx (Debian's package), as
+`--processes N` (N > 1) starts N server processes behind nginx (Debian's package), as
 deploy/nginx.conf balances them (an upstream with keepalive connections; plain HTTP here, the
 TLS of production left out on loopback): the ceiling is then measured through nginx too.
 
@@ -204,6 +206,9 @@ end
 """
 
 
+# The servers `--server` picks (bench/rooms.py has their command lines).
+SERVER_NAMES = {"daphne": "daphne (ASGI)", "gunicorn": "gunicorn (WSGI, gthread)"}
+
 CLIENTS = {
     "wrk": "wrk, one thread, in a process of its own",
     "httpx": "an asyncio httpx loop in a second process",
@@ -305,10 +310,11 @@ def balanced(urls: list[str]):
             process.wait(timeout=10)
 
 
-def _servers(processes: int) -> str:
+def _servers(processes: int, server: str = "daphne") -> str:
+    name = SERVER_NAMES[server]
     if processes == 1:
-        return "one daphne process"
-    return f"{processes} daphne processes behind nginx"
+        return f"one {name} process"
+    return f"{processes} {name} processes behind nginx"
 
 
 def start_sampler(directory: Path, page: str, pid: int, seconds: float):
@@ -374,6 +380,7 @@ def _busy(report: dict) -> str:
 
 def write_markdown(report: dict) -> None:
     ceiling = report["pages"]["minimal Django view (ceiling)"]["rps"] or 1.0
+    servers = _servers(report.get("processes", 1), report.get("server", "daphne"))
     rows = []
     for name, run in report["pages"].items():
         small, large = (
@@ -389,7 +396,7 @@ def write_markdown(report: dict) -> None:
 ## Pages against the ceiling
 
 `python -m bench.pages{" --full" if report["full"] else ""}` on {report["date"]} (commit
-{report["git"]}): {_servers(report.get("processes", 1))}, production settings,
+{report["git"]}): {servers}, production settings,
 {report["concurrency"]} concurrent clients for {report["seconds"]} s per page on loopback
 ({CLIENTS[report["client"]]}).
 Data: {data["responses"]:,} responses to one closed consultation, {data["profiles"]}
@@ -438,6 +445,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--processes", type=int, default=1, help="daphne processes (behind nginx when > 1)"
+    )
+    parser.add_argument(
+        "--server",
+        choices=tuple(SERVER_NAMES),
+        default="daphne",
+        help="the server of the pages: daphne (ASGI) or gunicorn (WSGI, threads)",
     )
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these pages")
     parser.add_argument("--py-spy", type=Path, metavar="DIR", help="profile each page's run")
@@ -524,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
         connection.close()  # nothing of this process's may hold a lock the server waits on
         pages = {}
         with (
-            Servers(env, count=args.processes) as servers,
+            Servers(env, count=args.processes, server=args.server) as servers,
             balanced(servers.urls) as base,
         ):
             # Where Servers keeps the server's stderr in a pipe, drain it, or a page that logs
@@ -581,6 +594,7 @@ def main(argv: list[str] | None = None) -> int:
             "concurrency": args.concurrency,
             "client": args.client,
             "processes": args.processes,
+            "server": args.server,
             "seconds": args.seconds,
             "data": data,
             "queries": queries,

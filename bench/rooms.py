@@ -169,10 +169,31 @@ SERVER_COMMANDS = {
 }
 
 
-def server_command(server: str, port: int, app: str = "bench.asgi:application") -> list[str]:
-    """The command line that serves `app` on 127.0.0.1:`port` with `server`."""
+# Pages only (no WebSockets), over WSGI: production's server for pages, next to daphne for the
+# rooms (deploy/gunicorn.conf.py, whose settings these take; one worker per process here, as
+# `Servers` starts one process per port).
+WSGI_SERVER_COMMANDS = {
+    "gunicorn": [
+        "-m",
+        "gunicorn",
+        "--config",
+        str(ROOT / "deploy" / "gunicorn.conf.py"),
+        "--bind",
+        "127.0.0.1:{port}",
+        "--workers",
+        "1",
+    ],
+}
+
+
+def server_command(server: str, port: int, app: str | None = None) -> list[str]:
+    """The command line that serves `app` on 127.0.0.1:`port` with `server`: by default the
+    benchmark's application, bench.asgi's (bench.wsgi's, the pages alone, for a WSGI server)."""
+    if server in WSGI_SERVER_COMMANDS:
+        args = [part.replace("{port}", str(port)) for part in WSGI_SERVER_COMMANDS[server]]
+        return [sys.executable, *args, app or "bench.wsgi:application"]
     args = [part.replace("{port}", str(port)) for part in SERVER_COMMANDS[server]]
-    return [sys.executable, *args, app]
+    return [sys.executable, *args, app or "bench.asgi:application"]
 
 
 class Servers:

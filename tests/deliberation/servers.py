@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from bench.rooms import SERVER_COMMANDS, server_command
+from bench.rooms import SERVER_COMMANDS, WSGI_SERVER_COMMANDS, server_command
 from tests.conftest import require
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -101,8 +101,14 @@ def daphne_servers(
 ):
     """Start `count` processes of `server` (by default room_test_server(): daphne unless
     `ROOM_TEST_SERVER` says uvicorn or granian, run as bench/rooms.py runs them for the server
-    comparison of docs/benchmarks.md); yield their base URLs (http://127.0.0.1:port)."""
+    comparison of docs/benchmarks.md); yield their base URLs (http://127.0.0.1:port).
+    `server="gunicorn"` serves the pages as production does (coproduce/wsgi.py, no WebSockets)."""
     server = server or room_test_server()
+    app = (
+        "coproduce.wsgi:application"
+        if server in WSGI_SERVER_COMMANDS
+        else "coproduce.asgi:application"
+    )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coproduce.settings.test", **(extra_env or {})}
     env["DATABASE_URL"] = test_database_url()
     # As in production (settings/production.py): a pool of open PostgreSQL connections.
@@ -120,7 +126,7 @@ def daphne_servers(
             log = Path(logs.name) / f"{server}-{index}.log"
             with log.open("wb") as output:
                 process = subprocess.Popen(
-                    server_command(server, port, "coproduce.asgi:application"),
+                    server_command(server, port, app),
                     cwd=BASE_DIR,
                     env=env,
                     stdout=output,

@@ -1,0 +1,53 @@
+"""gunicorn's settings for Coproduce's pages (deploy/coproduce-pages.service; CI's production
+stage and `python -m bench.pages --server gunicorn` use this file too).
+
+Why a WSGI server for the pages: under an ASGI server Django runs each page's synchronous code
+in a thread made for that request and crosses between it and the event loop several times; the
+same page under gunicorn's threads costs a fraction of the CPU (docs/benchmarks.md). daphne
+stays for the live rooms' WebSockets (nginx sends /ws/ there) and is nginx's backup for pages.
+
+Environment: WEB_CONCURRENCY worker processes (default 2: one per core is the rule, each is one
+interpreter and so one core), WEB_THREADS threads each (default 8: a page waits on PostgreSQL and
+Redis, and another thread runs meanwhile; keep DATABASE_POOL_MAX_SIZE at least this),
+PAGES_BIND (default 127.0.0.1:8000). Reload without dropping a request: `systemctl reload
+coproduce-pages` (SIGHUP: new workers with the new code start, the old ones finish what they
+are serving)."""
+
+import os
+
+wsgi_app = "coproduce.wsgi:application"
+bind = [os.environ.get("PAGES_BIND", "127.0.0.1:8000")]
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "8"))
+# Longer than nginx keeps an idle upstream connection, so nginx closes first, never gunicorn
+# under a request nginx is sending.
+keepalive = 75
+# nginx gives up on a page after 60 s (proxy_read_timeout); a worker stuck longer is replaced.
+timeout = 70
+graceful_timeout = 30
+# nginx is on this host; its X-Forwarded-Proto says whether the visitor used HTTPS.
+forwarded_allow_ips = "127.0.0.1,::1"
+# nginx writes the access log (with the request id, without query strings).
+accesslog = None
+# gunicorn's own lines (a worker booted, timed out or exited) as one JSON object each, as
+# Django's are in production.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "coproduce.operations.log_format.JsonFormatter"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+    },
+    # gunicorn's own defaults name a root handler this replaces; Django configures the root
+    # logger again in each worker (LOGGING).
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+}
