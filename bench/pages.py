@@ -322,8 +322,9 @@ def start_sampler(directory: Path, page: str, pid: int, seconds: float):
     directory.mkdir(parents=True, exist_ok=True)
     output = directory / (re.sub(r"[^a-z0-9]+", "-", page.lower()).strip("-") + ".txt")
     command = ["py-spy", "record", "--pid", str(pid), "--duration", str(max(1, round(seconds)))]
-    # --gil: only the thread holding the interpreter, i.e. where the process's one core goes.
-    command += ["--rate", "250", "--format", "raw", "--nonblocking", "--gil"]
+    # --gil: only the thread holding the interpreter, i.e. where the process's one core goes;
+    # --subprocesses: gunicorn serves from a worker its first process starts.
+    command += ["--rate", "250", "--format", "raw", "--nonblocking", "--gil", "--subprocesses"]
     command += ["--output", str(output)]
     executable = Path(sys.executable).with_name("py-spy")
     command[0] = str(executable) if executable.exists() else "py-spy"

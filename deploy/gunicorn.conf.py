@@ -15,6 +15,8 @@ are serving)."""
 
 import os
 
+from gunicorn.glogging import Logger
+
 wsgi_app = "coproduce.wsgi:application"
 bind = [os.environ.get("PAGES_BIND", "127.0.0.1:8000")]
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -28,26 +30,24 @@ timeout = 70
 graceful_timeout = 30
 # nginx is on this host; its X-Forwarded-Proto says whether the visitor used HTTPS.
 forwarded_allow_ips = "127.0.0.1,::1"
-# nginx writes the access log (with the request id, without query strings).
-accesslog = None
+
+
 # gunicorn's own lines (a worker booted, timed out or exited) as one JSON object each, as
-# Django's are in production.
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "coproduce.operations.log_format.JsonFormatter"}},
-    "handlers": {
-        "stderr": {
-            "class": "logging.StreamHandler",
-            "formatter": "json",
-            "stream": "ext://sys.stderr",
-        }
-    },
-    "loggers": {
-        "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-        "gunicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
-    },
-    # gunicorn's own defaults name a root handler this replaces; Django configures the root
-    # logger again in each worker (LOGGING).
-    "root": {"handlers": ["stderr"], "level": "WARNING"},
-}
+# Django's are in production; no access log (nginx writes it, with the request id and without
+# query strings), and none of the per-request work of building one.
+class JsonLogger(Logger):
+    access_log_enabled = False
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        from coproduce.operations.log_format import JsonFormatter
+
+        for handler in self.error_log.handlers:
+            handler.setFormatter(JsonFormatter())
+
+    def access(self, resp, req, environ, request_time):
+        return
+
+
+logger_class = JsonLogger
+accesslog = None
