@@ -46,6 +46,27 @@ def test_the_next_reader_gets_the_page_without_the_database(
     assert again["X-Frame-Options"] == "DENY"
 
 
+def test_a_kept_page_is_served_without_resolving_its_address(consultation, monkeypatch):
+    # Resolving a Wagtail page's address tries every other URL pattern first: the largest cost
+    # of a kept page before it was looked up ahead of resolution (docs/benchmarks.md).
+    from django.urls.resolvers import URLResolver
+
+    resolved = []
+    original = URLResolver.resolve
+
+    def counting(self, path):
+        resolved.append(path)
+        return original(self, path)
+
+    monkeypatch.setattr(URLResolver, "resolve", counting)
+    Client().get(consultation.url)  # made and kept
+    assert resolved
+    resolved.clear()
+    again = Client().get(consultation.url)
+    assert again.status_code == 200 and "Short breaks for carers" in again.text
+    assert resolved == []
+
+
 def test_each_reader_gets_a_csrf_token_of_their_own_that_works(consultation):
     Client().get(consultation.url)  # kept
     reader = Client(enforce_csrf_checks=True)

@@ -81,13 +81,27 @@ class AnonymousPageCacheMiddleware:
     """Serves and keeps whole public pages for readers who are not signed in (the module's
     notes). Innermost in MIDDLEWARE, so that every other middleware (security headers, the
     content security policy, the CSRF cookie) still acts on a page served from the cache.
-    A kept page is served from `process_view`, once Django has resolved the address (so it is
-    resolved once), and a page made for such a reader is kept on its way out."""
+
+    A kept page is looked up before Django resolves the address: resolving a Wagtail page's
+    address tries every other URL pattern first, which was the largest single cost of serving
+    a kept page (docs/benchmarks.md). Only pages of the public views are ever kept, so a page
+    found under an address came from such a view; an address that is not one costs a lookup
+    that finds nothing. A page made by a public view for such a reader is kept on its way out,
+    under the key and generation looked up on its way in."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if _seconds() and request.method == "GET" and not _own_cookies(request):
+            key = _key(request)
+            # One round trip for both: the generation now, and the page kept for this key.
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY, 0)
+            kept = found.get(key)
+            if kept is not None and kept["generation"] == generation:
+                return self._served(request, kept)
+            request._anonymous_page_lookup = (key, generation)
         response = self.get_response(request)
         keep = getattr(request, "_anonymous_page_cache", None)
         if keep is not None and self._may_keep(request, response):
@@ -96,19 +110,10 @@ class AnonymousPageCacheMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        lookup = getattr(request, "_anonymous_page_lookup", None)
         match = request.resolver_match
-        if match is None or match.view_name not in PUBLIC_VIEWS:
-            return None
-        if not _seconds() or request.method != "GET" or _own_cookies(request):
-            return None
-        key = _key(request)
-        # One round trip for both: the generation now, and the page kept for this key.
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY, 0)
-        kept = found.get(key)
-        if kept is not None and kept["generation"] == generation:
-            return self._served(request, kept)
-        request._anonymous_page_cache = (key, generation)
+        if lookup is not None and match is not None and match.view_name in PUBLIC_VIEWS:
+            request._anonymous_page_cache = lookup
         return None
 
     @staticmethod
