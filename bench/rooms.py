@@ -186,14 +186,16 @@ WSGI_SERVER_COMMANDS = {
 }
 
 
-def server_command(server: str, port: int, app: str | None = None) -> list[str]:
-    """The command line that serves `app` on 127.0.0.1:`port` with `server`: by default the
-    benchmark's application, bench.asgi's (bench.wsgi's, the pages alone, for a WSGI server)."""
+def server_command(server: str, port: int, package: str = "bench") -> list[str]:
+    """The command line that serves `package`'s application on 127.0.0.1:`port` with
+    `server`: its `asgi` module under an ASGI server, its `wsgi` one (the pages alone) under a
+    WSGI server. By default the benchmark's (bench.asgi, bench.wsgi); "coproduce" for the
+    site's own, as production serves it."""
     if server in WSGI_SERVER_COMMANDS:
         args = [part.replace("{port}", str(port)) for part in WSGI_SERVER_COMMANDS[server]]
-        return [sys.executable, *args, app or "bench.wsgi:application"]
+        return [sys.executable, *args, f"{package}.wsgi:application"]
     args = [part.replace("{port}", str(port)) for part in SERVER_COMMANDS[server]]
-    return [sys.executable, *args, app or "bench.asgi:application"]
+    return [sys.executable, *args, f"{package}.asgi:application"]
 
 
 class Servers:

@@ -51,3 +51,17 @@ class JsonLogger(Logger):
 
 logger_class = JsonLogger
 accesslog = None
+
+
+def on_starting(server):
+    """Say so when a worker's threads outnumber its PostgreSQL connections: the extra threads
+    would wait for one (up to DATABASE_POOL_TIMEOUT) under load. Production's pool is 10
+    (settings/production.py) unless DATABASE_POOL_MAX_SIZE says otherwise."""
+    pool = int(os.environ.get("DATABASE_POOL_MAX_SIZE", "10") or 0)
+    if 0 < pool < threads:
+        server.log.warning(
+            "DATABASE_POOL_MAX_SIZE=%s is less than WEB_THREADS=%s: set the pool to at least "
+            "the threads (docs/deployment.md)",
+            pool,
+            threads,
+        )

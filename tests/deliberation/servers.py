@@ -104,15 +104,12 @@ def daphne_servers(
     comparison of docs/benchmarks.md); yield their base URLs (http://127.0.0.1:port).
     `server="gunicorn"` serves the pages as production does (coproduce/wsgi.py, no WebSockets)."""
     server = server or room_test_server()
-    app = (
-        "coproduce.wsgi:application"
-        if server in WSGI_SERVER_COMMANDS
-        else "coproduce.asgi:application"
-    )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coproduce.settings.test", **(extra_env or {})}
     env["DATABASE_URL"] = test_database_url()
-    # As in production (settings/production.py): a pool of open PostgreSQL connections.
-    env.setdefault("DATABASE_POOL_MAX_SIZE", "4")
+    # As in production (settings/production.py): a pool of open PostgreSQL connections, for
+    # gunicorn one per thread (docs/deployment.md), so no thread waits for a connection.
+    threads = env.setdefault("WEB_THREADS", "8")
+    env.setdefault("DATABASE_POOL_MAX_SIZE", threads if server in WSGI_SERVER_COMMANDS else "4")
     env.pop("REDIS_URL", None)
     if redis_url:
         env.update(REDIS_URL=redis_url, CHANNEL_LAYER_PREFIX=prefix, CACHE_KEY_PREFIX=prefix)
@@ -126,7 +123,7 @@ def daphne_servers(
             log = Path(logs.name) / f"{server}-{index}.log"
             with log.open("wb") as output:
                 process = subprocess.Popen(
-                    server_command(server, port, app),
+                    server_command(server, port, "coproduce"),
                     cwd=BASE_DIR,
                     env=env,
                     stdout=output,
