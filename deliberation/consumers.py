@@ -226,7 +226,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 message.client_id,
             ).as_message()
         handler = room_message(message)
-        if not self.user.has_perm(handler.rule, self.session):
+        if not handler.rule_asked_by_act and not self.user.has_perm(handler.rule, self.session):
             return ProtocolError(FORBIDDEN, REFUSALS[handler.rule], message.client_id).as_message()
         try:
             recorded = handler.act(message, self.session, self.user)

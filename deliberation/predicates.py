@@ -22,6 +22,21 @@ _ROLES_TABLES = [
 ]
 _ROLE_SQL = "EXISTS(SELECT 1 FROM {} WHERE coproductiongroup_id = %s AND user_id = %s)"
 _ROLES_SQL = "SELECT " + ", ".join(_ROLE_SQL.format(table) for table in _ROLES_TABLES)
+_ROLE_CONDITION = (
+    "EXISTS(SELECT 1 FROM {table} WHERE coproductiongroup_id = {group} AND user_id = {user})"
+)
+
+
+def takes_part_sql(group: str, user: str) -> str:
+    """`takes_part` (below) as an SQL condition on the group `group` and the user `user` (SQL
+    expressions or placeholders), for a statement that must hold the rule at the moment it
+    writes: the room's contribution (`services.contribution_create`) checks it in the same
+    statement that appends, instead of a query before it. Same tables, same meaning: a
+    facilitator or a member of the group (`tests/deliberation/test_append_cost.py` compares
+    the two for every kind of person)."""
+    # `group` and `user` come from the code (a column, a placeholder), never from a request.
+    conditions = (_ROLE_CONDITION.format(table=t, group=group, user=user) for t in _ROLES_TABLES)
+    return "(" + " OR ".join(conditions) + ")"
 
 
 def _group_of(obj):

@@ -24,7 +24,7 @@ from .protocol import (
 TAKE_PART = "deliberation.take_part"
 FACILITATE = "deliberation.facilitate"
 REFUSALS = {
-    TAKE_PART: "Observers can read but not take part.",
+    TAKE_PART: services.NOT_TAKING_PART,
     FACILITATE: "Only the facilitator can do that.",
 }
 
@@ -36,6 +36,9 @@ class RoomMessage:
     rule: str
     # Acts on a checked message: (message, session, sender) -> the recorded event, or None.
     act: Callable
+    # The service asks the rule itself, in the statement that records (so the room does not
+    # ask it first): refused with RoomActionError(FORBIDDEN) as the room would refuse.
+    rule_asked_by_act: bool = False
 
 
 ROOM_MESSAGES: dict[str, RoomMessage] = {
@@ -45,6 +48,7 @@ ROOM_MESSAGES: dict[str, RoomMessage] = {
         lambda m, session, user: services.contribution_create(
             session=session, author=user, text=m.fields["text"], client_id=m.client_id
         ),
+        rule_asked_by_act=True,
     ),
     "contribution.remove": RoomMessage(
         MessageSchema(contribution_remove_fields),

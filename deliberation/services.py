@@ -49,6 +49,7 @@ from .models import (
     SessionParticipant,
     contact_in_format,
 )
+from .predicates import takes_part_sql
 from .protocol import BAD_REQUEST, FORBIDDEN, MUTED, RATE_LIMIT_MESSAGES, RATE_LIMIT_WINDOW_SECONDS
 from .serializers import event_message
 
@@ -363,18 +364,28 @@ def session_end(*, session: Session, facilitator, client_id: str | None = None) 
 # --- Contributions -----------------------------------------------------------------------------
 
 
+# The room's refusal when someone who may only watch tries to speak (room_messages.REFUSALS).
+NOT_TAKING_PART = "Observers can read but not take part."
+
+
 def contribution_create(*, session: Session, author, text: str, client_id: str) -> Recorded:
     """Add what someone said to the room, as typed (made safe on output).
 
     The room's most frequent message, so on PostgreSQL it is one statement
-    (`_contribution_in_one_statement`); whenever that records nothing (the session is not live,
-    the person is muted) the general path below gives the reason."""
+    (`_contribution_in_one_statement`) that also holds the room's rule (`deliberation.take_part`:
+    a facilitator or a member of the group); whenever that records nothing (not someone who
+    takes part, the session not live, the person muted) the general path below gives the
+    reason."""
     if connection.vendor == "postgresql":
         recorded = _contribution_in_one_statement(
             session_id=session.pk, author=author, text=text, client_id=client_id or ""
         )
         if recorded is not None:
             return recorded
+    # Asked of the person now, whatever the caller asked before (a superuser passes here
+    # and not in the statement, which knows only the group's roles).
+    if not author.has_perm("deliberation.take_part", session):
+        raise RoomActionError(FORBIDDEN, NOT_TAKING_PART)
 
     def action(locked: Session):
         _require_live(locked)
@@ -388,15 +399,17 @@ def contribution_create(*, session: Session, author, text: str, client_id: str) 
     return _record(session_id=session.pk, actor=author, client_id=client_id, action=action)
 
 
-# What `_record` does for a contribution, as one statement: the UPDATE takes the session row's
-# lock and the next seq only if the session is live and the person not muted (the same rule and
-# the same moment as the general path's), and the INSERT appends the event with that seq; in
-# autocommit it is its own transaction. One round trip to PostgreSQL instead of five (BEGIN,
-# SELECT ... FOR UPDATE, UPDATE, INSERT, COMMIT): docs/benchmarks.md, "Room messages".
+# What the rule check and `_record` do for a contribution, as one statement: the UPDATE takes
+# the session row's lock and the next seq only if the person takes part in the group (the room's
+# `deliberation.take_part`, predicates.takes_part_sql), the session is live and the person not
+# muted (the same rules and the same moment as the general path's), and the INSERT appends the
+# event with that seq; in autocommit it is its own transaction. One round trip to PostgreSQL
+# instead of six (the roles, BEGIN, SELECT ... FOR UPDATE, UPDATE, INSERT, COMMIT):
+# docs/benchmarks.md, "One room message".
 _CONTRIBUTION_SQL = """
 WITH locked AS (
     UPDATE {session} AS s SET last_seq = s.last_seq + 1
-    WHERE s.id = %(session)s AND s.status = %(live)s AND NOT EXISTS (
+    WHERE s.id = %(session)s AND s.status = %(live)s AND {takes_part} AND NOT EXISTS (
         SELECT 1 FROM {participant} AS p
         WHERE p.session_id = s.id AND p.user_id = %(actor)s AND p.muted
     )
@@ -414,11 +427,13 @@ RETURNING id, seq, payload
 def _contribution_in_one_statement(
     *, session_id: int, author, text: str, client_id: str
 ) -> Recorded | None:
-    """The contribution's event, or None when nothing was recorded (not live, muted)."""
+    """The contribution's event, or None when nothing was recorded (not someone who takes part,
+    not live, muted)."""
     sql = _CONTRIBUTION_SQL.format(
         session=Session._meta.db_table,
         participant=SessionParticipant._meta.db_table,
         event=RoomEvent._meta.db_table,
+        takes_part=takes_part_sql("s.group_id", "%(actor)s"),
     )
     now = timezone.now()
     params = {

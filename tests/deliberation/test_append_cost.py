@@ -136,3 +136,93 @@ def test_a_join_costs_three_queries_once_the_rooms_state_is_kept(room):
     again, _ = _joining(room.other_member, room.session)
     join(again, room.session.pk, None)
     assert SessionParticipant.objects.filter(session=room.session).count() == 2
+
+
+def _answering(user, session):
+    """The room's handling of one message in the database thread (the consumer's `_answer`:
+    rate limit, parse, rule, act), without the network."""
+    from deliberation.consumers import RoomConsumer
+
+    consumer = RoomConsumer()
+    consumer.user, consumer.session, consumer.joined = user, session, True
+    consumer.channel_name = f"test.{user.pk}"
+    consumer.scope = {"type": "websocket", "user": user}
+    return lambda text: consumer._answer(text)
+
+
+def _contribution(text: str, client_id: str) -> str:
+    import json
+
+    return json.dumps({"type": "contribution.create", "client_id": client_id, "text": text})
+
+
+@pytest.mark.usefixtures("postgres")
+def test_a_room_message_asks_the_rule_in_the_statement_that_records_it(room):
+    """On PostgreSQL a contribution's whole database work, the room's rule included, is one
+    statement: the rule is not asked first in a query of its own (issue 17)."""
+    answer = _answering(room.member, room.session)
+    answer(_contribution("First", "q-0"))
+    with CaptureQueriesContext(connection) as captured:
+        reply = answer(_contribution("Evening cover matters", "q-1"))
+    assert reply["type"] == "ack" and reply["seq"] == 2, reply
+    assert len(_statements(captured)) == 1, _statements(captured)
+
+
+def _person(room, kind: str):
+    from tests.factories import UserFactory
+
+    group = room.session.group
+    if kind == "facilitator":
+        return room.facilitator
+    if kind == "member":
+        return room.member
+    if kind == "facilitator and member":
+        group.members.add(room.facilitator)
+        return room.facilitator
+    if kind == "observer":
+        Session.objects.filter(pk=room.session.pk).update(allow_observers=True)
+        room.session.refresh_from_db()
+        return room.outsider
+    if kind == "outsider":
+        return room.outsider
+    if kind == "removed member":
+        group.members.remove(room.other_member)
+        return room.other_member
+    if kind == "superuser":
+        return UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
+    raise ValueError(kind)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "facilitator",
+        "member",
+        "facilitator and member",
+        "observer",
+        "outsider",
+        "removed member",
+        "superuser",
+    ],
+)
+def test_the_statement_s_rule_is_the_room_s_rule_for_every_kind_of_person(room, kind):
+    """Whoever sends it, a contribution is recorded exactly when the room's rule
+    (`deliberation.take_part`, django-rules) allows the person, and refused as the room refuses
+    otherwise, with nothing stored: the statement's SQL and the Python rule agree."""
+    person = _person(room, kind)
+    allowed = person.has_perm("deliberation.take_part", room.session)
+    assert allowed == (kind in {"facilitator", "member", "facilitator and member", "superuser"})
+    reply = _answering(person, room.session)(_contribution("Hello", f"k-{kind}"))
+    stored = RoomEvent.objects.filter(session=room.session, actor=person).count()
+    if allowed:
+        assert reply["type"] == "ack" and stored == 1, reply
+    else:
+        assert reply == {
+            "type": "error",
+            "code": "forbidden",
+            "message": "Observers can read but not take part.",
+            "client_id": f"k-{kind}",
+        }
+        assert stored == 0
+        room.session.refresh_from_db()
+        assert room.session.last_seq == 0
