@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from deliberation import services
 from deliberation.models import RoomEvent, Session, SessionParticipant
 from deliberation.serializers import event_message
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -168,48 +169,36 @@ def test_a_room_message_asks_the_rule_in_the_statement_that_records_it(room):
     assert len(_statements(captured)) == 1, _statements(captured)
 
 
-def _person(room, kind: str):
-    from tests.factories import UserFactory
-
-    group = room.session.group
-    if kind == "facilitator":
-        return room.facilitator
-    if kind == "member":
-        return room.member
-    if kind == "facilitator and member":
-        group.members.add(room.facilitator)
-        return room.facilitator
-    if kind == "observer":
-        Session.objects.filter(pk=room.session.pk).update(allow_observers=True)
-        room.session.refresh_from_db()
-        return room.outsider
-    if kind == "outsider":
-        return room.outsider
-    if kind == "removed member":
-        group.members.remove(room.other_member)
-        return room.other_member
-    if kind == "superuser":
-        return UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
-    raise ValueError(kind)
+def _observers_allowed(room):
+    Session.objects.filter(pk=room.session.pk).update(allow_observers=True)
+    room.session.refresh_from_db()
+    return room.outsider
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        "facilitator",
-        "member",
-        "facilitator and member",
-        "observer",
-        "outsider",
-        "removed member",
-        "superuser",
-    ],
-)
+# Each kind of person, made so in the room fixture's group: (room) -> the person.
+PEOPLE = {
+    "facilitator": lambda room: room.facilitator,
+    "member": lambda room: room.member,
+    "facilitator and member": lambda room: (
+        room.session.group.members.add(room.facilitator) or room.facilitator
+    ),
+    "observer": _observers_allowed,
+    "outsider": lambda room: room.outsider,
+    "removed member": lambda room: (
+        room.session.group.members.remove(room.other_member) or room.other_member
+    ),
+    "superuser": lambda room: factories.UserFactory(
+        email="admin@example.org", is_superuser=True, is_staff=True
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(PEOPLE))
 def test_the_statement_s_rule_is_the_room_s_rule_for_every_kind_of_person(room, kind):
     """Whoever sends it, a contribution is recorded exactly when the room's rule
     (`deliberation.take_part`, django-rules) allows the person, and refused as the room refuses
     otherwise, with nothing stored: the statement's SQL and the Python rule agree."""
-    person = _person(room, kind)
+    person = PEOPLE[kind](room)
     allowed = person.has_perm("deliberation.take_part", room.session)
     assert allowed == (kind in {"facilitator", "member", "facilitator and member", "superuser"})
     reply = _answering(person, room.session)(_contribution("Hello", f"k-{kind}"))
