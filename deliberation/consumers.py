@@ -183,7 +183,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         the welcome and the backlog after `since`."""
         forget_group_roles(self.user)
         # Read first, with its last seq: everything read after it is at least as new.
-        session = selectors.session_get(pk=pk)
+        # Who the person is to the group comes with the session (one query for both).
+        session = selectors.session_for_room(pk=pk, user=self.user)
         if session is None or session.status == session.Status.SCHEDULED:
             return None
         if not self.user.has_perm("deliberation.enter_room", session):

@@ -8,6 +8,7 @@ a group loses access at their next message, not at their next connection."""
 
 import rules
 from django.db import connections
+from django.db.models import Exists, OuterRef
 
 from .models import CoproductionGroup
 
@@ -60,6 +61,30 @@ def group_roles(user, group) -> tuple[bool, bool]:
             facilitator, member = cursor.fetchone()
         remembered[group.pk] = (bool(facilitator), bool(member))
     return remembered[group.pk]
+
+
+def with_group_roles(objects, user, group_field: str = "group_id"):
+    """`objects` (a queryset of sessions, by default) annotated with `user`'s two roles in
+    their group, so the object and who the person is to its group come in one query; give
+    each to `remember_group_roles` and the rules ask the database nothing more for it."""
+
+    def role(relation: str) -> Exists:
+        through = getattr(CoproductionGroup, relation).through
+        return Exists(
+            through.objects.filter(coproductiongroup_id=OuterRef(group_field), user_id=user.pk)
+        )
+
+    return objects.annotate(_user_facilitates=role("facilitators"), _user_is_member=role("members"))
+
+
+def remember_group_roles(user, obj) -> None:
+    """Keep the roles `with_group_roles` read for `obj`'s group on `user`, as `group_roles`
+    would have after asking (the room forgets them at its next message, as ever)."""
+    remembered = getattr(user, _ROLES_ATTRIBUTE, None)
+    if remembered is None:
+        remembered = {}
+        setattr(user, _ROLES_ATTRIBUTE, remembered)
+    remembered[_group_of(obj).pk] = (bool(obj._user_facilitates), bool(obj._user_is_member))
 
 
 def forget_group_roles(user) -> None:

@@ -26,7 +26,7 @@ from .models import (
     SessionParticipant,
     contact_in_format,
 )
-from .predicates import group_roles
+from .predicates import group_roles, remember_group_roles, with_group_roles
 from .protocol import PROTOCOL_VERSION
 from .serializers import event_message
 
@@ -34,6 +34,16 @@ from .serializers import event_message
 def session_get(*, pk: int) -> Session | None:
     """A session with its group, or None."""
     return Session.objects.select_related("group").filter(pk=pk).first()
+
+
+def session_for_room(*, pk: int, user) -> Session | None:
+    """A session with its group, or None, and who `user` is to the group, in one query: the
+    rules then know the person's roles without asking (a join to a room is two round trips
+    to PostgreSQL, not three; `tests/deliberation/test_append_cost.py`)."""
+    session = with_group_roles(Session.objects.select_related("group"), user).filter(pk=pk).first()
+    if session is not None:
+        remember_group_roles(user, session)
+    return session
 
 
 def _removed_targets(session_id: int) -> set[int]:

@@ -121,17 +121,18 @@ def _joining(user, session):
     return consumer, RoomConsumer.__dict__["_join"].func
 
 
-def test_a_join_costs_three_queries_once_the_rooms_state_is_kept(room):
+def test_a_join_costs_two_queries_once_the_rooms_state_is_kept(room):
     """Joins queue on the process's one database thread, so their cost is the room's join rate:
-    the session, the person's roles in the group, the record that they took part (one
-    statement). The room's state is read once a seq and shared by the joiners after."""
+    the session with the person's roles in the group (one query), the record that they took
+    part (one statement). The room's state is read once a seq and shared by the joiners
+    after."""
     first, join = _joining(room.member, room.session)
     join(first, room.session.pk, None)
     second, _ = _joining(room.other_member, room.session)
     with CaptureQueriesContext(connection) as captured:
         _session, welcome, backlog = join(second, room.session.pk, None)
     statements = _statements(captured)
-    assert len(statements) == 3, statements
+    assert len(statements) == 2, statements
     assert welcome["you"]["id"] == room.other_member.pk and backlog == []
     # A second connection of the same person finds their record: still one row.
     again, _ = _joining(room.other_member, room.session)
