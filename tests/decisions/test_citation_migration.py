@@ -23,7 +23,9 @@ BEFORE = [("engagement", "0103_profile_search_index")]
 def test_citations_go_to_many_and_back(facilitator):
     consultation = factories.make_consultation()
     first, second = (factories.make_response(consultation, text=t) for t in ("One", "Two"))
-    session = factories.SessionFactory()
+    session = factories.SessionFactory(
+        group=factories.CoproductionGroupFactory(facilitators=[facilitator])
+    )
     room_services.contribution_create(session=session, author=facilitator, text="Hi", client_id="c")
     contribution = RoomEvent.objects.get(type="contribution.created")
     decision = factories.make_decision(
