@@ -52,9 +52,9 @@ class _SharedClient(RedisCacheClient):
         every cache operation, which cost about a third of a millisecond each (a room
         message's rate limit, profiled in bench/append_path.py)."""
         pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
+        client = self._clients.get(pool)
         if client is None:
-            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+            client = self._clients.setdefault(pool, self._client(connection_pool=pool))
         return client
 
 

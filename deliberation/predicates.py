@@ -21,10 +21,11 @@ _ROLES_ATTRIBUTE = "_coproduction_group_roles"
 _ROLES_TABLES = [
     getattr(CoproductionGroup, name).through._meta.db_table for name in ("facilitators", "members")
 ]
-_ROLE_SQL = "EXISTS(SELECT 1 FROM {} WHERE coproductiongroup_id = %s AND user_id = %s)"
-_ROLES_SQL = "SELECT " + ", ".join(_ROLE_SQL.format(table) for table in _ROLES_TABLES)
 _ROLE_CONDITION = (
     "EXISTS(SELECT 1 FROM {table} WHERE coproductiongroup_id = {group} AND user_id = {user})"
+)
+_ROLES_SQL = "SELECT " + ", ".join(
+    _ROLE_CONDITION.format(table=table, group="%s", user="%s") for table in _ROLES_TABLES
 )
 
 
@@ -46,15 +47,21 @@ def _group_of(obj):
     return getattr(obj, "group", obj)
 
 
-def group_roles(user, group) -> tuple[bool, bool]:
-    """(is a facilitator, is a member) of `group`: one query, remembered on `user` (an HTTP
-    request's user object lives for that request; the room forgets it at every message)."""
+def _remembered(user) -> dict:
+    """The roles kept on `user`: {group id: (facilitator, member)}, made empty if none."""
     # getattr and setattr, not the object's __dict__: the room's user is a lazy object whose
     # attributes are the real user's (has_perm passes the real one to the rules).
     remembered = getattr(user, _ROLES_ATTRIBUTE, None)
     if remembered is None:
         remembered = {}
         setattr(user, _ROLES_ATTRIBUTE, remembered)
+    return remembered
+
+
+def group_roles(user, group) -> tuple[bool, bool]:
+    """(is a facilitator, is a member) of `group`: one query, remembered on `user` (an HTTP
+    request's user object lives for that request; the room forgets it at every message)."""
+    remembered = _remembered(user)
     if group.pk not in remembered:
         with connections[CoproductionGroup.objects.db].cursor() as cursor:
             cursor.execute(_ROLES_SQL, [group.pk, user.pk, group.pk, user.pk])
@@ -80,11 +87,7 @@ def with_group_roles(objects, user, group_field: str = "group_id"):
 def remember_group_roles(user, obj) -> None:
     """Keep the roles `with_group_roles` read for `obj`'s group on `user`, as `group_roles`
     would have after asking (the room forgets them at its next message, as ever)."""
-    remembered = getattr(user, _ROLES_ATTRIBUTE, None)
-    if remembered is None:
-        remembered = {}
-        setattr(user, _ROLES_ATTRIBUTE, remembered)
-    remembered[_group_of(obj).pk] = (bool(obj._user_facilitates), bool(obj._user_is_member))
+    _remembered(user)[_group_of(obj).pk] = (bool(obj._user_facilitates), bool(obj._user_is_member))
 
 
 def forget_group_roles(user) -> None:

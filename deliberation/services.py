@@ -406,7 +406,7 @@ def contribution_create(*, session: Session, author, text: str, client_id: str) 
 # event with that seq; in autocommit it is its own transaction. One round trip to PostgreSQL
 # instead of six (the roles, BEGIN, SELECT ... FOR UPDATE, UPDATE, INSERT, COMMIT):
 # docs/benchmarks.md, "One room message".
-_CONTRIBUTION_SQL = """
+_CONTRIBUTION_TEMPLATE = """
 WITH locked AS (
     UPDATE {session} AS s SET last_seq = s.last_seq + 1
     WHERE s.id = %(session)s AND s.status = %(live)s AND {takes_part} AND NOT EXISTS (
@@ -422,6 +422,13 @@ SELECT locked.id, locked.last_seq, 'contribution.created', %(actor)s,
 FROM locked
 RETURNING id, seq, payload
 """
+# Tables and the rule filled in once, when the module loads; the values are parameters.
+_CONTRIBUTION_SQL = _CONTRIBUTION_TEMPLATE.format(
+    session=Session._meta.db_table,
+    participant=SessionParticipant._meta.db_table,
+    event=RoomEvent._meta.db_table,
+    takes_part=takes_part_sql("s.group_id", "%(actor)s"),
+)
 
 
 def _contribution_in_one_statement(
@@ -429,12 +436,6 @@ def _contribution_in_one_statement(
 ) -> Recorded | None:
     """The contribution's event, or None when nothing was recorded (not someone who takes part,
     not live, muted)."""
-    sql = _CONTRIBUTION_SQL.format(
-        session=Session._meta.db_table,
-        participant=SessionParticipant._meta.db_table,
-        event=RoomEvent._meta.db_table,
-        takes_part=takes_part_sql("s.group_id", "%(actor)s"),
-    )
     now = timezone.now()
     params = {
         "session": session_id,
@@ -449,7 +450,7 @@ def _contribution_in_one_statement(
         # Otherwise (the room's consumer) the statement is its own transaction.
         with transaction.atomic() if connection.in_atomic_block else nullcontext():
             with connection.cursor() as cursor:
-                cursor.execute(sql, params)
+                cursor.execute(_CONTRIBUTION_SQL, params)
                 row = cursor.fetchone()
             if row is None:
                 return None
