@@ -39,7 +39,10 @@ def _settled_sessions_opened() -> int:
     return previous
 
 
-def _talk(base_url: str, session_id: int, cookie: str) -> list[int]:
+def _talk(base_url: str, session_id: int, cookie: str, halfway=None) -> list[int]:
+    """Send MESSAGES contributions on one connection, each waiting for its ack; `halfway` is
+    called (in a thread) after half of them."""
+
     async def scenario():
         async with websockets.connect(
             base_url.replace("http://", "ws://") + f"/ws/rooms/{session_id}/",
@@ -50,6 +53,8 @@ def _talk(base_url: str, session_id: int, cookie: str) -> list[int]:
             assert json.loads(await socket.recv())["type"] == "welcome"
             acknowledged = []
             for n in range(MESSAGES):
+                if n == MESSAGES // 2 and halfway is not None:
+                    await asyncio.to_thread(halfway)
                 await socket.send(
                     json.dumps(
                         {"type": "contribution.create", "client_id": f"c{n}", "text": f"{n}"}
@@ -81,3 +86,39 @@ def test_a_room_reuses_pooled_connections_for_every_message(postgres, room, pool
     else:
         # The join and every message on the pool's connections, opened once.
         assert opened <= int(pool_size), f"{opened} connections opened for {MESSAGES} messages"
+
+
+def _end_the_servers_connections(spare: int) -> int:
+    """What a PostgreSQL restart does to the server's pooled connections: the server ends them.
+    Run in a thread of its own; `spare` is the test's own connection."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid() AND pid <> %s",
+                [spare],
+            )
+            return cursor.fetchone()[0]
+    finally:
+        connection.close()
+
+
+def test_a_writer_keeps_talking_when_postgresql_ends_the_pooled_connections(postgres, room):
+    """The pool's check (coproduce/postgresql/base.py) sees a connection the server ended before
+    a message uses it: the writer's connection stays open and every message is stored."""
+    cookie = session_cookie(room.member)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        ours = cursor.fetchone()[0]
+    ended = []
+    with daphne_servers(1, extra_env={"DATABASE_POOL_MAX_SIZE": "4"}) as urls:
+        acknowledged = _talk(
+            urls[0],
+            room.session.pk,
+            cookie,
+            halfway=lambda: ended.append(_end_the_servers_connections(ours)),
+        )
+
+    assert ended[0] >= 1, "the server's pooled connections were ended"
+    assert len(acknowledged) == MESSAGES
+    assert acknowledged == sorted(acknowledged)
