@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import InterfaceError, OperationalError, connection
 
 from . import presence, selectors, services
 from .predicates import forget_group_roles
@@ -204,7 +205,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
         """The answer to the person (or None), and the events the message recorded, for
         `receive` to broadcast."""
         with services.broadcasts_deferred() as committed:
-            reply = self._answer(text)
+            try:
+                reply = self._answer(text)
+            except (InterfaceError, OperationalError):
+                if connection.is_usable():
+                    raise
+                # PostgreSQL ended the connection under the message (a restart: it ends every
+                # connection, and one can be taken from the pool a moment before it says so).
+                # A statement cut off that way did not commit, and a retried client_id is never
+                # acted on twice: once more, on a connection the pool has checked.
+                connection.close()
+                reply = self._answer(text)
         return reply, committed
 
     def _answer(self, text: str | None) -> dict | None:
