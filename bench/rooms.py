@@ -16,8 +16,8 @@ the same channel layer; ours/bare is the figure to watch.
     python -m bench --smoke         # seconds: 6 members, storm included, JSON only
 
 `--storm` adds a reconnect storm after each run of the room (reconnect_storm); `--servers`
-runs the same application under daphne, uvicorn and granian (SERVER_COMMANDS); `--processes`
-sets how many server processes share the clients (default two).
+runs the same application under daphne, uvicorn (two WebSocket implementations) and granian
+(SERVER_COMMANDS); `--processes` sets how many server processes share the clients (default two).
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/coproduce_bench)
 and REDIS_URL (default redis://127.0.0.1:6379/0). Writes bench/results.json and the figures
@@ -149,6 +149,12 @@ SERVER_COMMANDS = {
         "warning",
         "--no-access-log",
     ],
+}
+# uvicorn with its newer WebSocket implementation (the `websockets` one is deprecated in 0.54).
+SERVER_COMMANDS["uvicorn-sansio"] = [
+    "websockets-sansio" if part == "websockets" else part for part in SERVER_COMMANDS["uvicorn"]
+]
+SERVER_COMMANDS |= {
     "granian": [
         "-m",
         "granian",
@@ -168,6 +174,11 @@ SERVER_COMMANDS = {
     ],
 }
 
+
+# The rooms' server in production (deploy/coproduce-web@.service, with the same loop, HTTP and
+# WebSocket implementations and frame limit); the default here and in the tests that start a
+# real server (tests/deliberation/servers.py).
+PRODUCTION_SERVER = "uvicorn-sansio"
 
 # Pages only (no WebSockets), over WSGI: production's server for pages, next to daphne for the
 # rooms (deploy/gunicorn.conf.py, whose settings these take; one worker per process here, as
@@ -199,10 +210,10 @@ def server_command(server: str, port: int, package: str = "bench") -> list[str]:
 
 
 class Servers:
-    """`count` server processes (daphne unless told) on free loopback ports; stopped on exit,
-    whatever happens."""
+    """`count` server processes (production's, PRODUCTION_SERVER, unless told) on free loopback
+    ports; stopped on exit, whatever happens."""
 
-    def __init__(self, env: dict, count: int = 2, server: str = "daphne"):
+    def __init__(self, env: dict, count: int = 2, server: str = PRODUCTION_SERVER):
         self.env = {**os.environ, **env}
         self.count = count
         self.server = server
@@ -660,7 +671,14 @@ def machine_and_versions(database_url: str, redis_url: str) -> dict:
             "python": platform.python_version(),
             **{
                 name: version(name)
-                for name in ("django", "channels", "channels-redis", "daphne", "websockets")
+                for name in (
+                    "django",
+                    "channels",
+                    "channels-redis",
+                    "daphne",
+                    "uvicorn",
+                    "websockets",
+                )
             },
             "postgresql": postgres,
             "redis": redis_version,
@@ -776,7 +794,7 @@ def main(argv: list[str] | None = None) -> int:
         "--servers",
         nargs="+",
         choices=sorted(SERVER_COMMANDS),
-        default=["daphne"],
+        default=[PRODUCTION_SERVER],
         help="ASGI servers to run the same application under, one after the other",
     )
     parser.add_argument(

@@ -3,8 +3,9 @@ stage and `python -m bench.pages --server gunicorn` use this file too).
 
 Why a WSGI server for the pages: under an ASGI server Django runs each page's synchronous code
 in a thread made for that request and crosses between it and the event loop several times; the
-same page under gunicorn's threads costs a fraction of the CPU (docs/benchmarks.md). daphne
-stays for the live rooms' WebSockets (nginx sends /ws/ there) and is nginx's backup for pages.
+same page under gunicorn's threads costs a fraction of the CPU (docs/benchmarks.md). The ASGI
+processes (uvicorn, deploy/coproduce-web@.service) keep the live rooms' WebSockets (nginx sends
+/ws/ there) and are nginx's backup for pages.
 
 Environment: WEB_CONCURRENCY worker processes (default 2: one per core is the rule, each is one
 interpreter and so one core), WEB_THREADS threads each (default 8: a page waits on PostgreSQL and

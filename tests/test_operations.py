@@ -220,7 +220,8 @@ def test_a_database_outage_gets_the_sites_own_page_with_the_reference():
 
 
 def test_a_database_outage_gets_the_same_page_through_the_async_handler():
-    # daphne runs Django's async handler, where the error page is rendered on another thread.
+    # An ASGI server (uvicorn: the rooms, and nginx's backup for pages) runs Django's async
+    # handler, where the error page is rendered on another thread.
     client = AsyncClient(raise_request_exception=False)
     with database_unreachable():
         response = async_to_sync(client.get)("/", headers={"X-Request-ID": "async-0123456789"})

@@ -12,7 +12,7 @@ from django.test import Client
 
 from coproduce import cache as fail_open
 from tests import factories
-from tests.deliberation.servers import daphne_servers
+from tests.deliberation.servers import real_servers
 from tests.own_redis import OwnRedis
 
 pytestmark = [
@@ -109,7 +109,7 @@ def test_a_server_process_keeps_its_redis_connections_from_request_to_request(ow
             assert response.status == 200
             response.read()
 
-    with daphne_servers(1, redis_url=f"redis://127.0.0.1:{own_redis.port}/0") as urls:
+    with real_servers(1, redis_url=f"redis://127.0.0.1:{own_redis.port}/0") as urls:
         for _ in range(3):  # warm: the pools are made on first use
             fetch(urls[0] + "/")
         before = server.info("stats")["total_connections_received"]

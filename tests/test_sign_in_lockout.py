@@ -19,7 +19,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from coproduce.accounts import roles
-from tests.deliberation.servers import daphne_servers
+from tests.deliberation.servers import real_servers
 
 pytestmark = pytest.mark.django_db
 
@@ -265,7 +265,7 @@ def test_a_private_page_sends_people_to_the_site_sign_in(home_page):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_lockout_page_through_daphne(postgres, participant):
+def test_the_lockout_page_through_the_asgi_server(postgres, participant):
     """Production runs Django's asynchronous handler, where django-axes' middleware takes
     another path than in the test client: the lockout page must come out the same."""
 
@@ -276,7 +276,7 @@ def test_the_lockout_page_through_daphne(postgres, participant):
         body = urllib.parse.urlencode(
             {"login": participant.email, "password": password, "csrfmiddlewaretoken": token}
         ).encode()
-        request = urllib.request.Request(  # noqa: S310 - a daphne on loopback
+        request = urllib.request.Request(  # noqa: S310 - a server on loopback
             form_url, data=body, headers={"Referer": form_url}
         )
         try:
@@ -287,7 +287,7 @@ def test_the_lockout_page_through_daphne(postgres, participant):
 
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with daphne_servers(1) as urls:
+    with real_servers(1) as urls:
         answers = [post_sign_in(opener, urls[0], "wrong") for _ in range(LIMIT)]
         right = post_sign_in(opener, urls[0], PASSWORD)
     assert [status for status, _ in answers[:-1]] == [200] * (LIMIT - 1)

@@ -378,6 +378,12 @@ LOGGING = {
         # One line per background task and page save is noise at INFO.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # The rooms' server in production (uvicorn) sets up its own plain-text handlers before
+        # it loads the site; theirs are replaced, so its lines are JSON like the rest. Its
+        # loggers' levels are reset by this configuration (their `--log-level` with them):
+        # warnings only, as daphne's `-v 0` gave (nginx logs every request).
+        "uvicorn": {"handlers": [], "propagate": True, "level": "WARNING"},
+        "uvicorn.access": {"handlers": [], "propagate": True},
     },
 }
 

@@ -1,4 +1,4 @@
-"""One page of every type, as the roles who use it, in headless Chromium against a real daphne
+"""One page of every type, as the roles who use it, in headless Chromium against a real server
 process (so the live room's WebSocket connects): nothing in the console (no error, no warning,
 nothing the Content-Security-Policy blocks, such as the NHS font), no failed request and nothing
 fetched from another host.
@@ -22,7 +22,7 @@ from tests import factories
 from tests.conftest import require
 from tests.consultations.conftest import SUBMITTED
 from tests.deliberation.conftest import session_cookie
-from tests.deliberation.servers import daphne_servers
+from tests.deliberation.servers import real_servers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -131,7 +131,7 @@ def site(home_page, role_user):
 
 @pytest.fixture
 def server(site):
-    with daphne_servers(1) as urls:
+    with real_servers(1) as urls:
         yield urls[0]
 
 
@@ -186,7 +186,7 @@ def visit_quietly(page, url: str) -> list[str]:
 
 
 def test_every_page_type_is_quiet_in_the_console_as_each_role(browser, site, server):
-    # One test for every role: building the site and starting daphne is the slow part.
+    # One test for every role: building the site and starting the server is the slow part.
     found = {}
     for role, (user, paths) in site.items():
         page = open_as(browser, server, user)

@@ -1,5 +1,5 @@
 """Issue 15 in a real browser: a reader who chose Easy Read sees the Easy Read agenda title when
-the facilitator moves on (live, over the WebSocket from a real daphne process), and the
+the facilitator moves on (live, over the WebSocket from a real server process), and the
 'are you coming?' form and the preparation list with the contact-in-format choice and to-do.
 axe-core finds nothing at 1280 and 390 px; screenshots go to $FORMATS_SCREENSHOTS when set."""
 
@@ -13,7 +13,7 @@ from coproduce.accounts import roles
 from deliberation.models import AgendaItem
 from tests import factories
 from tests.deliberation.conftest import session_cookie
-from tests.deliberation.servers import daphne_servers
+from tests.deliberation.servers import real_servers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,7 +69,7 @@ def test_a_reader_in_easy_read_sees_the_easy_read_title_when_the_facilitator_mov
     browser, people, assert_accessible
 ):
     session, facilitator, member = people
-    with daphne_servers(1) as urls:
+    with real_servers(1) as urls:
         base = urls[0]
         rina = _room_page(browser, base, facilitator, easy_read=False)
         sam = _room_page(browser, base, member, easy_read=True)

@@ -15,7 +15,7 @@ from deliberation.models import Poll
 from engagement.models import PaymentClaim, Response, ResponseStatus
 from tests import factories
 from tests.consultations.conftest import SUBMITTED
-from tests.deliberation.servers import daphne_servers
+from tests.deliberation.servers import real_servers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -177,7 +177,7 @@ def test_facilitator_opens_their_room_and_starts_a_poll_with_the_keyboard(browse
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
-        with daphne_servers(1) as urls:
+        with real_servers(1) as urls:
             base = urls[0]
             _log_in(page, base, facilitator)
             page.goto(f"{base}/my/")

@@ -1,4 +1,4 @@
-"""Statement voting in headless Chromium against a real daphne process: voting by keyboard
+"""Statement voting in headless Chromium against a real server process: voting by keyboard
 alone, the results page updating live while someone votes, and axe-core finding no violations
 on the voting page (with an error showing) and the results page (map, and tables for a small
 group)."""
@@ -13,7 +13,7 @@ from deliberation.opinions import services
 from deliberation.opinions.models import StatementActivity, StatementVote
 from tests import factories
 from tests.deliberation.conftest import session_cookie
-from tests.deliberation.servers import daphne_servers
+from tests.deliberation.servers import real_servers
 from tests.opinions.conftest import add_statements, vote_in_camps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,7 +52,7 @@ def statements_room(role_user):
 
 @pytest.fixture
 def server(statements_room):
-    with daphne_servers(1) as urls:
+    with real_servers(1) as urls:
         yield urls[0]
 
 

@@ -1,4 +1,4 @@
-"""The live room page's statements panel in headless Chromium against a real daphne process:
+"""The live room page's statements panel in headless Chromium against a real server process:
 two people in the room, one votes from the panel by keyboard, and both see the compact
 consensus summary update from the room's `opinions.updated` event; axe-core finds no
 violations on the room with the panel."""
@@ -11,7 +11,7 @@ from coproduce.accounts import roles
 from deliberation.opinions.models import StatementVote
 from tests.browser.test_opinions import statements_room  # noqa: F401 - fixture
 from tests.deliberation.conftest import session_cookie
-from tests.deliberation.servers import daphne_servers
+from tests.deliberation.servers import real_servers
 from tests.opinions.conftest import vote_in_camps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def server(statements_room):  # noqa: F811
-    with daphne_servers(1) as urls:
+    with real_servers(1) as urls:
         yield urls[0]
 
 

@@ -1,4 +1,4 @@
-"""The live room in headless Chromium against a real daphne process (HTTP and WebSockets) on the
+"""The live room in headless Chromium against a real server process (HTTP and WebSockets) on the
 test database: two people see each other's contributions and poll results live, the hand queue
 updates, everything is reachable by keyboard, axe-core finds no violations on the room (with
 contributions, a poll and a hand queue showing) or on the transcript, and the page still works
@@ -13,7 +13,7 @@ from coproduce.accounts import roles
 from deliberation import services
 from tests import factories
 from tests.deliberation.conftest import session_cookie
-from tests.deliberation.servers import daphne_servers
+from tests.deliberation.servers import real_servers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +35,7 @@ def people(role_user):
 
 @pytest.fixture
 def server(people):
-    with daphne_servers(1) as urls:
+    with real_servers(1) as urls:
         yield urls[0]
 
 

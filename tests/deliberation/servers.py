@@ -1,9 +1,10 @@
 """Real server processes on loopback ports, serving the test database, for tests that need a
 server a browser or a separate WebSocket client can reach. Each is stopped when the block ends.
 
-The server is daphne, as in production, unless `ROOM_TEST_SERVER` names another one the
-benchmark compares (uvicorn or granian, run as bench/rooms.py's SERVER_COMMANDS run them):
-`ROOM_TEST_SERVER=granian pytest ...` runs every real-server test under granian."""
+The server is production's (bench/rooms.py's PRODUCTION_SERVER: uvicorn with websockets'
+sans-I/O protocol) unless `ROOM_TEST_SERVER` names another one the benchmark compares (daphne,
+uvicorn with the legacy protocol or granian, run as bench/rooms.py's SERVER_COMMANDS run them):
+`ROOM_TEST_SERVER=daphne pytest ...` runs every real-server test under daphne."""
 
 import os
 import signal
@@ -16,15 +17,16 @@ from pathlib import Path
 
 from django.db import connection
 
-from bench.rooms import SERVER_COMMANDS, WSGI_SERVER_COMMANDS, server_command
+from bench.rooms import PRODUCTION_SERVER, SERVER_COMMANDS, WSGI_SERVER_COMMANDS, server_command
 from tests.conftest import require
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 def room_test_server() -> str:
-    """The server this run's real-server tests start: `ROOM_TEST_SERVER`, daphne by default."""
-    server = os.environ.get("ROOM_TEST_SERVER", "").strip() or "daphne"
+    """The server this run's real-server tests start: `ROOM_TEST_SERVER`, production's by
+    default."""
+    server = os.environ.get("ROOM_TEST_SERVER", "").strip() or PRODUCTION_SERVER
     if server not in SERVER_COMMANDS:
         raise ValueError(
             f"ROOM_TEST_SERVER={server!r}: expected one of {', '.join(SERVER_COMMANDS)}"
@@ -91,7 +93,7 @@ def _signal_group(process: subprocess.Popen, signum: int) -> None:
 
 
 @contextmanager
-def daphne_servers(
+def real_servers(
     count: int = 1,
     *,
     redis_url: str | None = None,
@@ -99,9 +101,9 @@ def daphne_servers(
     extra_env: dict[str, str] | None = None,
     server: str | None = None,
 ):
-    """Start `count` processes of `server` (by default room_test_server(): daphne unless
-    `ROOM_TEST_SERVER` says uvicorn or granian, run as bench/rooms.py runs them for the server
-    comparison of docs/benchmarks.md); yield their base URLs (http://127.0.0.1:port).
+    """Start `count` processes of `server` (by default room_test_server(): production's unless
+    `ROOM_TEST_SERVER` names another, run as bench/rooms.py runs them for the server comparison
+    of docs/benchmarks.md); yield their base URLs (http://127.0.0.1:port).
     `server="gunicorn"` serves the pages as production does (coproduce/wsgi.py, no WebSockets)."""
     server = server or room_test_server()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coproduce.settings.test", **(extra_env or {})}
@@ -114,7 +116,7 @@ def daphne_servers(
     if redis_url:
         env.update(REDIS_URL=redis_url, CHANNEL_LAYER_PREFIX=prefix, CACHE_KEY_PREFIX=prefix)
     processes = []
-    logs = tempfile.TemporaryDirectory(prefix="daphne-logs-")
+    logs = tempfile.TemporaryDirectory(prefix="server-logs-")
     try:
         urls = Servers()
         urls.processes = processes

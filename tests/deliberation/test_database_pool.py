@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.deliberation.conftest import session_cookie
-from tests.deliberation.servers import daphne_servers
+from tests.deliberation.servers import real_servers
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -74,7 +74,7 @@ def _talk(base_url: str, session_id: int, cookie: str, halfway=None) -> list[int
 @pytest.mark.parametrize("pool_size", ["4", "0"])
 def test_a_room_reuses_pooled_connections_for_every_message(postgres, room, pool_size):
     cookie = session_cookie(room.member)
-    with daphne_servers(1, extra_env={"DATABASE_POOL_MAX_SIZE": pool_size}) as urls:
+    with real_servers(1, extra_env={"DATABASE_POOL_MAX_SIZE": pool_size}) as urls:
         before = _settled_sessions_opened()
         acknowledged = _talk(urls[0], room.session.pk, cookie)
         opened = _settled_sessions_opened() - before
@@ -111,7 +111,7 @@ def test_a_writer_keeps_talking_when_postgresql_ends_the_pooled_connections(post
         cursor.execute("SELECT pg_backend_pid()")
         ours = cursor.fetchone()[0]
     ended = []
-    with daphne_servers(1, extra_env={"DATABASE_POOL_MAX_SIZE": "4"}) as urls:
+    with real_servers(1, extra_env={"DATABASE_POOL_MAX_SIZE": "4"}) as urls:
         acknowledged = _talk(
             urls[0],
             room.session.pk,

@@ -8,7 +8,8 @@ sees under each stays written down and checked:
 
 - daphne (autobahn, 1 MiB, failByDrop): drops the connection without a close frame; browsers
   report 1006.
-- uvicorn (`--ws-max-size 1048576`, bench/rooms.py): closes with 1009 (message too big).
+- uvicorn (`--ws-max-size 1048576`, bench/rooms.py), production's, with either WebSocket
+  protocol (legacy `websockets` and `websockets-sansio`): closes with 1009 (message too big).
 - granian (2.8): has no option for a WebSocket size limit; its library's defaults apply (a frame
   up to 16 MiB, a message up to 64 MiB), so a 2 MiB frame reaches the room, which answers
   `too_long` and keeps the connection. Over 16 MiB, granian closes with a close frame that has
@@ -24,7 +25,7 @@ from django.conf import settings
 
 from deliberation.protocol import MAX_FRAME_BYTES
 from tests.deliberation.conftest import session_cookie
-from tests.deliberation.servers import daphne_servers
+from tests.deliberation.servers import real_servers
 
 HUGE = 2 * 1024 * 1024
 # Over granian's limit on one frame (tungstenite's default, 16 MiB).
@@ -56,7 +57,7 @@ async def _closed_by_the_server(socket, frame: str):
     return closed.value.rcvd
 
 
-@pytest.mark.parametrize("server", ["daphne", "uvicorn", "granian"])
+@pytest.mark.parametrize("server", ["daphne", "uvicorn", "uvicorn-sansio", "granian"])
 def test_a_real_client_gets_errors_and_keeps_its_connection_up_to_the_servers_limit(
     postgres, room, server
 ):
@@ -95,7 +96,7 @@ def test_a_real_client_gets_errors_and_keeps_its_connection_up_to_the_servers_li
         )
         return seen
 
-    with daphne_servers(1, server=server) as urls:
+    with real_servers(1, server=server) as urls:
         seen = asyncio.run(scenario(urls[0]))
 
     assert seen["welcome"]["type"] == "welcome"
@@ -107,7 +108,7 @@ def test_a_real_client_gets_errors_and_keeps_its_connection_up_to_the_servers_li
     if server == "daphne":
         # autobahn's failByDrop: no close frame arrives.
         assert seen["close_frame"] is None
-    elif server == "uvicorn":
+    elif server.startswith("uvicorn"):
         assert seen["close_frame"].code == 1009
     else:
         assert seen["huge"]["code"] == "too_long"

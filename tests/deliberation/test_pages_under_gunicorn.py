@@ -1,6 +1,6 @@
 """The pages over WSGI (coproduce/wsgi.py under gunicorn, as deploy/coproduce-pages.service runs
-it) beside daphne for the rooms: the visitor's address behind nginx, and a change made through
-a page on gunicorn reaching a room whose people are connected to daphne."""
+it) beside the rooms' ASGI server: the visitor's address behind nginx, and a change made through
+a page on gunicorn reaching a room whose people are connected to the rooms' server."""
 
 import asyncio
 import json
@@ -16,7 +16,7 @@ from django.conf import settings
 from coproduce.wsgi import LOOPBACK, ForwardedFor, trusted_proxies
 from deliberation.opinions import services as opinions
 from tests.deliberation.conftest import session_cookie
-from tests.deliberation.servers import daphne_servers
+from tests.deliberation.servers import real_servers
 
 
 def _address_seen(remote_addr: str, forwarded: str | None, trusted=frozenset(LOOPBACK)) -> str:
@@ -58,7 +58,7 @@ def test_another_proxy_is_trusted_only_when_named(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.redis
 @pytest.mark.postgres
-def test_a_statement_added_on_a_page_under_gunicorn_reaches_the_room_on_daphne(
+def test_a_statement_added_on_a_page_under_gunicorn_reaches_the_room_on_the_rooms_server(
     postgres, redis_url, room
 ):
     item = room.session.agenda_items.order_by("sort_order").first()
@@ -115,8 +115,8 @@ def test_a_statement_added_on_a_page_under_gunicorn_reaches_the_room_on_daphne(
             await socket.close()
 
     with (
-        daphne_servers(1, redis_url=redis_url, prefix=prefix, server="daphne") as rooms,
-        daphne_servers(1, redis_url=redis_url, prefix=prefix, server="gunicorn") as pages,
+        real_servers(1, redis_url=redis_url, prefix=prefix) as rooms,
+        real_servers(1, redis_url=redis_url, prefix=prefix, server="gunicorn") as pages,
     ):
         message = asyncio.run(scenario(rooms[0], pages[0]))
     assert "Budgets should be explained in plain words." in json.dumps(message)

@@ -20,7 +20,7 @@ from django.conf import settings
 from deliberation import presence
 from deliberation.models import RoomEvent, SessionParticipant
 from tests.deliberation.conftest import session_cookie
-from tests.deliberation.servers import daphne_servers
+from tests.deliberation.servers import real_servers
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -161,7 +161,7 @@ def test_a_killed_process_connections_leave_within_the_bound(postgres, redis_url
             await socket.close()
         return heard, waited, late_welcome
 
-    with daphne_servers(2, redis_url=redis_url, prefix=prefix) as servers:
+    with real_servers(2, redis_url=redis_url, prefix=prefix) as servers:
         heard, waited, late_welcome = asyncio.run(scenario(servers))
 
     assert waited < PRESENCE_BOUND_SECONDS

@@ -1,4 +1,4 @@
-"""Two real daphne processes sharing Redis and one database: people connected to different
+"""Two real server processes sharing Redis and one database: people connected to different
 processes see each other's contributions, every one exactly once, in the same seq order."""
 
 import asyncio
@@ -10,7 +10,7 @@ import websockets
 from django.conf import settings
 
 from tests.deliberation.conftest import session_cookie
-from tests.deliberation.servers import daphne_servers
+from tests.deliberation.servers import real_servers
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis, pytest.mark.postgres]
 
@@ -39,7 +39,7 @@ async def _collect(socket, count: int, timeout: float = 15) -> list[dict]:
 
 
 # The same application under each server the benchmark compares (docs/benchmarks.md).
-@pytest.mark.parametrize("server", ["daphne", "uvicorn", "granian"])
+@pytest.mark.parametrize("server", ["daphne", "uvicorn", "uvicorn-sansio", "granian"])
 def test_clients_on_two_processes_see_the_same_events_in_the_same_order(
     postgres, redis_url, room, server
 ):
@@ -71,7 +71,7 @@ def test_clients_on_two_processes_see_the_same_events_in_the_same_order(
             await first.close()
             await second.close()
 
-    with daphne_servers(2, redis_url=redis_url, prefix=prefix, server=server) as urls:
+    with real_servers(2, redis_url=redis_url, prefix=prefix, server=server) as urls:
         on_first, on_second = asyncio.run(scenario(urls))
 
     assert [m["seq"] for m in on_first] == [m["seq"] for m in on_second]
