@@ -126,9 +126,8 @@ def migrate(env: dict) -> None:
 
 # The same application (bench.asgi) under each server; `python -m bench --servers` picks.
 # uvicorn's limit on a frame is set to daphne's 1 MiB (docs/protocol.md relies on it).
-SERVER_COMMANDS = {
-    "daphne": ["-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", "{port}"],
-    "uvicorn": [
+def _uvicorn(websocket_protocol: str) -> list[str]:
+    return [
         "-m",
         "uvicorn",
         "--host",
@@ -140,7 +139,7 @@ SERVER_COMMANDS = {
         "--http",
         "httptools",
         "--ws",
-        "websockets",
+        websocket_protocol,
         "--ws-max-size",
         "1048576",
         "--lifespan",
@@ -148,13 +147,15 @@ SERVER_COMMANDS = {
         "--log-level",
         "warning",
         "--no-access-log",
-    ],
-}
-# uvicorn with its newer WebSocket implementation (the `websockets` one is deprecated in 0.54).
-SERVER_COMMANDS["uvicorn-sansio"] = [
-    "websockets-sansio" if part == "websockets" else part for part in SERVER_COMMANDS["uvicorn"]
-]
-SERVER_COMMANDS |= {
+    ]
+
+
+SERVER_COMMANDS = {
+    "daphne": ["-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", "{port}"],
+    # uvicorn's legacy protocol (deprecated in uvicorn 0.54), then the websockets library's
+    # sans-I/O one, production's.
+    "uvicorn": _uvicorn("websockets"),
+    "uvicorn-sansio": _uvicorn("websockets-sansio"),
     "granian": [
         "-m",
         "granian",
@@ -180,8 +181,8 @@ SERVER_COMMANDS |= {
 # real server (tests/deliberation/servers.py).
 PRODUCTION_SERVER = "uvicorn-sansio"
 
-# Pages only (no WebSockets), over WSGI: production's server for pages, next to daphne for the
-# rooms (deploy/gunicorn.conf.py, whose settings these take; one worker per process here, as
+# Pages only (no WebSockets), over WSGI: production's server for pages, next to the rooms' ASGI
+# server (deploy/gunicorn.conf.py, whose settings these take; one worker per process here, as
 # `Servers` starts one process per port).
 WSGI_SERVER_COMMANDS = {
     "gunicorn": [

@@ -208,7 +208,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             try:
                 reply = self._answer(text)
             except (InterfaceError, OperationalError):
-                if connection.is_usable():
+                if connection.connection is None or connection.is_usable():
+                    # No connection could be had (PostgreSQL away: the pool waited already), or
+                    # it still works and the error was the statement's own.
                     raise
                 # PostgreSQL ended the connection under the message (a restart: it ends every
                 # connection, and one can be taken from the pool a moment before it says so).

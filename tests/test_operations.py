@@ -454,3 +454,26 @@ def test_the_environment_template_lists_every_variable_the_settings_read():
     listed = set(re.findall(r"^#? ?([A-Z_]+)=", template, flags=re.MULTILINE))
     assert {"SECRET_KEY", "SENTRY_DSN", "HEALTH_TASK_MAX_AGE"} <= read
     assert read - listed == set()
+
+
+def test_the_tests_run_the_rooms_server_production_runs():
+    """The server the real-server tests and the benchmark start (bench/rooms.py's
+    PRODUCTION_SERVER) is the one deploy/coproduce-web@.service runs, with the same event loop,
+    HTTP parser, WebSocket protocol and frame limit: what they pass is what production serves."""
+    from bench.rooms import PRODUCTION_SERVER, server_command
+
+    unit = (ROOT / "deploy" / "coproduce-web@.service").read_text()
+    production = re.search(r"^ExecStart=(.*)$", unit, flags=re.MULTILINE).group(1).split()
+    tested = server_command(PRODUCTION_SERVER, 8001, package="coproduce")
+
+    def options(command: list[str]) -> dict[str, str]:
+        return {
+            flag: value
+            for flag, value in zip(command, [*command[1:], ""], strict=True)
+            if flag in ("--loop", "--http", "--ws", "--ws-max-size", "--lifespan")
+        }
+
+    assert Path(production[0]).name == tested[2] == "uvicorn"
+    assert options(production) == options(tested)
+    assert len(options(production)) == 5
+    assert production[-1] == tested[-1] == "coproduce.asgi:application"
