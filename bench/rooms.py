@@ -1,8 +1,9 @@
 """Live-room benchmark: send-to-receipt latency and exactly-once, in-order delivery.
 
-It starts everything it measures on loopback and stops it afterwards: two daphne processes
-sharing Redis and one PostgreSQL database (created if missing, migrated). N signed-in members
-(asyncio WebSocket clients) join one live session, spread over both processes; ten of them post
+It starts everything it measures on loopback and stops it afterwards: two processes of
+production's rooms server (PRODUCTION_SERVER: uvicorn with the sans-I/O protocol) sharing Redis
+and one PostgreSQL database (created if missing, migrated). N signed-in members (asyncio
+WebSocket clients) join one live session, spread over both processes; ten of them post
 contributions at RATE per second in total. Every client records, for every contribution, the
 time from its sending to its receipt, and the seq of every event it receives, which must be
 gapless from its `welcome` to the end of the log: exactly once, in order. The same load then
@@ -11,7 +12,7 @@ the same channel layer; ours/bare is the figure to watch.
 
     python -m bench                 # N = 50, 200, 500 on the pub/sub layer; core layer at N=50
     python -m bench --sizes 50 --duration 10 --layers pubsub
-    python -m bench --servers daphne uvicorn granian --sizes 50 200 --storm   # server comparison
+    python -m bench --servers daphne uvicorn-sansio --sizes 50 200 --storm   # server comparison
     python -m bench --sizes 1000 --processes 2 --storm --section n1000        # N = 1,000
     python -m bench --smoke         # seconds: 6 members, storm included, JSON only
 
@@ -125,7 +126,8 @@ def migrate(env: dict) -> None:
 
 
 # The same application (bench.asgi) under each server; `python -m bench --servers` picks.
-# uvicorn's limit on a frame is set to daphne's 1 MiB (docs/protocol.md relies on it).
+# uvicorn's limit on a frame is 1 MiB, as daphne's is and production's unit sets
+# (docs/protocol.md relies on it).
 def _uvicorn(websocket_protocol: str) -> list[str]:
     return [
         "-m",
