@@ -22,6 +22,7 @@ import time
 import weakref
 
 from django.db.backends.postgresql import base
+from psycopg_pool import ConnectionPool
 
 # A connection in steady use is still sent the full check this often.
 FULL_CHECK_AFTER_SECONDS = 30.0
@@ -40,8 +41,6 @@ def _has_something_to_read(conn) -> bool:
 def check_connection(conn) -> None:
     """psycopg_pool's `check`: return if the connection can be used, raise if not (the pool
     then drops it and takes another)."""
-    from psycopg_pool import ConnectionPool
-
     now = time.monotonic()
     if (
         not conn.broken
